@@ -1,0 +1,46 @@
+# sanshi: two commands from a fresh clone. `make demo` and `make test`.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+export SANSHI_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test install install-dev lint typecheck serve clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("sanshi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/sanshi migrate --noinput -v0
+	$(BIN)/sanshi import-divisions -v0
+	$(BIN)/sanshi demo
+	$(BIN)/sanshi collectstatic --noinput -v0
+	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/gunicorn sanshi.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+
+test: install-dev
+	$(BIN)/pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check sanshi bench
+	$(BIN)/ruff format --check sanshi bench
+
+typecheck: install-dev
+	$(BIN)/mypy sanshi
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""sanshi (三事): residents' worries, annoyances and heartaches, handled by the women's federation."""

@@ -1,0 +1,687 @@
+"""Every step of a concern's lifecycle: one function each, one transaction each.
+
+Each action validates, checks the actor's right to act, writes the concern with a
+conditional UPDATE (WHERE status = the status it saw, so a concurrent change loses cleanly)
+and appends its timeline row. An illegal step raises IllegalTransition (409).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import random
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from sanshi.concerns import permissions as perm
+from sanshi.concerns.models import (
+    Assignment,
+    Channel,
+    Concern,
+    ConcernEvent,
+    EventKind,
+    LegalBasis,
+    Satisfaction,
+    Status,
+    Urgency,
+)
+from sanshi.concerns.sla import deadlines_from, policy_for
+from sanshi.concerns.taxonomy import taxonomy
+from sanshi.concerns.tracking import new_tracking_code
+from sanshi.core import clock
+from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
+from sanshi.orgs.models import Division, Org, Person
+from sanshi.orgs.selectors import person_for_user
+
+User = AbstractBaseUser | AnonymousUser
+
+OPEN_HANDLING = (Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED)
+UNDISPATCHED = (Status.RECEIVED, Status.RETURNED)
+MAX_TEXT = 4000
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _require(allowed: bool, what: str) -> None:
+    if not allowed:
+        raise NotAllowed(f"you may not {what} this concern")
+
+
+def _require_status(concern: Concern, action: str, allowed: Iterable[str]) -> None:
+    if concern.status not in allowed:
+        raise IllegalTransition(action, concern.status)
+
+
+def _reason(text: str, what: str = "reason") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(f"a {what} is required", fields={what: "required"})
+    return text
+
+
+# Events that someone must hear about; the rest only go on the timeline.
+NOTIFY_KINDS = frozenset(
+    {
+        EventKind.RECEIVED, EventKind.DISPATCHED, EventKind.ASSIGNED, EventKind.RETURNED,
+        EventKind.REMINDER, EventKind.OVERDUE, EventKind.ESCALATED, EventKind.REOPENED,
+        EventKind.EXTENSION_REQUESTED, EventKind.FOLLOWED_UP, EventKind.URGENCY_CHANGED,
+    }
+)  # fmt: skip
+_notify: contextvars.ContextVar[bool] = contextvars.ContextVar("sanshi_notify", default=True)
+
+
+@contextlib.contextmanager
+def notifications_off() -> Iterator[None]:
+    """Write history without notifying anyone (the demo loader replays a year)."""
+    token = _notify.set(False)
+    try:
+        yield
+    finally:
+        _notify.reset(token)
+
+
+def _event(
+    concern: Concern,
+    kind: str,
+    *,
+    actor: User | None,
+    org: Org | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> ConcernEvent:
+    event = ConcernEvent.objects.create(
+        concern=concern,
+        kind=kind,
+        at=clock.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        org=org,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+    )
+    if kind in NOTIFY_KINDS and _notify.get():
+        from sanshi.concerns.tasks import notify_event
+
+        transaction.on_commit(partial(notify_event.enqueue, event.pk))
+    return event
+
+
+def _write(concern: Concern, *, to: str | None = None, **fields: Any) -> None:
+    """UPDATE the row only if its status is still what we saw; else someone was first."""
+    now = clock.now()
+    values: dict[str, Any] = {"updated_at": now, **fields}
+    if to is not None:
+        values["status"] = to
+    changed = Concern.objects.filter(pk=concern.pk, status=concern.status).update(**values)
+    if changed != 1:
+        current = Concern.objects.filter(pk=concern.pk).values_list("status", flat=True).first()
+        raise ConcurrentChange(
+            f"the concern changed meanwhile (it is now {current}); reload and try again"
+        )
+    concern.refresh_from_db()
+
+
+def _step(
+    concern: Concern,
+    kind: str,
+    *,
+    actor: User | None,
+    to: str | None = None,
+    org: Org | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Concern:
+    before = concern.status
+    _write(concern, to=to, **fields)
+    _event(
+        concern,
+        kind,
+        actor=actor,
+        org=org,
+        from_status=before,
+        to_status=concern.status,
+        note=note,
+        data=data,
+    )
+    return concern
+
+
+def _set_deadlines_from(concern: Concern, start: dt.datetime) -> dict[str, dt.datetime]:
+    due = deadlines_from(start, policy_for(concern.urgency, concern.category))
+    return {"sign_due": due.sign, "contact_due": due.contact, "resolve_due": due.resolve}
+
+
+def _classify(category: str, subcategory: str) -> tuple[str, str, str, bool]:
+    """Check codes against the taxonomy; return category, subcategory, sanshi, urgent."""
+    tax = taxonomy()
+    if subcategory:
+        sub = tax.subcategories.get(subcategory)
+        if sub is None:
+            raise InvalidInput(f"unknown subcategory {subcategory!r}", fields={"subcategory": subcategory})
+        if category and category != sub.category:
+            raise InvalidInput(
+                f"subcategory {subcategory} is not in category {category}",
+                fields={"category": category},
+            )
+        return sub.category, sub.code, sub.sanshi, sub.urgent
+    if category:
+        cat = tax.by_code.get(category)
+        if cat is None:
+            raise InvalidInput(f"unknown category {category!r}", fields={"category": category})
+        return cat.code, "", cat.sanshi, False
+    return "", "", "caoxin", False
+
+
+def _assign(concern: Concern, person: Person, role: str, actor: User | None) -> None:
+    try:
+        with transaction.atomic():
+            Assignment.objects.create(
+                concern=concern, person=person, role=role, assigned_at=clock.now()
+            )
+    except IntegrityError:
+        return  # already an active handler: nothing to add
+    _event(
+        concern,
+        EventKind.ASSIGNED,
+        actor=actor,
+        org=concern.org,
+        data={"person": person.pk, "role": role},
+    )
+
+
+def _deactivate_assignments(concern: Concern) -> None:
+    Assignment.objects.filter(concern=concern, active=True).update(active=False)
+
+
+# ---------------------------------------------------------------- intake
+
+
+@transaction.atomic
+def receive_concern(
+    *,
+    text: str,
+    channel: str,
+    org: Org,
+    actor: User | None = None,
+    category: str = "",
+    subcategory: str = "",
+    urgency: str | None = None,
+    division: Division | None = None,
+    community: Org | None = None,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    anonymous: bool = False,
+    minor_under_14: bool = False,
+    member: Person | None = None,
+    protected: bool = False,
+    legal_basis: str = LegalBasis.CONSENT,
+    consent_version: str = "",
+    guardian_consent: bool = False,
+    publish_consent: bool = False,
+    source_client: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    triage: dict[str, Any] | None = None,
+    triage_version: str = "",
+    rng: random.Random | None = None,
+) -> Concern:
+    """Take in a concern at the org that will dispatch it (首接负责制)."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("describe what happened", fields={"text": "required"})
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"at most {MAX_TEXT} characters", fields={"text": "too long"})
+    if channel not in Channel.values:
+        raise InvalidInput(f"unknown channel {channel!r}", fields={"channel": channel})
+    if legal_basis not in LegalBasis.values:
+        raise InvalidInput(f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis})
+    if minor_under_14 and legal_basis == LegalBasis.CONSENT and not guardian_consent:
+        raise InvalidInput(
+            "a concern about a child under 14 needs the guardian's consent",
+            fields={"guardian_consent": "required"},
+        )
+    if urgency is not None and urgency not in Urgency.values:
+        raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
+    category, subcategory, sanshi, urgent = _classify(category, subcategory)
+    level = Urgency.CRITICAL if urgent else (urgency or Urgency.NORMAL)
+    now = clock.now()
+    fields = dict(
+        channel=channel,
+        text=text,
+        division=division,
+        community=community,
+        address=address.strip(),
+        reporter_name="" if anonymous else reporter_name.strip(),
+        reporter_phone="" if anonymous else reporter_phone.strip(),
+        anonymous=anonymous,
+        minor_under_14=minor_under_14,
+        member=member,
+        category=category,
+        subcategory=subcategory,
+        sanshi=sanshi,
+        urgency=level,
+        protected=protected or urgent or minor_under_14,
+        legal_basis=legal_basis,
+        consent_version=consent_version,
+        guardian_consent=guardian_consent,
+        publish_consent=publish_consent,
+        source_client=source_client,
+        latitude=latitude,
+        longitude=longitude,
+        triage=triage or {},
+        triage_version=triage_version,
+        org=org,
+        status=Status.RECEIVED,
+        received_at=now,
+        updated_at=now,
+    )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                concern = Concern.objects.create(tracking_code=new_tracking_code(rng), **fields)
+            break
+        except IntegrityError:
+            continue
+    else:  # pragma: no cover - 54 random bits do not collide five times
+        raise ConcurrentChange("could not allocate a tracking code; try again")
+    _event(concern, EventKind.RECEIVED, actor=actor, org=org, to_status=Status.RECEIVED,
+           data={"channel": channel})  # fmt: skip
+    return concern
+
+
+# ---------------------------------------------------------------- dispatch, sign, return
+
+
+@transaction.atomic
+def dispatch_concern(
+    concern: Concern,
+    to_org: Org,
+    *,
+    actor: User | None,
+    handlers: Iterable[Person] = (),
+    note: str = "",
+) -> Concern:
+    """Send a received or returned concern to the org (and people) that will handle it."""
+    _require_status(concern, "dispatch", UNDISPATCHED)
+    if actor is not None:
+        _require(perm.may_dispatch(actor, concern, to_org), "dispatch")
+    now = clock.now()
+    from_org = concern.org
+    _step(
+        concern,
+        EventKind.DISPATCHED,
+        actor=actor,
+        to=Status.DISPATCHED,
+        org=to_org,
+        note=note,
+        data={"from_org": from_org.pk},
+        org_id=to_org.pk,
+        dispatching_org_id=from_org.pk,
+        dispatched_at=now,
+        first_dispatched_at=concern.first_dispatched_at or now,
+        overdue_since=None,
+        **_set_deadlines_from(concern, now),
+    )
+    for person in handlers:
+        _assign(concern, person, Assignment.Role.LEAD, actor)
+    return concern
+
+
+@transaction.atomic
+def assign_handler(
+    concern: Concern, person: Person, *, actor: User | None, role: str = Assignment.Role.ASSIST
+) -> Concern:
+    """Add a handler to an open concern."""
+    if not concern.is_open:
+        raise IllegalTransition("assign", concern.status)
+    if actor is not None:
+        _require(perm.may_handle(actor, concern) or perm.may_supervise(actor, concern), "assign")
+    if role not in Assignment.Role.values:
+        raise InvalidInput(f"unknown handler role {role!r}", fields={"role": role})
+    _assign(concern, person, role, actor)
+    return concern
+
+
+@transaction.atomic
+def sign_concern(concern: Concern, *, actor: User) -> Concern:
+    """Sign for a dispatched concern (签收); exactly one of two simultaneous signers wins."""
+    _require_status(concern, "sign", (Status.DISPATCHED,))
+    _require(perm.may_handle(actor, concern), "sign")
+    _step(concern, EventKind.SIGNED, actor=actor, to=Status.SIGNED, org=concern.org,
+          signed_at=clock.now())  # fmt: skip
+    person = person_for_user(actor)
+    if person is not None and not concern.assignments.filter(active=True).exists():
+        _assign(concern, person, Assignment.Role.LEAD, actor)
+    return concern
+
+
+@transaction.atomic
+def return_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
+    """Send a wrongly assigned concern back to the dispatcher (退单), with a reason."""
+    _require_status(concern, "return", (Status.DISPATCHED, Status.SIGNED))
+    _require(perm.may_handle(actor, concern), "return")
+    reason = _reason(reason)
+    back_to = concern.dispatching_org or concern.org
+    returning_org = concern.org
+    _step(
+        concern,
+        EventKind.RETURNED,
+        actor=actor,
+        to=Status.RETURNED,
+        org=returning_org,
+        note=reason,
+        data={"back_to": back_to.pk},
+        org_id=back_to.pk,
+        return_count=F("return_count") + 1,
+        signed_at=None,
+        sign_due=None,
+        contact_due=None,
+        resolve_due=None,
+        overdue_since=None,
+    )
+    _deactivate_assignments(concern)
+    return concern
+
+
+# ---------------------------------------------------------------- handling
+
+
+CONTACT_METHODS = ("phone", "visit", "online", "in_person")
+REFERRAL_BODIES = ("police", "court", "civil_affairs", "legal_aid", "hospital", "school", "12345", "other")
+
+
+@transaction.atomic
+def log_contact(concern: Concern, *, actor: User, method: str, outcome: str) -> Concern:
+    """Record a contact with the resident; a home visit (入户走访) is method 'visit'."""
+    _require_status(concern, "log a contact on", OPEN_HANDLING)
+    _require(perm.may_handle(actor, concern), "log a contact on")
+    if method not in CONTACT_METHODS:
+        raise InvalidInput(f"unknown contact method {method!r}", fields={"method": method})
+    outcome = _reason(outcome, "outcome")
+    kind = EventKind.VISIT if method == "visit" else EventKind.CONTACT
+    return _step(
+        concern,
+        kind,
+        actor=actor,
+        to=Status.IN_PROGRESS,
+        org=concern.org,
+        note=outcome,
+        data={"method": method},
+        first_contact_at=concern.first_contact_at or clock.now(),
+    )
+
+
+@transaction.atomic
+def refer_concern(
+    concern: Concern,
+    *,
+    actor: User,
+    body: str,
+    reference: str = "",
+    follow_up_on: dt.date | None = None,
+    note: str = "",
+) -> Concern:
+    """Refer to an outside body (公安, 法院, 民政, ...) with its reference and a follow-up date."""
+    _require_status(concern, "refer", OPEN_HANDLING)
+    _require(perm.may_handle(actor, concern), "refer")
+    if body not in REFERRAL_BODIES:
+        raise InvalidInput(f"unknown body {body!r}", fields={"body": body})
+    data = {"body": body, "reference": reference.strip(),
+            "follow_up_on": follow_up_on.isoformat() if follow_up_on else None}  # fmt: skip
+    return _step(concern, EventKind.REFERRAL, actor=actor, to=Status.IN_PROGRESS,
+                 org=concern.org, note=note.strip(), data=data)  # fmt: skip
+
+
+@transaction.atomic
+def add_note(concern: Concern, *, actor: User, note: str) -> Concern:
+    """An internal note on the timeline (never shown to the resident)."""
+    if not concern.is_open:
+        raise IllegalTransition("add a note to", concern.status)
+    _require(perm.may_handle(actor, concern) or perm.may_supervise(actor, concern), "note")
+    return _step(concern, EventKind.NOTE, actor=actor, org=concern.org, note=_reason(note, "note"))
+
+
+@transaction.atomic
+def request_extension(
+    concern: Concern, *, actor: User, until: dt.datetime, reason: str
+) -> Concern:
+    """Ask for more time to resolve (延期)."""
+    _require_status(concern, "request an extension for", OPEN_HANDLING)
+    _require(perm.may_handle(actor, concern), "request an extension for")
+    reason = _reason(reason)
+    if concern.extension_requested_until is not None:
+        raise IllegalTransition("request a second extension for", "awaiting an extension decision")
+    if concern.resolve_due is not None and until <= concern.resolve_due:
+        raise InvalidInput("the new deadline must be after the current one", fields={"until": "too early"})
+    return _step(concern, EventKind.EXTENSION_REQUESTED, actor=actor, org=concern.org,
+                 note=reason, data={"until": until.isoformat()},
+                 extension_requested_until=until)  # fmt: skip
+
+
+@transaction.atomic
+def decide_extension(concern: Concern, *, actor: User, approve: bool, note: str = "") -> Concern:
+    """Approve or refuse a pending extension request."""
+    if concern.extension_requested_until is None:
+        raise IllegalTransition("decide an extension for", "without a pending request")
+    _require_status(concern, "decide an extension for", OPEN_HANDLING)
+    _require(perm.may_decide_extension(actor, concern), "decide an extension for")
+    until = concern.extension_requested_until
+    if approve:
+        return _step(concern, EventKind.EXTENSION_APPROVED, actor=actor, org=concern.org,
+                     note=note.strip(), data={"until": until.isoformat()},
+                     resolve_due=until, extension_requested_until=None, overdue_since=None,
+                     extension_count=F("extension_count") + 1)  # fmt: skip
+    return _step(concern, EventKind.EXTENSION_REFUSED, actor=actor, org=concern.org,
+                 note=_reason(note), extension_requested_until=None)  # fmt: skip
+
+
+@transaction.atomic
+def reply_concern(concern: Concern, *, actor: User, reply: str) -> Concern:
+    """Answer the resident (答复); concerns merged into this one are answered too."""
+    _require_status(concern, "reply to", OPEN_HANDLING)
+    _require(perm.may_handle(actor, concern), "reply to")
+    reply = _reason(reply, "reply")
+    now = clock.now()
+    _step(concern, EventKind.REPLIED, actor=actor, to=Status.REPLIED, org=concern.org,
+          note=reply, replied_at=now)  # fmt: skip
+    for child in Concern.objects.filter(merged_into=concern, status=Status.MERGED):
+        _step(child, EventKind.REPLIED, actor=actor, to=Status.REPLIED, org=concern.org,
+              note=reply, data={"via": concern.pk}, replied_at=now)  # fmt: skip
+    return concern
+
+
+# ---------------------------------------------------------------- follow-up and closing
+
+
+@transaction.atomic
+def record_follow_up(
+    concern: Concern,
+    *,
+    actor: User | None,
+    solved: bool,
+    satisfaction: str,
+    comment: str = "",
+    method: str = "resident",
+) -> Concern:
+    """The resident's answer at follow-up (回访): solved closes it, not solved reopens it (重办).
+
+    `actor` None means the resident rated it on the tracking page; staff who asked by phone
+    or on a visit record it as themselves.
+    """
+    _require_status(concern, "follow up", (Status.REPLIED,))
+    if actor is not None:
+        _require(perm.may_supervise(actor, concern), "follow up")
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(f"unknown satisfaction {satisfaction!r}", fields={"satisfaction": satisfaction})
+    if method not in ("resident", "phone", "visit"):
+        raise InvalidInput(f"unknown follow-up method {method!r}", fields={"method": method})
+    now = clock.now()
+    rating = dict(solved=solved, satisfaction=satisfaction, rating_comment=comment.strip(), rated_at=now)
+    data = {"solved": solved, "satisfaction": satisfaction, "method": method}
+    if solved:
+        return _step(concern, EventKind.FOLLOWED_UP, actor=actor, to=Status.CLOSED,
+                     org=concern.org, note=comment.strip(), data=data, closed_at=now,
+                     **rating)  # fmt: skip
+    fields = _set_deadlines_from(concern, now)
+    return _step(concern, EventKind.REOPENED, actor=actor, to=Status.REOPENED, org=concern.org,
+                 note=comment.strip(), data=data, reopen_count=F("reopen_count") + 1,
+                 replied_at=None, resolve_due=fields["resolve_due"], overdue_since=None,
+                 **rating)  # fmt: skip
+
+
+@transaction.atomic
+def close_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
+    """Close without a rating: the resident could not be reached, or it was not a concern."""
+    _require_status(concern, "close", (Status.REPLIED, *UNDISPATCHED))
+    _require(perm.may_supervise(actor, concern), "close")
+    return _step(concern, EventKind.CLOSED, actor=actor, to=Status.CLOSED, org=concern.org,
+                 note=_reason(reason), closed_at=clock.now())  # fmt: skip
+
+
+# ---------------------------------------------------------------- merge, escalate, reclassify
+
+
+MERGEABLE = (*UNDISPATCHED, Status.DISPATCHED, *OPEN_HANDLING)
+
+
+@transaction.atomic
+def merge_concern(concern: Concern, *, into: Concern, actor: User | None, note: str = "") -> Concern:
+    """Fold a concern into another about the same thing; each resident is still answered."""
+    _require_status(concern, "merge", MERGEABLE)
+    if into.pk == concern.pk or into.merged_into_id is not None or not into.is_open:
+        raise InvalidInput("merge into another open concern that is not itself merged")
+    if actor is not None:
+        _require(perm.may_supervise(actor, concern) and perm.may_supervise(actor, into), "merge")
+    _step(concern, EventKind.MERGED, actor=actor, to=Status.MERGED, org=into.org, note=note,
+          data={"into": into.pk, "into_code": into.tracking_code}, merged_into_id=into.pk)  # fmt: skip
+    _deactivate_assignments(concern)
+    _event(into, EventKind.MERGED, actor=actor, org=into.org, note=note,
+           data={"from": concern.pk, "from_code": concern.tracking_code})  # fmt: skip
+    return concern
+
+
+ESCALATABLE = (Status.DISPATCHED, Status.RETURNED, *OPEN_HANDLING)
+
+
+@transaction.atomic
+def escalate_concern(
+    concern: Concern,
+    *,
+    actor: User | None,
+    reason: str,
+    to_org: Org | None = None,
+    department: str = "",
+) -> Concern:
+    """Blow the whistle (吹哨): to the parent org, or to a named department."""
+    _require_status(concern, "escalate", ESCALATABLE)
+    if actor is not None:
+        _require(perm.may_handle(actor, concern) or perm.may_supervise(actor, concern), "escalate")
+    department = department.strip()
+    if (to_org is None) == (not department):
+        raise InvalidInput("escalate to the parent org or to a department, one of the two")
+    if to_org is not None and to_org.pk != concern.org.parent_id:
+        raise InvalidInput("escalate to the concern's parent org", fields={"to_org": str(to_org.pk)})
+    return _step(concern, EventKind.ESCALATED, actor=actor, org=to_org, note=_reason(reason),
+                 data={"department": department}, escalated_to=to_org,
+                 escalated_department=department)  # fmt: skip
+
+
+@transaction.atomic
+def record_escalation_response(
+    concern: Concern, *, actor: User, response: str, rating: str = ""
+) -> Concern:
+    """What the org or department did when the whistle blew (报到), and how it is rated."""
+    if concern.escalated_to_id is None and not concern.escalated_department:
+        raise IllegalTransition("record an escalation response on", "not escalated")
+    g = perm.grants(actor)
+    target = concern.escalated_to
+    allowed = (target is not None and perm.holds_at_or_above(g, target, perm.SUPERVISOR_ROLES)) or (
+        perm.may_supervise(actor, concern)
+    )
+    _require(allowed, "record an escalation response on")
+    if rating and rating not in Satisfaction.values:
+        raise InvalidInput(f"unknown rating {rating!r}", fields={"rating": rating})
+    return _step(concern, EventKind.ESCALATION_RESPONSE, actor=actor, org=target,
+                 note=_reason(response, "response"), data={"rating": rating})  # fmt: skip
+
+
+@transaction.atomic
+def reclassify_concern(
+    concern: Concern, *, actor: User, category: str, subcategory: str, reason: str
+) -> Concern:
+    """Correct the category (feeds triage learning); an urgent subcategory makes it critical."""
+    if not concern.is_open:
+        raise IllegalTransition("reclassify", concern.status)
+    _require(perm.may_reclassify(actor, concern), "reclassify")
+    reason = _reason(reason)
+    category, subcategory, sanshi, urgent = _classify(category, subcategory)
+    before = {"category": concern.category, "subcategory": concern.subcategory}
+    fields: dict[str, Any] = {"category": category, "subcategory": subcategory, "sanshi": sanshi}
+    if urgent:
+        fields.update(urgency=Urgency.CRITICAL, protected=True)
+    return _step(concern, EventKind.RECLASSIFIED, actor=actor, org=concern.org, note=reason,
+                 data={"before": before, "after": {"category": category, "subcategory": subcategory}},
+                 **fields)  # fmt: skip
+
+
+@transaction.atomic
+def change_urgency(concern: Concern, *, actor: User, urgency: str, reason: str) -> Concern:
+    """A person sets the urgency tier, with a reason; deadlines follow the new tier."""
+    if not concern.is_open:
+        raise IllegalTransition("change the urgency of", concern.status)
+    _require(perm.may_reclassify(actor, concern), "change the urgency of")
+    if urgency not in Urgency.values:
+        raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
+    reason = _reason(reason)
+    if urgency == concern.urgency:
+        raise InvalidInput(f"the urgency is already {urgency}", fields={"urgency": urgency})
+    data = {"before": concern.urgency, "after": urgency}
+    fields: dict[str, Any] = {"urgency": urgency}
+    if concern.dispatched_at is not None:
+        policy = policy_for(urgency, concern.category)
+        due = deadlines_from(concern.dispatched_at, policy)
+        fields.update(sign_due=due.sign, contact_due=due.contact, resolve_due=due.resolve)
+    return _step(concern, EventKind.URGENCY_CHANGED, actor=actor, org=concern.org, note=reason,
+                 data=data, **fields)  # fmt: skip
+
+
+# ---------------------------------------------------------------- deadlines (the sweep)
+
+
+@transaction.atomic
+def record_sla_notice(concern: Concern, *, deadline: str, stage: str, due: dt.datetime) -> bool:
+    """Remind, mark overdue or escalate once for one deadline; False when already done."""
+    from sanshi.concerns.models import SlaNotice
+
+    try:
+        with transaction.atomic():
+            SlaNotice.objects.create(concern=concern, deadline=deadline, stage=stage, due=due,
+                                     at=clock.now())  # fmt: skip
+    except IntegrityError:
+        return False
+    data = {"deadline": deadline, "due": due.isoformat()}
+    if stage == SlaNotice.Stage.REMINDER:
+        _step(concern, EventKind.REMINDER, actor=None, org=concern.org, data=data)
+    elif stage == SlaNotice.Stage.OVERDUE:
+        _step(concern, EventKind.OVERDUE, actor=None, org=concern.org, data=data,
+              overdue_since=concern.overdue_since or due)  # fmt: skip
+    else:
+        parent = concern.org.parent
+        if parent is None:
+            return True  # the top of the tree has nobody above it to escalate to
+        _step(concern, EventKind.ESCALATED, actor=None, org=parent, data={**data, "auto": True},
+              note=f"超期未办：{deadline}", escalated_to=parent)  # fmt: skip
+    return True

@@ -1,0 +1,298 @@
+"""The concern (诉求), its handlers, its timeline, and the rules for its deadlines."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from sanshi.orgs.models import Division, Org, Person
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "已受理"
+    DISPATCHED = "dispatched", "已派单"
+    RETURNED = "returned", "已退单"
+    SIGNED = "signed", "已签收"
+    IN_PROGRESS = "in_progress", "办理中"
+    REPLIED = "replied", "已答复"
+    REOPENED = "reopened", "重办"
+    CLOSED = "closed", "已办结"
+    MERGED = "merged", "已并案"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "网上"
+    PHONE = "phone", "电话"
+    WALK_IN = "walk_in", "来访"
+    MEMBER_CARD = "member_card", "执委亮牌码"
+    OPEN311 = "open311", "Open311"
+    VISIT = "visit", "走访"
+    API = "api", "接口"
+
+
+class Urgency(models.TextChoices):
+    CRITICAL = "critical", "紧急（危险）"
+    HIGH = "high", "加急"
+    NORMAL = "normal", "一般"
+    LOW = "low", "低"
+
+
+class Sanshi(models.TextChoices):
+    JIUXIN = "jiuxin", "揪心事"
+    FANXIN = "fanxin", "烦心事"
+    CAOXIN = "caoxin", "操心事"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", "同意"
+    STATUTORY_DUTY = "statutory_duty", "法定职责"
+    EMERGENCY = "emergency", "紧急情况下保护生命健康"
+
+
+class Concern(models.Model):
+    """A resident's concern and where it stands."""
+
+    tracking_code = models.CharField(max_length=12, unique=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    text = models.TextField()
+    # Where
+    division = models.ForeignKey(
+        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(max_length=300, blank=True, default="")
+    # Who
+    reporter_name = models.CharField(max_length=64, blank=True, default="")
+    reporter_phone = models.CharField(max_length=32, blank=True, default="")
+    anonymous = models.BooleanField(default=False)
+    minor_under_14 = models.BooleanField(default=False)
+    member = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="card_concerns"
+    )
+    # What
+    category = models.CharField(max_length=32, blank=True, default="")
+    subcategory = models.CharField(max_length=48, blank=True, default="")
+    sanshi = models.CharField(max_length=8, choices=Sanshi.choices, default=Sanshi.CAOXIN)
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    protected = models.BooleanField(default=False)
+    # What the triage engine said when the concern came in, and which model said it.
+    triage = models.JSONField(default=dict, blank=True)
+    triage_version = models.CharField(max_length=32, blank=True, default="")
+    # Consent and legal basis (PIPL)
+    legal_basis = models.CharField(max_length=16, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
+    consent_version = models.CharField(max_length=16, blank=True, default="")
+    guardian_consent = models.BooleanField(default=False)
+    publish_consent = models.BooleanField(default=False)  # may Open311 show the description?
+    # Which client application sent it (Open311 key or API token name), if any
+    source_client = models.CharField(max_length=64, blank=True, default="")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # Who handles it
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="concerns")
+    dispatching_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    escalated_to = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_department = models.CharField(max_length=100, blank=True, default="")
+    # When
+    received_at = models.DateTimeField()
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    first_dispatched_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    sign_due = models.DateTimeField(null=True, blank=True)
+    contact_due = models.DateTimeField(null=True, blank=True)
+    resolve_due = models.DateTimeField(null=True, blank=True)
+    overdue_since = models.DateTimeField(null=True, blank=True)
+    extension_requested_until = models.DateTimeField(null=True, blank=True)
+    # Follow-up (回访)
+    solved = models.BooleanField(null=True, blank=True)
+    satisfaction = models.CharField(
+        max_length=12, choices=Satisfaction.choices, blank=True, default=""
+    )
+    rating_comment = models.TextField(blank=True, default="")
+    rated_at = models.DateTimeField(null=True, blank=True)
+    # Counters, always updated with F()
+    return_count = models.PositiveIntegerField(default=0)
+    reopen_count = models.PositiveIntegerField(default=0)
+    extension_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "org"]),
+            models.Index(fields=["org", "received_at"]),
+            models.Index(fields=["urgency", "status"]),
+            models.Index(fields=["sign_due"]),
+            models.Index(fields=["resolve_due"]),
+            models.Index(fields=["category", "subcategory"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.CLOSED, Status.MERGED)
+
+
+class Assignment(models.Model):
+    """A person handling a concern (lead or assisting)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "主办"
+        ASSIST = "assist", "协办"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.LEAD)
+    active = models.BooleanField(default=True)
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "person"],
+                condition=Q(active=True),
+                name="assignment_one_active_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.concern}"
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", "受理"
+    DISPATCHED = "dispatched", "派单"
+    ASSIGNED = "assigned", "指派"
+    SIGNED = "signed", "签收"
+    RETURNED = "returned", "退单"
+    CONTACT = "contact", "联系居民"
+    VISIT = "visit", "入户走访"
+    REFERRAL = "referral", "转介"
+    NOTE = "note", "备注"
+    EXTENSION_REQUESTED = "extension_requested", "申请延期"
+    EXTENSION_APPROVED = "extension_approved", "同意延期"
+    EXTENSION_REFUSED = "extension_refused", "不同意延期"
+    REPLIED = "replied", "答复"
+    FOLLOWED_UP = "followed_up", "回访"
+    REOPENED = "reopened", "重办"
+    CLOSED = "closed", "办结"
+    MERGED = "merged", "并案"
+    ESCALATED = "escalated", "吹哨"
+    ESCALATION_RESPONSE = "escalation_response", "报到回应"
+    RECLASSIFIED = "reclassified", "更正分类"
+    URGENCY_CHANGED = "urgency_changed", "调整紧急程度"
+    REMINDER = "reminder", "催办"
+    OVERDUE = "overdue", "超期"
+
+
+class ConcernEvent(models.Model):
+    """One row of a concern's timeline; rows are only ever added."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The org acting (who signed, returned, replied) or receiving (dispatch, escalation).
+    org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=16, blank=True, default="")
+    to_status = models.CharField(max_length=16, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["concern", "at"]),
+            models.Index(fields=["kind", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DurationUnit(models.TextChoices):
+    MINUTES = "minutes", "分钟"
+    HOURS = "hours", "小时"
+    DAYS = "days", "自然日"
+    WORKING_DAYS = "working_days", "工作日"
+
+
+class SlaPolicy(models.Model):
+    """Time limits for one urgency tier, for one category or (blank) all categories."""
+
+    urgency = models.CharField(max_length=8, choices=Urgency.choices)
+    category = models.CharField(max_length=32, blank=True, default="")
+    sign_within = models.PositiveIntegerField()
+    sign_unit = models.CharField(max_length=16, choices=DurationUnit.choices)
+    contact_within = models.PositiveIntegerField()
+    contact_unit = models.CharField(max_length=16, choices=DurationUnit.choices)
+    resolve_within = models.PositiveIntegerField()
+    resolve_unit = models.CharField(max_length=16, choices=DurationUnit.choices)
+    remind_before_minutes = models.PositiveIntegerField(default=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["urgency", "category"], name="sla_policy_unique")
+        ]
+        verbose_name_plural = "SLA policies"
+
+    def __str__(self) -> str:
+        return f"{self.urgency}/{self.category or '*'}"
+
+
+class CalendarOverride(models.Model):
+    """An admin's word on one date, over the holiday package (e.g. a year it does not know)."""
+
+    date = models.DateField(unique=True)
+    is_working_day = models.BooleanField()
+    note = models.CharField(max_length=100, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_working_day else '休'}"
+
+
+class SlaNotice(models.Model):
+    """A reminder, overdue mark or escalation already made for one deadline (never twice)."""
+
+    class Stage(models.TextChoices):
+        REMINDER = "reminder", "催办"
+        OVERDUE = "overdue", "超期"
+        ESCALATED = "escalated", "升级"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="sla_notices")
+    deadline = models.CharField(max_length=8)  # sign, contact or resolve
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    due = models.DateTimeField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "deadline", "stage", "due"], name="sla_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} {self.deadline} {self.stage}"

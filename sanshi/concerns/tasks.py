@@ -1,0 +1,26 @@
+"""Background work for concerns: thin tasks that take ids and call one action."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from sanshi.concerns.models import ConcernEvent
+
+
+@task()
+def notify_event(event_id: int) -> int:
+    """Notify the people an event concerns (run after the event's transaction commits)."""
+    from sanshi.notifications.actions import notify_for_event
+
+    event = ConcernEvent.objects.select_related("concern__org").filter(pk=event_id).first()
+    return notify_for_event(event) if event is not None else 0
+
+
+@task()
+def sla_sweep() -> dict[str, int]:
+    """The SLA sweep as a task, for deployments that schedule through the worker."""
+    from sanshi.concerns.sweep import run_sla_sweep
+    from sanshi.core import clock
+
+    result = run_sla_sweep(clock.now())
+    return {"reminders": result.reminders, "overdue": result.overdue, "escalated": result.escalated}

@@ -1,0 +1,72 @@
+"""The classification of concerns, read from taxonomy.yaml beside this module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
+
+
+@dataclass(frozen=True)
+class Subcategory:
+    code: str
+    name: str
+    en: str
+    category: str
+    sanshi: str
+    urgent: bool
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    en: str
+    sanshi: str
+    subcategories: tuple[Subcategory, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    categories: tuple[Category, ...]
+
+    @property
+    def subcategories(self) -> dict[str, Subcategory]:
+        return {s.code: s for c in self.categories for s in c.subcategories}
+
+    @property
+    def by_code(self) -> dict[str, Category]:
+        return {c.code: c for c in self.categories}
+
+
+@cache
+def taxonomy() -> Taxonomy:
+    """The default taxonomy (cached; a deployment replaces the YAML file)."""
+    raw = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    categories = []
+    for cat in raw["categories"]:
+        subs = tuple(
+            Subcategory(
+                code=s["code"],
+                name=s["name"],
+                en=s["en"],
+                category=cat["code"],
+                sanshi=s.get("sanshi", cat["sanshi"]),
+                urgent=bool(s.get("urgent", False)),
+            )
+            for s in cat["subcategories"]
+        )
+        categories.append(Category(cat["code"], cat["name"], cat["en"], cat["sanshi"], subs))
+    return Taxonomy(tuple(categories))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in taxonomy().categories]
+
+
+def subcategory_choices() -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in taxonomy().subcategories.values()]

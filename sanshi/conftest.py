@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sanshi.testing import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_immediate(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """The small tree with one persona per role (see sanshi.testing)."""
+    return build_world()
+
+
+@pytest.fixture
+def guangxi(db: None) -> None:
+    """Official divisions of Guangxi (450000) only: enough for Beihai, quick to load."""
+    from sanshi.orgs.division_import import import_divisions
+
+    import_divisions(provinces=["450000"])

@@ -1,0 +1,78 @@
+"""Turn timeline events into notifications for the people who must act."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
+from sanshi.core import clock
+from sanshi.notifications.models import Notification
+from sanshi.orgs.models import Org, Role
+from sanshi.orgs.selectors import people_with_role
+
+DISPATCH_ROLES = (Role.DISPATCHER,)
+DUTY_ROLES = (Role.PROTECTION_OFFICER,)
+
+
+def _handler_user_ids(concern: Concern) -> set[int]:
+    return set(
+        concern.assignments.filter(active=True, person__user__isnull=False).values_list(
+            "person__user_id", flat=True
+        )
+    )
+
+
+def _role_user_ids(org: Org | None, roles: tuple[str, ...]) -> set[int]:
+    if org is None:
+        return set()
+    return set(
+        people_with_role(org, roles).filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+
+
+def _duty_officers(concern: Concern) -> set[int]:
+    """Protection officers of the concern's org and every org above it."""
+    ids: set[int] = set()
+    for org in Org.objects.filter(pk__in=[int(p) for p in concern.org.path.strip("/").split("/")]):
+        ids |= _role_user_ids(org, DUTY_ROLES)
+    return ids
+
+
+def recipients_for(event: ConcernEvent) -> set[int]:
+    """Who hears about an event: handlers, dispatchers, or the duty officers."""
+    concern = event.concern
+    kind = event.kind
+    if kind in (EventKind.ASSIGNED, EventKind.REMINDER, EventKind.OVERDUE, EventKind.REOPENED):
+        found = _handler_user_ids(concern)
+        return found or _role_user_ids(concern.org, (Role.CHAIR, Role.STAFF))
+    if kind == EventKind.DISPATCHED:
+        return _handler_user_ids(concern) or _role_user_ids(
+            concern.org, (Role.CHAIR, Role.STAFF, Role.DISPATCHER)
+        )
+    if kind in (EventKind.RETURNED, EventKind.EXTENSION_REQUESTED):
+        return _role_user_ids(concern.dispatching_org or concern.org, DISPATCH_ROLES)
+    if kind == EventKind.ESCALATED:
+        return _role_user_ids(event.org, DISPATCH_ROLES + (Role.CHAIR,))
+    if kind == EventKind.FOLLOWED_UP:
+        return _handler_user_ids(concern)
+    if kind in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED) and concern.urgency == Urgency.CRITICAL:
+        return _duty_officers(concern) | _role_user_ids(concern.org, DISPATCH_ROLES)
+    return set()
+
+
+def notify_for_event(event: ConcernEvent) -> int:
+    """Create one notification per recipient; safe to run twice for the same event."""
+    kind = "critical" if event.concern.urgency == Urgency.CRITICAL and event.kind in (
+        EventKind.RECEIVED, EventKind.URGENCY_CHANGED) else event.kind  # fmt: skip
+    made = 0
+    for user_id in sorted(recipients_for(event)):
+        if event.actor_id == user_id:
+            continue
+        try:
+            with transaction.atomic():
+                Notification.objects.create(user_id=user_id, concern=event.concern, event=event,
+                                            kind=kind, created_at=clock.now())  # fmt: skip
+            made += 1
+        except IntegrityError:
+            continue
+    return made

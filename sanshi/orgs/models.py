@@ -1,0 +1,140 @@
+"""The federation tree, official divisions, people and their roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Division(models.Model):
+    """An official administrative division (province, city, county or township)."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, "省级"
+        CITY = 2, "地级"
+        COUNTY = 3, "县级"
+        TOWNSHIP = 4, "乡级"
+
+    code = models.CharField(max_length=12, primary_key=True)
+    name = models.CharField(max_length=64)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["level", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Org(models.Model):
+    """A federation (妇联) at one level, or a new-domain one attached under any level."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省级妇联"
+        CITY = "city", "市级妇联"
+        COUNTY = "county", "县级妇联"
+        TOWNSHIP = "township", "乡镇（街道）妇联"
+        COMMUNITY = "community", "村（社区）妇联"
+        DOMAIN = "domain", "新领域妇联"
+
+    class Kind(models.TextChoices):
+        FEDERATION = "federation", "妇联"
+        RESIDENTS = "residents", "社区（居委会）"
+        VILLAGE = "village", "村（村委会）"
+        ENTERPRISE = "enterprise", "企业"
+        SOCIAL_ORG = "social_org", "社会组织"
+        PARK = "park", "园区"
+        SCHOOL = "school", "学校"
+        HOSPITAL = "hospital", "医院"
+        OTHER = "other", "其他"
+
+    name = models.CharField(max_length=100)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.FEDERATION)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    division_code = models.CharField(max_length=12, blank=True, default="")
+    # Materialised path of ids, "/1/4/17/", so a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="org_unique_root_name"
+            ),
+        ]
+        indexes = [models.Index(fields=["division_code"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone who works in the federation network; may have a login."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", "女"
+        MALE = "male", "男"
+        UNKNOWN = "unknown", "未说明"
+
+    name = models.CharField(max_length=64)
+    phone = models.CharField(max_length=32, blank=True, default="")
+    gender = models.CharField(max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
+    notes = models.TextField(blank=True, default="")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", "主席"
+    VICE_CHAIR = "vice_chair", "副主席"
+    COMMITTEE_MEMBER = "committee_member", "执委"
+    STAFF = "staff", "工作人员"
+    DISPATCHER = "dispatcher", "派单员"
+    SOCIAL_WORKER = "social_worker", "社工"
+    VOLUNTEER = "volunteer", "巾帼志愿者"
+    PROTECTION_OFFICER = "protection_officer", "权益保护专员"
+    LEADER = "leader", "领导（只读）"
+
+
+class Membership(models.Model):
+    """A person's role in one org for a term."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=24, choices=Role.choices)
+    term_start = models.DateField()
+    term_end = models.DateField(null=True, blank=True)
+    # What a committee member shows on her public card (亮牌): what she can help with.
+    helps_with = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="membership_term_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "org", "role", "term_start"], name="membership_unique_term"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} · {self.org}"

@@ -1,0 +1,67 @@
+"""Reads over the tree and people's roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from sanshi.core import clock
+from sanshi.orgs.models import Membership, Org, Person
+
+
+def subtree(org: Org) -> QuerySet[Org]:
+    """The org and everything below it."""
+    return Org.objects.filter(path__startswith=org.path)
+
+
+def ancestor_ids(org: Org) -> list[int]:
+    """Ids from the root down to the org itself."""
+    return [int(part) for part in org.path.strip("/").split("/") if part]
+
+
+def active_memberships(person: Person, on: dt.date | None = None) -> QuerySet[Membership]:
+    """The roles a person holds on a date (today by default)."""
+    day = on or clock.now().date()
+    return (
+        Membership.objects.filter(person=person, term_start__lte=day)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=day))
+        .select_related("org")
+    )
+
+
+def person_for_user(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
+    """The person behind a login, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Person.objects.filter(user_id=user.pk).first()
+
+
+def roles_of_user(user: AbstractBaseUser | AnonymousUser | None) -> list[Membership]:
+    """The user's active memberships, with their orgs loaded."""
+    person = person_for_user(user)
+    return list(active_memberships(person)) if person else []
+
+
+def people_with_role(org: Org, roles: Iterable[str]) -> QuerySet[Person]:
+    """People holding any of the roles in exactly this org today."""
+    day = clock.now().date()
+    return Person.objects.filter(
+        Q(memberships__term_end__isnull=True) | Q(memberships__term_end__gte=day),
+        memberships__org=org,
+        memberships__role__in=list(roles),
+        memberships__term_start__lte=day,
+    ).distinct()
+
+
+def lowest_org_for_division(code: str) -> Org | None:
+    """The deepest org whose division code is this code or a prefix of it."""
+    candidates = [code[:n] for n in (12, 9, 6) if len(code) >= n]
+    return (
+        Org.objects.filter(division_code__in=candidates)
+        .exclude(level=Org.Level.DOMAIN)
+        .order_by("-depth")
+        .first()
+    )

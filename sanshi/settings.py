@@ -1,0 +1,164 @@
+"""Settings for sanshi, all from the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from sanshi.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    secret_in_data_dir,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("SANSHI_DATA_DIR", "var")).resolve()
+
+DEBUG = env_bool("SANSHI_DEBUG", False)
+SECRET_KEY = env_secret("SANSHI_SECRET_KEY") or secret_in_data_dir(
+    DATA_DIR, "secret_key", secrets.token_urlsafe(50)
+)
+ALLOWED_HOSTS = env_list("SANSHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("SANSHI_CSRF_TRUSTED_ORIGINS", [])
+
+
+def _database(url: str | None) -> dict[str, Any]:
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "sanshi.sqlite3"),
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                " PRAGMA busy_timeout=10000;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    scheme = url.split(":", 1)[0]
+    if scheme not in {"postgres", "postgresql", "sqlite"}:
+        raise ConfigError("DATABASE_URL", f"expected a postgres:// or sqlite:// URL, got {scheme!r}")
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        raise ConfigError("DATABASE_URL", str(exc)) from None
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database(env_str("DATABASE_URL", "").strip() or None)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "sanshi.core",
+    "sanshi.audit",
+    "sanshi.orgs",
+    "sanshi.concerns",
+    "sanshi.notifications",
+    "sanshi.analytics",
+    "sanshi.triage",
+    "sanshi.intake",
+    "sanshi.api",
+    "sanshi.console",
+    "sanshi.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sanshi.urls"
+WSGI_APPLICATION = "sanshi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = env_str("SANSHI_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SANSHI_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+EMAIL_BACKEND = env_str("SANSHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+_tasks_backend = env_choice("SANSHI_TASKS_BACKEND", "db", ("db", "immediate", "rq"))
+TASKS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "rq": "django_tasks_rq.RQBackend",
+        }[_tasks_backend],
+    }
+}
+REDIS_URL = env_str("REDIS_URL", "")
+if _tasks_backend == "rq":
+    if not REDIS_URL:
+        raise ConfigError("REDIS_URL", "must be set when SANSHI_TASKS_BACKEND=rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+
+# Deadlines: hours an overdue concern waits before it is escalated to the parent org.
+SANSHI_SLA_ESCALATION_GRACE_HOURS = env_int("SANSHI_SLA_ESCALATION_GRACE_HOURS", 24, minimum=0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SANSHI_LOG_LEVEL", "WARNING").upper()},
+}

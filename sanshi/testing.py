@@ -1,0 +1,88 @@
+"""Small factory functions and personas for tests (also handy in a shell)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from sanshi.concerns.actions import receive_concern
+from sanshi.concerns.models import Channel, Concern
+from sanshi.orgs.actions import add_membership, create_org, create_person
+from sanshi.orgs.models import Org, Person, Role
+
+TERM_START = dt.date(2020, 1, 1)
+
+
+def make_user(username: str, *, role: str | None = None, org: Org | None = None) -> AbstractBaseUser:
+    """A login with a person behind it, optionally holding one role in one org."""
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only")
+    person = create_person(name=username, user=user)
+    if role is not None and org is not None:
+        add_membership(person, org, role=role, term_start=TERM_START)
+    return user
+
+
+def person_of(user: AbstractBaseUser) -> Person:
+    return Person.objects.get(user_id=user.pk)
+
+
+@dataclass
+class World:
+    """A small federation tree with one persona per role."""
+
+    province: Org
+    city: Org
+    county: Org
+    township: Org
+    community: Org
+    other_community: Org
+    dispatcher: Any
+    county_staff: Any
+    chair: Any
+    member: Any
+    outside_member: Any
+    social_worker: Any
+    volunteer: Any
+    protection: Any
+    leader: Any
+    city_staff: Any
+
+    def concern(self, **kwargs: Any) -> Concern:
+        """A concern received at the county, waiting for dispatch."""
+        values: dict[str, Any] = {"text": "孩子放学后没人照看，想问问儿童之家", "channel": Channel.WEB,
+                                  "org": self.county, "subcategory": "children.childcare"}  # fmt: skip
+        values.update(kwargs)
+        return receive_concern(**values)
+
+
+def build_world() -> World:
+    province = create_org(name="广西壮族自治区妇联", level=Org.Level.PROVINCE, parent=None)
+    city = create_org(name="北海市妇联", level=Org.Level.CITY, parent=province)
+    county = create_org(name="海城区妇联", level=Org.Level.COUNTY, parent=city)
+    township = create_org(name="东街街道妇联", level=Org.Level.TOWNSHIP, parent=county)
+    community = create_org(name="北部湾社区妇联", level=Org.Level.COMMUNITY,
+                           kind=Org.Kind.RESIDENTS, parent=township)  # fmt: skip
+    other = create_org(name="侨中社区妇联", level=Org.Level.COMMUNITY,
+                       kind=Org.Kind.RESIDENTS, parent=township)  # fmt: skip
+    return World(
+        province=province,
+        city=city,
+        county=county,
+        township=township,
+        community=community,
+        other_community=other,
+        dispatcher=make_user("dispatcher", role=Role.DISPATCHER, org=county),
+        county_staff=make_user("county_staff", role=Role.STAFF, org=county),
+        chair=make_user("chair", role=Role.CHAIR, org=community),
+        member=make_user("member", role=Role.COMMITTEE_MEMBER, org=community),
+        outside_member=make_user("outside_member", role=Role.COMMITTEE_MEMBER, org=other),
+        social_worker=make_user("social_worker", role=Role.SOCIAL_WORKER, org=community),
+        volunteer=make_user("volunteer", role=Role.VOLUNTEER, org=community),
+        protection=make_user("protection", role=Role.PROTECTION_OFFICER, org=county),
+        leader=make_user("leader", role=Role.LEADER, org=city),
+        city_staff=make_user("city_staff", role=Role.STAFF, org=city),
+    )

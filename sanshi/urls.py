@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from sanshi.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("sanshi.api.urls")),
+    path("console/", include("sanshi.console.urls")),
+    path("", include("sanshi.triage.urls")),
+    path("", include("sanshi.intake.urls")),
+]
