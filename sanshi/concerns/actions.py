@@ -28,6 +28,7 @@ from sanshi.concerns.models import (
     ConcernEvent,
     EventKind,
     LegalBasis,
+    LegalStep,
     Satisfaction,
     Status,
     Urgency,
@@ -42,8 +43,10 @@ from sanshi.orgs.selectors import person_for_user
 
 User = AbstractBaseUser | AnonymousUser
 
-OPEN_HANDLING = (Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED)
-UNDISPATCHED = (Status.RECEIVED, Status.RETURNED)
+OPEN_HANDLING = perm.OPEN_HANDLING
+UNDISPATCHED = perm.UNDISPATCHED
+MERGEABLE = perm.MERGEABLE
+ESCALATABLE = perm.ESCALATABLE
 MAX_TEXT = 4000
 
 
@@ -554,9 +557,6 @@ def close_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
 # ---------------------------------------------------------------- merge, escalate, reclassify
 
 
-MERGEABLE = (*UNDISPATCHED, Status.DISPATCHED, *OPEN_HANDLING)
-
-
 @transaction.atomic
 def merge_concern(concern: Concern, *, into: Concern, actor: User | None, note: str = "") -> Concern:
     """Fold a concern into another about the same thing; each resident is still answered."""
@@ -571,9 +571,6 @@ def merge_concern(concern: Concern, *, into: Concern, actor: User | None, note: 
     _event(into, EventKind.MERGED, actor=actor, org=into.org, note=note,
            data={"from": concern.pk, "from_code": concern.tracking_code})  # fmt: skip
     return concern
-
-
-ESCALATABLE = (Status.DISPATCHED, Status.RETURNED, *OPEN_HANDLING)
 
 
 @transaction.atomic
@@ -606,12 +603,9 @@ def record_escalation_response(
     """What the org or department did when the whistle blew (报到), and how it is rated."""
     if concern.escalated_to_id is None and not concern.escalated_department:
         raise IllegalTransition("record an escalation response on", "not escalated")
-    g = perm.grants(actor)
     target = concern.escalated_to
-    allowed = (target is not None and perm.holds_at_or_above(g, target, perm.SUPERVISOR_ROLES)) or (
-        perm.may_supervise(actor, concern)
-    )
-    _require(allowed, "record an escalation response on")
+    _require("escalation_response" in perm.allowed_actions(actor, concern),
+             "record an escalation response on")  # fmt: skip
     if rating and rating not in Satisfaction.values:
         raise InvalidInput(f"unknown rating {rating!r}", fields={"rating": rating})
     return _step(concern, EventKind.ESCALATION_RESPONSE, actor=actor, org=target,
@@ -685,3 +679,74 @@ def record_sla_notice(concern: Concern, *, deadline: str, stage: str, due: dt.da
         _step(concern, EventKind.ESCALATED, actor=None, org=parent, data={**data, "auto": True},
               note=f"超期未办：{deadline}", escalated_to=parent)  # fmt: skip
     return True
+
+
+# ---------------------------------------------------------------- legal steps (DV and child protection)
+
+# What each step records, and how long its follow-up may take. Law sets some limits (a court
+# decides on a protection order within 72 h, 24 h when urgent: Anti-Domestic Violence Law
+# Art 28); the visit after a police warning (Art 17) and the shelter follow-up are local
+# practice, so these are defaults.
+LEGAL_STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    LegalStep.Step.MANDATORY_REPORT: ("reported_to", "reported_at", "reference"),
+    LegalStep.Step.POLICE_WARNING: ("police_station", "issued_on", "reference"),
+    LegalStep.Step.PROTECTION_ORDER: ("court", "applied_on", "urgent", "reference"),
+    LegalStep.Step.SHELTER_REFERRAL: ("shelter", "referred_on", "reference"),
+}
+LEGAL_STEP_DUE: dict[str, dt.timedelta | None] = {
+    LegalStep.Step.MANDATORY_REPORT: None,
+    LegalStep.Step.POLICE_WARNING: dt.timedelta(days=7),
+    LegalStep.Step.PROTECTION_ORDER: dt.timedelta(hours=72),
+    LegalStep.Step.SHELTER_REFERRAL: dt.timedelta(days=1),
+}
+
+
+@transaction.atomic
+def record_legal_step(
+    concern: Concern,
+    *,
+    actor: User,
+    step: str,
+    details: dict[str, Any],
+    due: dt.datetime | None = None,
+) -> LegalStep:
+    """Record a legal step taken for the victim (a report, a warning, an order, a shelter)."""
+    if not concern.is_open:
+        raise IllegalTransition("record a legal step on", concern.status)
+    _require(perm.may_act_on_legal_steps(actor, concern), "record a legal step on")
+    if step not in LEGAL_STEP_FIELDS:
+        raise InvalidInput(f"unknown legal step {step!r}", fields={"step": step})
+    unknown = sorted(set(details) - set(LEGAL_STEP_FIELDS[step]))
+    if unknown:
+        raise InvalidInput(f"unknown details for {step}: {', '.join(unknown)}",
+                           fields={name: "unknown" for name in unknown})  # fmt: skip
+    clean = {k: v if isinstance(v, bool) else str(v).strip() for k, v in details.items()}
+    now = clock.now()
+    if due is None and LEGAL_STEP_DUE[step] is not None:
+        window = LEGAL_STEP_DUE[step]
+        if step == LegalStep.Step.PROTECTION_ORDER and clean.get("urgent") is True:
+            window = dt.timedelta(hours=24)
+        due = now + window if window is not None else None
+    legal = LegalStep.objects.create(concern=concern, step=step, details=clean, due=due,
+                                     created_at=now)  # fmt: skip
+    _step(concern, EventKind.LEGAL_STEP, actor=actor, org=concern.org,
+          data={"step": step, "legal_step": legal.pk, "due": due.isoformat() if due else None,
+                **clean})  # fmt: skip
+    return legal
+
+
+@transaction.atomic
+def complete_legal_step(legal: LegalStep, *, actor: User, outcome: str) -> LegalStep:
+    """Record how a legal step ended (the visit made, the court's decision, ...)."""
+    concern = legal.concern
+    _require(perm.may_act_on_legal_steps(actor, concern), "complete a legal step on")
+    outcome = _reason(outcome, "outcome")
+    done = LegalStep.objects.filter(pk=legal.pk, completed_at__isnull=True).update(
+        completed_at=clock.now(), outcome=outcome
+    )
+    if done != 1:
+        raise IllegalTransition("complete", "an already completed legal step")
+    legal.refresh_from_db()
+    _event(concern, EventKind.LEGAL_STEP_DONE, actor=actor, org=concern.org, note=outcome,
+           data={"step": legal.step, "legal_step": legal.pk})  # fmt: skip
+    return legal

@@ -203,6 +203,8 @@ class EventKind(models.TextChoices):
     URGENCY_CHANGED = "urgency_changed", "调整紧急程度"
     REMINDER = "reminder", "催办"
     OVERDUE = "overdue", "超期"
+    LEGAL_STEP = "legal_step", "法定程序"
+    LEGAL_STEP_DONE = "legal_step_done", "法定程序完成"
 
 
 class ConcernEvent(models.Model):
@@ -296,3 +298,27 @@ class SlaNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.concern_id} {self.deadline} {self.stage}"
+
+
+class LegalStep(models.Model):
+    """A step the law requires in a violence or child-protection case, with its own deadline."""
+
+    class Step(models.TextChoices):
+        MANDATORY_REPORT = "mandatory_report", "强制报告"
+        POLICE_WARNING = "police_warning", "告诫书及跟进查访"
+        PROTECTION_ORDER = "protection_order", "代为申请人身安全保护令"
+        SHELTER_REFERRAL = "shelter_referral", "转介庇护"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="legal_steps")
+    step = models.CharField(max_length=24, choices=Step.choices)
+    details = models.JSONField(default=dict, blank=True)
+    due = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} {self.step}"

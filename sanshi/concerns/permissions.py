@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from sanshi.concerns.models import Assignment, Concern
+from sanshi.concerns.models import Assignment, Concern, Status
 from sanshi.orgs.models import Org, Role
 from sanshi.orgs.selectors import roles_of_user
 
@@ -94,3 +94,66 @@ def may_reclassify(user: User, concern: Concern) -> bool:
 def may_decide_extension(user: User, concern: Concern) -> bool:
     """A supervisor at or above the concern's org who is not handling it herself."""
     return may_supervise(user, concern) and not is_assigned(user, concern)
+
+
+# Status groups shared by the actions and by allowed_actions.
+UNDISPATCHED = (Status.RECEIVED, Status.RETURNED)
+OPEN_HANDLING = (Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED)
+MERGEABLE = (*UNDISPATCHED, Status.DISPATCHED, *OPEN_HANDLING)
+ESCALATABLE = (Status.DISPATCHED, Status.RETURNED, *OPEN_HANDLING)
+
+
+def may_act_on_legal_steps(user: User, concern: Concern) -> bool:
+    """Handlers, and protection officers of the org or above."""
+    return may_handle(user, concern) or holds_at_or_above(
+        grants(user), concern.org, PROTECTION_ROLES
+    )
+
+
+def allowed_actions(user: User, concern: Concern) -> set[str]:
+    """The lifecycle steps this user may take on this concern now (for showing buttons).
+
+    The actions check the same rules again when called; this only saves a round trip.
+    """
+    if not user.is_authenticated:
+        return set()
+    status = concern.status
+    handle = may_handle(user, concern)
+    supervise = may_supervise(user, concern)
+    allowed: set[str] = set()
+    if status in UNDISPATCHED and supervise:
+        allowed |= {"dispatch"}
+    if status == Status.DISPATCHED and handle:
+        allowed |= {"sign"}
+    if status in (Status.DISPATCHED, Status.SIGNED) and handle:
+        allowed |= {"return"}
+    if status in OPEN_HANDLING and handle:
+        allowed |= {"contact", "refer", "reply"}
+        if concern.extension_requested_until is None:
+            allowed |= {"request_extension"}
+    if (
+        status in OPEN_HANDLING
+        and concern.extension_requested_until is not None
+        and may_decide_extension(user, concern)
+    ):
+        allowed |= {"decide_extension"}
+    if status == Status.REPLIED and supervise:
+        allowed |= {"follow_up"}
+    if status in (Status.REPLIED, *UNDISPATCHED) and supervise:
+        allowed |= {"close"}
+    if status in MERGEABLE and supervise:
+        allowed |= {"merge"}
+    if status in ESCALATABLE and (handle or supervise):
+        allowed |= {"escalate"}
+    if concern.escalated_to_id is not None or concern.escalated_department:
+        target = concern.escalated_to
+        if supervise or (target is not None and holds_at_or_above(grants(user), target, SUPERVISOR_ROLES)):
+            allowed |= {"escalation_response"}
+    if concern.is_open:
+        if handle or supervise:
+            allowed |= {"note", "assign"}
+        if may_reclassify(user, concern):
+            allowed |= {"reclassify", "change_urgency"}
+        if may_act_on_legal_steps(user, concern):
+            allowed |= {"legal_step"}
+    return allowed
