@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import (
@@ -666,7 +667,7 @@ def record_sla_notice(concern: Concern, *, deadline: str, stage: str, due: dt.da
                                      at=clock.now())  # fmt: skip
     except IntegrityError:
         return False
-    data = {"deadline": deadline, "due": due.isoformat()}
+    data = {"deadline": deadline, "due": timezone.localtime(due).isoformat()}
     if stage == SlaNotice.Stage.REMINDER:
         _step(concern, EventKind.REMINDER, actor=None, org=concern.org, data=data)
     elif stage == SlaNotice.Stage.OVERDUE:

@@ -1,7 +1,7 @@
 """Tracking codes residents can read aloud: 11 random characters and a check character.
 
-The alphabet leaves out look-alikes (0/O, 1/I/L) and U; 31 symbols, 11 of them random give
-about 54 bits, drawn from `secrets`, so codes cannot be guessed. The check character is
+The alphabet leaves out look-alikes (0/O, 1/I/L) and U (read as V); 30 symbols, 11 of them
+random give about 54 bits, drawn from `secrets`, so codes cannot be guessed. The check character is
 Luhn mod 31 (catches every single-character error and most swaps of neighbours).
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 import secrets
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# 30 symbols: Luhn mod N needs an even N for doubling to be a permutation.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 11
 LENGTH = RANDOM_LENGTH + 1
 _INDEX = {ch: i for i, ch in enumerate(ALPHABET)}

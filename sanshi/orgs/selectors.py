@@ -58,10 +58,18 @@ def people_with_role(org: Org, roles: Iterable[str]) -> QuerySet[Person]:
 
 def lowest_org_for_division(code: str) -> Org | None:
     """The deepest org whose division code is this code or a prefix of it."""
-    candidates = [code[:n] for n in (12, 9, 6) if len(code) >= n]
+    candidates = division_ancestry(code)
     return (
         Org.objects.filter(division_code__in=candidates)
         .exclude(level=Org.Level.DOMAIN)
         .order_by("-depth")
         .first()
     )
+
+
+def division_ancestry(code: str) -> list[str]:
+    """The code and the official codes above it: village, township, county, city, province."""
+    found = [code[:n] for n in (12, 9, 6) if len(code) >= n]
+    if len(code) >= 6:
+        found += [code[:4] + "00", code[:2] + "0000"]
+    return list(dict.fromkeys(found))
