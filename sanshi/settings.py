@@ -44,7 +44,9 @@ def _database(url: str | None) -> dict[str, Any]:
         }
     scheme = url.split(":", 1)[0]
     if scheme not in {"postgres", "postgresql", "sqlite"}:
-        raise ConfigError("DATABASE_URL", f"expected a postgres:// or sqlite:// URL, got {scheme!r}")
+        raise ConfigError(
+            "DATABASE_URL", f"expected a postgres:// or sqlite:// URL, got {scheme!r}"
+        )
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from sanshi.concerns.actions import receive_concern
 from sanshi.concerns.models import Channel, Concern
@@ -17,7 +17,7 @@ from sanshi.orgs.models import Org, Person, Role
 TERM_START = dt.date(2020, 1, 1)
 
 
-def make_user(username: str, *, role: str | None = None, org: Org | None = None) -> AbstractBaseUser:
+def make_user(username: str, *, role: str | None = None, org: Org | None = None) -> User:
     """A login with a person behind it, optionally holding one role in one org."""
     user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only")
     person = create_person(name=username, user=user)
@@ -26,7 +26,7 @@ def make_user(username: str, *, role: str | None = None, org: Org | None = None)
     return user
 
 
-def person_of(user: AbstractBaseUser) -> Person:
+def person_of(user: User) -> Person:
     return Person.objects.get(user_id=user.pk)
 
 
@@ -53,8 +53,12 @@ class World:
 
     def concern(self, **kwargs: Any) -> Concern:
         """A concern received at the county, waiting for dispatch."""
-        values: dict[str, Any] = {"text": "孩子放学后没人照看，想问问儿童之家", "channel": Channel.WEB,
-                                  "org": self.county, "subcategory": "children.childcare"}  # fmt: skip
+        values: dict[str, Any] = {
+            "text": "孩子放学后没人照看，想问问儿童之家",
+            "channel": Channel.WEB,
+            "org": self.county,
+            "subcategory": "children.childcare",
+        }
         values.update(kwargs)
         return receive_concern(**values)
 
@@ -64,10 +68,12 @@ def build_world() -> World:
     city = create_org(name="北海市妇联", level=Org.Level.CITY, parent=province)
     county = create_org(name="海城区妇联", level=Org.Level.COUNTY, parent=city)
     township = create_org(name="东街街道妇联", level=Org.Level.TOWNSHIP, parent=county)
-    community = create_org(name="北部湾社区妇联", level=Org.Level.COMMUNITY,
-                           kind=Org.Kind.RESIDENTS, parent=township)  # fmt: skip
-    other = create_org(name="侨中社区妇联", level=Org.Level.COMMUNITY,
-                       kind=Org.Kind.RESIDENTS, parent=township)  # fmt: skip
+    community = create_org(
+        name="北部湾社区妇联", level=Org.Level.COMMUNITY, kind=Org.Kind.RESIDENTS, parent=township
+    )
+    other = create_org(
+        name="侨中社区妇联", level=Org.Level.COMMUNITY, kind=Org.Kind.RESIDENTS, parent=township
+    )
     return World(
         province=province,
         city=city,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
 from sanshi.concerns import permissions as perm
@@ -10,7 +11,7 @@ from sanshi.concerns.models import Concern
 from sanshi.core.errors import NotFound
 from sanshi.orgs.models import Role
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 # Volunteers see only what is assigned to them; every other role sees its org's subtree.
 SUBTREE_ROLES = frozenset(set(Role.values) - {Role.VOLUNTEER})

@@ -16,7 +16,8 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,7 +43,7 @@ from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 OPEN_HANDLING = perm.OPEN_HANDLING
 UNDISPATCHED = perm.UNDISPATCHED
@@ -74,11 +75,19 @@ def _reason(text: str, what: str = "reason") -> str:
 # Events that someone must hear about; the rest only go on the timeline.
 NOTIFY_KINDS = frozenset(
     {
-        EventKind.RECEIVED, EventKind.DISPATCHED, EventKind.ASSIGNED, EventKind.RETURNED,
-        EventKind.REMINDER, EventKind.OVERDUE, EventKind.ESCALATED, EventKind.REOPENED,
-        EventKind.EXTENSION_REQUESTED, EventKind.FOLLOWED_UP, EventKind.URGENCY_CHANGED,
+        EventKind.RECEIVED,
+        EventKind.DISPATCHED,
+        EventKind.ASSIGNED,
+        EventKind.RETURNED,
+        EventKind.REMINDER,
+        EventKind.OVERDUE,
+        EventKind.ESCALATED,
+        EventKind.REOPENED,
+        EventKind.EXTENSION_REQUESTED,
+        EventKind.FOLLOWED_UP,
+        EventKind.URGENCY_CHANGED,
     }
-)  # fmt: skip
+)
 _notify: contextvars.ContextVar[bool] = contextvars.ContextVar("sanshi_notify", default=True)
 
 
@@ -173,7 +182,9 @@ def _classify(category: str, subcategory: str) -> tuple[str, str, str, bool]:
     if subcategory:
         sub = tax.subcategories.get(subcategory)
         if sub is None:
-            raise InvalidInput(f"unknown subcategory {subcategory!r}", fields={"subcategory": subcategory})
+            raise InvalidInput(
+                f"unknown subcategory {subcategory!r}", fields={"subcategory": subcategory}
+            )
         if category and category != sub.category:
             raise InvalidInput(
                 f"subcategory {subcategory} is not in category {category}",
@@ -251,7 +262,9 @@ def receive_concern(
     if channel not in Channel.values:
         raise InvalidInput(f"unknown channel {channel!r}", fields={"channel": channel})
     if legal_basis not in LegalBasis.values:
-        raise InvalidInput(f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis})
+        raise InvalidInput(
+            f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis}
+        )
     if minor_under_14 and legal_basis == LegalBasis.CONSENT and not guardian_consent:
         raise InvalidInput(
             "a concern about a child under 14 needs the guardian's consent",
@@ -301,8 +314,14 @@ def receive_concern(
             continue
     else:  # pragma: no cover - 54 random bits do not collide five times
         raise ConcurrentChange("could not allocate a tracking code; try again")
-    _event(concern, EventKind.RECEIVED, actor=actor, org=org, to_status=Status.RECEIVED,
-           data={"channel": channel})  # fmt: skip
+    _event(
+        concern,
+        EventKind.RECEIVED,
+        actor=actor,
+        org=org,
+        to_status=Status.RECEIVED,
+        data={"channel": channel},
+    )
     return concern
 
 
@@ -364,8 +383,14 @@ def sign_concern(concern: Concern, *, actor: User) -> Concern:
     """Sign for a dispatched concern (签收); exactly one of two simultaneous signers wins."""
     _require_status(concern, "sign", (Status.DISPATCHED,))
     _require(perm.may_handle(actor, concern), "sign")
-    _step(concern, EventKind.SIGNED, actor=actor, to=Status.SIGNED, org=concern.org,
-          signed_at=clock.now())  # fmt: skip
+    _step(
+        concern,
+        EventKind.SIGNED,
+        actor=actor,
+        to=Status.SIGNED,
+        org=concern.org,
+        signed_at=clock.now(),
+    )
     person = person_for_user(actor)
     if person is not None and not concern.assignments.filter(active=True).exists():
         _assign(concern, person, Assignment.Role.LEAD, actor)
@@ -404,7 +429,16 @@ def return_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
 
 
 CONTACT_METHODS = ("phone", "visit", "online", "in_person")
-REFERRAL_BODIES = ("police", "court", "civil_affairs", "legal_aid", "hospital", "school", "12345", "other")
+REFERRAL_BODIES = (
+    "police",
+    "court",
+    "civil_affairs",
+    "legal_aid",
+    "hospital",
+    "school",
+    "12345",
+    "other",
+)
 
 
 @transaction.atomic
@@ -443,10 +477,20 @@ def refer_concern(
     _require(perm.may_handle(actor, concern), "refer")
     if body not in REFERRAL_BODIES:
         raise InvalidInput(f"unknown body {body!r}", fields={"body": body})
-    data = {"body": body, "reference": reference.strip(),
-            "follow_up_on": follow_up_on.isoformat() if follow_up_on else None}  # fmt: skip
-    return _step(concern, EventKind.REFERRAL, actor=actor, to=Status.IN_PROGRESS,
-                 org=concern.org, note=note.strip(), data=data)  # fmt: skip
+    data = {
+        "body": body,
+        "reference": reference.strip(),
+        "follow_up_on": follow_up_on.isoformat() if follow_up_on else None,
+    }
+    return _step(
+        concern,
+        EventKind.REFERRAL,
+        actor=actor,
+        to=Status.IN_PROGRESS,
+        org=concern.org,
+        note=note.strip(),
+        data=data,
+    )
 
 
 @transaction.atomic
@@ -459,9 +503,7 @@ def add_note(concern: Concern, *, actor: User, note: str) -> Concern:
 
 
 @transaction.atomic
-def request_extension(
-    concern: Concern, *, actor: User, until: dt.datetime, reason: str
-) -> Concern:
+def request_extension(concern: Concern, *, actor: User, until: dt.datetime, reason: str) -> Concern:
     """Ask for more time to resolve (延期)."""
     _require_status(concern, "request an extension for", OPEN_HANDLING)
     _require(perm.may_handle(actor, concern), "request an extension for")
@@ -469,10 +511,18 @@ def request_extension(
     if concern.extension_requested_until is not None:
         raise IllegalTransition("request a second extension for", "awaiting an extension decision")
     if concern.resolve_due is not None and until <= concern.resolve_due:
-        raise InvalidInput("the new deadline must be after the current one", fields={"until": "too early"})
-    return _step(concern, EventKind.EXTENSION_REQUESTED, actor=actor, org=concern.org,
-                 note=reason, data={"until": until.isoformat()},
-                 extension_requested_until=until)  # fmt: skip
+        raise InvalidInput(
+            "the new deadline must be after the current one", fields={"until": "too early"}
+        )
+    return _step(
+        concern,
+        EventKind.EXTENSION_REQUESTED,
+        actor=actor,
+        org=concern.org,
+        note=reason,
+        data={"until": until.isoformat()},
+        extension_requested_until=until,
+    )
 
 
 @transaction.atomic
@@ -484,12 +534,26 @@ def decide_extension(concern: Concern, *, actor: User, approve: bool, note: str 
     _require(perm.may_decide_extension(actor, concern), "decide an extension for")
     until = concern.extension_requested_until
     if approve:
-        return _step(concern, EventKind.EXTENSION_APPROVED, actor=actor, org=concern.org,
-                     note=note.strip(), data={"until": until.isoformat()},
-                     resolve_due=until, extension_requested_until=None, overdue_since=None,
-                     extension_count=F("extension_count") + 1)  # fmt: skip
-    return _step(concern, EventKind.EXTENSION_REFUSED, actor=actor, org=concern.org,
-                 note=_reason(note), extension_requested_until=None)  # fmt: skip
+        return _step(
+            concern,
+            EventKind.EXTENSION_APPROVED,
+            actor=actor,
+            org=concern.org,
+            note=note.strip(),
+            data={"until": until.isoformat()},
+            resolve_due=until,
+            extension_requested_until=None,
+            overdue_since=None,
+            extension_count=F("extension_count") + 1,
+        )
+    return _step(
+        concern,
+        EventKind.EXTENSION_REFUSED,
+        actor=actor,
+        org=concern.org,
+        note=_reason(note),
+        extension_requested_until=None,
+    )
 
 
 @transaction.atomic
@@ -499,11 +563,26 @@ def reply_concern(concern: Concern, *, actor: User, reply: str) -> Concern:
     _require(perm.may_handle(actor, concern), "reply to")
     reply = _reason(reply, "reply")
     now = clock.now()
-    _step(concern, EventKind.REPLIED, actor=actor, to=Status.REPLIED, org=concern.org,
-          note=reply, replied_at=now)  # fmt: skip
+    _step(
+        concern,
+        EventKind.REPLIED,
+        actor=actor,
+        to=Status.REPLIED,
+        org=concern.org,
+        note=reply,
+        replied_at=now,
+    )
     for child in Concern.objects.filter(merged_into=concern, status=Status.MERGED):
-        _step(child, EventKind.REPLIED, actor=actor, to=Status.REPLIED, org=concern.org,
-              note=reply, data={"via": concern.pk}, replied_at=now)  # fmt: skip
+        _step(
+            child,
+            EventKind.REPLIED,
+            actor=actor,
+            to=Status.REPLIED,
+            org=concern.org,
+            note=reply,
+            data={"via": concern.pk},
+            replied_at=now,
+        )
     return concern
 
 
@@ -529,21 +608,43 @@ def record_follow_up(
     if actor is not None:
         _require(perm.may_supervise(actor, concern), "follow up")
     if satisfaction not in Satisfaction.values:
-        raise InvalidInput(f"unknown satisfaction {satisfaction!r}", fields={"satisfaction": satisfaction})
+        raise InvalidInput(
+            f"unknown satisfaction {satisfaction!r}", fields={"satisfaction": satisfaction}
+        )
     if method not in ("resident", "phone", "visit"):
         raise InvalidInput(f"unknown follow-up method {method!r}", fields={"method": method})
     now = clock.now()
-    rating = dict(solved=solved, satisfaction=satisfaction, rating_comment=comment.strip(), rated_at=now)
+    rating = dict(
+        solved=solved, satisfaction=satisfaction, rating_comment=comment.strip(), rated_at=now
+    )
     data = {"solved": solved, "satisfaction": satisfaction, "method": method}
     if solved:
-        return _step(concern, EventKind.FOLLOWED_UP, actor=actor, to=Status.CLOSED,
-                     org=concern.org, note=comment.strip(), data=data, closed_at=now,
-                     **rating)  # fmt: skip
+        return _step(
+            concern,
+            EventKind.FOLLOWED_UP,
+            actor=actor,
+            to=Status.CLOSED,
+            org=concern.org,
+            note=comment.strip(),
+            data=data,
+            closed_at=now,
+            **rating,
+        )
     fields = _set_deadlines_from(concern, now)
-    return _step(concern, EventKind.REOPENED, actor=actor, to=Status.REOPENED, org=concern.org,
-                 note=comment.strip(), data=data, reopen_count=F("reopen_count") + 1,
-                 replied_at=None, resolve_due=fields["resolve_due"], overdue_since=None,
-                 **rating)  # fmt: skip
+    return _step(
+        concern,
+        EventKind.REOPENED,
+        actor=actor,
+        to=Status.REOPENED,
+        org=concern.org,
+        note=comment.strip(),
+        data=data,
+        reopen_count=F("reopen_count") + 1,
+        replied_at=None,
+        resolve_due=fields["resolve_due"],
+        overdue_since=None,
+        **rating,
+    )
 
 
 @transaction.atomic
@@ -551,26 +652,49 @@ def close_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
     """Close without a rating: the resident could not be reached, or it was not a concern."""
     _require_status(concern, "close", (Status.REPLIED, *UNDISPATCHED))
     _require(perm.may_supervise(actor, concern), "close")
-    return _step(concern, EventKind.CLOSED, actor=actor, to=Status.CLOSED, org=concern.org,
-                 note=_reason(reason), closed_at=clock.now())  # fmt: skip
+    return _step(
+        concern,
+        EventKind.CLOSED,
+        actor=actor,
+        to=Status.CLOSED,
+        org=concern.org,
+        note=_reason(reason),
+        closed_at=clock.now(),
+    )
 
 
 # ---------------------------------------------------------------- merge, escalate, reclassify
 
 
 @transaction.atomic
-def merge_concern(concern: Concern, *, into: Concern, actor: User | None, note: str = "") -> Concern:
+def merge_concern(
+    concern: Concern, *, into: Concern, actor: User | None, note: str = ""
+) -> Concern:
     """Fold a concern into another about the same thing; each resident is still answered."""
     _require_status(concern, "merge", MERGEABLE)
     if into.pk == concern.pk or into.merged_into_id is not None or not into.is_open:
         raise InvalidInput("merge into another open concern that is not itself merged")
     if actor is not None:
         _require(perm.may_supervise(actor, concern) and perm.may_supervise(actor, into), "merge")
-    _step(concern, EventKind.MERGED, actor=actor, to=Status.MERGED, org=into.org, note=note,
-          data={"into": into.pk, "into_code": into.tracking_code}, merged_into_id=into.pk)  # fmt: skip
+    _step(
+        concern,
+        EventKind.MERGED,
+        actor=actor,
+        to=Status.MERGED,
+        org=into.org,
+        note=note,
+        data={"into": into.pk, "into_code": into.tracking_code},
+        merged_into_id=into.pk,
+    )
     _deactivate_assignments(concern)
-    _event(into, EventKind.MERGED, actor=actor, org=into.org, note=note,
-           data={"from": concern.pk, "from_code": concern.tracking_code})  # fmt: skip
+    _event(
+        into,
+        EventKind.MERGED,
+        actor=actor,
+        org=into.org,
+        note=note,
+        data={"from": concern.pk, "from_code": concern.tracking_code},
+    )
     return concern
 
 
@@ -591,10 +715,19 @@ def escalate_concern(
     if (to_org is None) == (not department):
         raise InvalidInput("escalate to the parent org or to a department, one of the two")
     if to_org is not None and to_org.pk != concern.org.parent_id:
-        raise InvalidInput("escalate to the concern's parent org", fields={"to_org": str(to_org.pk)})
-    return _step(concern, EventKind.ESCALATED, actor=actor, org=to_org, note=_reason(reason),
-                 data={"department": department}, escalated_to=to_org,
-                 escalated_department=department)  # fmt: skip
+        raise InvalidInput(
+            "escalate to the concern's parent org", fields={"to_org": str(to_org.pk)}
+        )
+    return _step(
+        concern,
+        EventKind.ESCALATED,
+        actor=actor,
+        org=to_org,
+        note=_reason(reason),
+        data={"department": department},
+        escalated_to=to_org,
+        escalated_department=department,
+    )
 
 
 @transaction.atomic
@@ -605,12 +738,20 @@ def record_escalation_response(
     if concern.escalated_to_id is None and not concern.escalated_department:
         raise IllegalTransition("record an escalation response on", "not escalated")
     target = concern.escalated_to
-    _require("escalation_response" in perm.allowed_actions(actor, concern),
-             "record an escalation response on")  # fmt: skip
+    _require(
+        "escalation_response" in perm.allowed_actions(actor, concern),
+        "record an escalation response on",
+    )
     if rating and rating not in Satisfaction.values:
         raise InvalidInput(f"unknown rating {rating!r}", fields={"rating": rating})
-    return _step(concern, EventKind.ESCALATION_RESPONSE, actor=actor, org=target,
-                 note=_reason(response, "response"), data={"rating": rating})  # fmt: skip
+    return _step(
+        concern,
+        EventKind.ESCALATION_RESPONSE,
+        actor=actor,
+        org=target,
+        note=_reason(response, "response"),
+        data={"rating": rating},
+    )
 
 
 @transaction.atomic
@@ -627,9 +768,15 @@ def reclassify_concern(
     fields: dict[str, Any] = {"category": category, "subcategory": subcategory, "sanshi": sanshi}
     if urgent:
         fields.update(urgency=Urgency.CRITICAL, protected=True)
-    return _step(concern, EventKind.RECLASSIFIED, actor=actor, org=concern.org, note=reason,
-                 data={"before": before, "after": {"category": category, "subcategory": subcategory}},
-                 **fields)  # fmt: skip
+    return _step(
+        concern,
+        EventKind.RECLASSIFIED,
+        actor=actor,
+        org=concern.org,
+        note=reason,
+        data={"before": before, "after": {"category": category, "subcategory": subcategory}},
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -649,8 +796,15 @@ def change_urgency(concern: Concern, *, actor: User, urgency: str, reason: str) 
         policy = policy_for(urgency, concern.category)
         due = deadlines_from(concern.dispatched_at, policy)
         fields.update(sign_due=due.sign, contact_due=due.contact, resolve_due=due.resolve)
-    return _step(concern, EventKind.URGENCY_CHANGED, actor=actor, org=concern.org, note=reason,
-                 data=data, **fields)  # fmt: skip
+    return _step(
+        concern,
+        EventKind.URGENCY_CHANGED,
+        actor=actor,
+        org=concern.org,
+        note=reason,
+        data=data,
+        **fields,
+    )
 
 
 # ---------------------------------------------------------------- deadlines (the sweep)
@@ -663,22 +817,36 @@ def record_sla_notice(concern: Concern, *, deadline: str, stage: str, due: dt.da
 
     try:
         with transaction.atomic():
-            SlaNotice.objects.create(concern=concern, deadline=deadline, stage=stage, due=due,
-                                     at=clock.now())  # fmt: skip
+            SlaNotice.objects.create(
+                concern=concern, deadline=deadline, stage=stage, due=due, at=clock.now()
+            )
     except IntegrityError:
         return False
     data = {"deadline": deadline, "due": timezone.localtime(due).isoformat()}
     if stage == SlaNotice.Stage.REMINDER:
         _step(concern, EventKind.REMINDER, actor=None, org=concern.org, data=data)
     elif stage == SlaNotice.Stage.OVERDUE:
-        _step(concern, EventKind.OVERDUE, actor=None, org=concern.org, data=data,
-              overdue_since=concern.overdue_since or due)  # fmt: skip
+        _step(
+            concern,
+            EventKind.OVERDUE,
+            actor=None,
+            org=concern.org,
+            data=data,
+            overdue_since=concern.overdue_since or due,
+        )
     else:
         parent = concern.org.parent
         if parent is None:
             return True  # the top of the tree has nobody above it to escalate to
-        _step(concern, EventKind.ESCALATED, actor=None, org=parent, data={**data, "auto": True},
-              note=f"超期未办：{deadline}", escalated_to=parent)  # fmt: skip
+        _step(
+            concern,
+            EventKind.ESCALATED,
+            actor=None,
+            org=parent,
+            data={**data, "auto": True},
+            note=f"超期未办：{deadline}",
+            escalated_to=parent,
+        )
     return True
 
 
@@ -719,8 +887,10 @@ def record_legal_step(
         raise InvalidInput(f"unknown legal step {step!r}", fields={"step": step})
     unknown = sorted(set(details) - set(LEGAL_STEP_FIELDS[step]))
     if unknown:
-        raise InvalidInput(f"unknown details for {step}: {', '.join(unknown)}",
-                           fields={name: "unknown" for name in unknown})  # fmt: skip
+        raise InvalidInput(
+            f"unknown details for {step}: {', '.join(unknown)}",
+            fields={name: "unknown" for name in unknown},
+        )
     clean = {k: v if isinstance(v, bool) else str(v).strip() for k, v in details.items()}
     now = clock.now()
     if due is None and LEGAL_STEP_DUE[step] is not None:
@@ -728,11 +898,21 @@ def record_legal_step(
         if step == LegalStep.Step.PROTECTION_ORDER and clean.get("urgent") is True:
             window = dt.timedelta(hours=24)
         due = now + window if window is not None else None
-    legal = LegalStep.objects.create(concern=concern, step=step, details=clean, due=due,
-                                     created_at=now)  # fmt: skip
-    _step(concern, EventKind.LEGAL_STEP, actor=actor, org=concern.org,
-          data={"step": step, "legal_step": legal.pk, "due": due.isoformat() if due else None,
-                **clean})  # fmt: skip
+    legal = LegalStep.objects.create(
+        concern=concern, step=step, details=clean, due=due, created_at=now
+    )
+    _step(
+        concern,
+        EventKind.LEGAL_STEP,
+        actor=actor,
+        org=concern.org,
+        data={
+            "step": step,
+            "legal_step": legal.pk,
+            "due": due.isoformat() if due else None,
+            **clean,
+        },
+    )
     return legal
 
 
@@ -748,6 +928,12 @@ def complete_legal_step(legal: LegalStep, *, actor: User, outcome: str) -> Legal
     if done != 1:
         raise IllegalTransition("complete", "an already completed legal step")
     legal.refresh_from_db()
-    _event(concern, EventKind.LEGAL_STEP_DONE, actor=actor, org=concern.org, note=outcome,
-           data={"step": legal.step, "legal_step": legal.pk})  # fmt: skip
+    _event(
+        concern,
+        EventKind.LEGAL_STEP_DONE,
+        actor=actor,
+        org=concern.org,
+        note=outcome,
+        data={"step": legal.step, "legal_step": legal.pk},
+    )
     return legal

@@ -88,7 +88,9 @@ class Concern(models.Model):
     triage = models.JSONField(default=dict, blank=True)
     triage_version = models.CharField(max_length=32, blank=True, default="")
     # Consent and legal basis (PIPL)
-    legal_basis = models.CharField(max_length=16, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
+    legal_basis = models.CharField(
+        max_length=16, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
     consent_version = models.CharField(max_length=16, blank=True, default="")
     guardian_consent = models.BooleanField(default=False)
     publish_consent = models.BooleanField(default=False)  # may Open311 show the description?

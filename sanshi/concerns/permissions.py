@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 
 from sanshi.concerns.models import Assignment, Concern, Status
 from sanshi.orgs.models import Org, Role
 from sanshi.orgs.selectors import roles_of_user
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 HANDLER_ROLES = frozenset(
     {
@@ -147,7 +148,9 @@ def allowed_actions(user: User, concern: Concern) -> set[str]:
         allowed |= {"escalate"}
     if concern.escalated_to_id is not None or concern.escalated_department:
         target = concern.escalated_to
-        if supervise or (target is not None and holds_at_or_above(grants(user), target, SUPERVISOR_ROLES)):
+        if supervise or (
+            target is not None and holds_at_or_above(grants(user), target, SUPERVISOR_ROLES)
+        ):
             allowed |= {"escalation_response"}
     if concern.is_open:
         if handle or supervise:

@@ -12,30 +12,42 @@ from sanshi.concerns.workcal import WorkingCalendar
 # when an admin has deleted a row.
 DEFAULT_POLICIES: dict[str, dict[str, object]] = {
     Urgency.CRITICAL: {
-        "sign_within": 30, "sign_unit": DurationUnit.MINUTES,
-        "contact_within": 30, "contact_unit": DurationUnit.MINUTES,
-        "resolve_within": 2, "resolve_unit": DurationUnit.HOURS,
+        "sign_within": 30,
+        "sign_unit": DurationUnit.MINUTES,
+        "contact_within": 30,
+        "contact_unit": DurationUnit.MINUTES,
+        "resolve_within": 2,
+        "resolve_unit": DurationUnit.HOURS,
         "remind_before_minutes": 10,
     },
     Urgency.HIGH: {
-        "sign_within": 4, "sign_unit": DurationUnit.HOURS,
-        "contact_within": 4, "contact_unit": DurationUnit.HOURS,
-        "resolve_within": 3, "resolve_unit": DurationUnit.DAYS,
+        "sign_within": 4,
+        "sign_unit": DurationUnit.HOURS,
+        "contact_within": 4,
+        "contact_unit": DurationUnit.HOURS,
+        "resolve_within": 3,
+        "resolve_unit": DurationUnit.DAYS,
         "remind_before_minutes": 60,
     },
     Urgency.NORMAL: {
-        "sign_within": 24, "sign_unit": DurationUnit.HOURS,
-        "contact_within": 2, "contact_unit": DurationUnit.WORKING_DAYS,
-        "resolve_within": 7, "resolve_unit": DurationUnit.DAYS,
+        "sign_within": 24,
+        "sign_unit": DurationUnit.HOURS,
+        "contact_within": 2,
+        "contact_unit": DurationUnit.WORKING_DAYS,
+        "resolve_within": 7,
+        "resolve_unit": DurationUnit.DAYS,
         "remind_before_minutes": 240,
     },
     Urgency.LOW: {
-        "sign_within": 24, "sign_unit": DurationUnit.HOURS,
-        "contact_within": 3, "contact_unit": DurationUnit.WORKING_DAYS,
-        "resolve_within": 3, "resolve_unit": DurationUnit.WORKING_DAYS,
+        "sign_within": 24,
+        "sign_unit": DurationUnit.HOURS,
+        "contact_within": 3,
+        "contact_unit": DurationUnit.WORKING_DAYS,
+        "resolve_within": 3,
+        "resolve_unit": DurationUnit.WORKING_DAYS,
         "remind_before_minutes": 480,
     },
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,7 @@ def policy_for(urgency: str, category: str = "") -> SlaPolicy:
         return found[category]
     if "" in found:
         return found[""]
-    return SlaPolicy(urgency=urgency, **DEFAULT_POLICIES[urgency])  # type: ignore[arg-type]
+    return SlaPolicy(urgency=urgency, **DEFAULT_POLICIES[urgency])
 
 
 def add_duration(

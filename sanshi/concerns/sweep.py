@@ -68,7 +68,9 @@ def due_items(now: dt.datetime) -> Iterator[DueItem]:
     grace = dt.timedelta(hours=settings.SANSHI_SLA_ESCALATION_GRACE_HOURS)
     horizon = now + _longest_lead()
     done = set(
-        SlaNotice.objects.filter(due__lte=horizon).values_list("concern_id", "deadline", "stage", "due")
+        SlaNotice.objects.filter(due__lte=horizon).values_list(
+            "concern_id", "deadline", "stage", "due"
+        )
     )
     leads: dict[tuple[str, str], dt.timedelta] = {}
     for deadline, (field_name, _statuses, _extra) in DEADLINES.items():
@@ -107,7 +109,9 @@ def run_sla_sweep(now: dt.datetime) -> SweepResult:
     }
     for item in list(due_items(now)):
         try:
-            made = record_sla_notice(item.concern, deadline=item.deadline, stage=item.stage, due=item.due)
+            made = record_sla_notice(
+                item.concern, deadline=item.deadline, stage=item.stage, due=item.due
+            )
         except ConcurrentChange:
             result.skipped += 1
             continue

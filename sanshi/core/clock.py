@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-_fixed: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("sanshi_now", default=None)
+_fixed: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "sanshi_now", default=None
+)
 
 
 def now() -> dt.datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -14,7 +14,7 @@ from sanshi.core.errors import InvalidInput
 from sanshi.orgs.divisions import check_division_code
 from sanshi.orgs.models import Membership, Org, Person, Role
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 DOMAIN_KINDS = {
     Org.Kind.ENTERPRISE,
@@ -38,7 +38,9 @@ def _check_level_and_kind(level: str, kind: str, parent: Org | None) -> None:
     if level not in LEVEL_KINDS:
         raise InvalidInput(f"unknown org level {level!r}", fields={"level": level})
     if kind not in LEVEL_KINDS[level]:
-        raise InvalidInput(f"an org at level {level} cannot be of kind {kind}", fields={"kind": kind})
+        raise InvalidInput(
+            f"an org at level {level} cannot be of kind {kind}", fields={"kind": kind}
+        )
     if parent is None and level == Org.Level.DOMAIN:
         raise InvalidInput("a new-domain federation must be attached under an org")
 
@@ -79,7 +81,9 @@ def create_org(
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.depth = parent.depth + 1 if parent else 0
     org.save(update_fields=["path", "depth"])
-    record_audit(actor, "org.created", "org", org.pk, {"name": name, "parent": parent and parent.pk})
+    record_audit(
+        actor, "org.created", "org", org.pk, {"name": name, "parent": parent and parent.pk}
+    )
     return org
 
 
@@ -113,7 +117,7 @@ def create_person(
     phone: str = "",
     gender: str = Person.Gender.UNKNOWN,
     notes: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     actor: Actor = None,
 ) -> Person:
     """Create a person, optionally linked to a login."""
@@ -122,7 +126,9 @@ def create_person(
         raise InvalidInput("a person needs a name", fields={"name": "required"})
     if gender not in Person.Gender.values:
         raise InvalidInput(f"unknown gender {gender!r}", fields={"gender": gender})
-    person = Person.objects.create(name=name, phone=phone.strip(), gender=gender, notes=notes, user=user)
+    person = Person.objects.create(
+        name=name, phone=phone.strip(), gender=gender, notes=notes, user=user
+    )
     record_audit(actor, "person.created", "person", person.pk)
     return person
 
@@ -157,10 +163,10 @@ def add_membership(
                 helps_with=helps_with,
             )
     except IntegrityError:
-        raise InvalidInput(f"{person.name} already has that role in {org.name} from {term_start}") from None
-    record_audit(
-        actor, "membership.added", "person", person.pk, {"org": org.pk, "role": role}
-    )
+        raise InvalidInput(
+            f"{person.name} already has that role in {org.name} from {term_start}"
+        ) from None
+    record_audit(actor, "membership.added", "person", person.pk, {"org": org.pk, "role": role})
     return membership
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TextIO
 
 from django.db import transaction
 
+from sanshi.core.types import Progress
 from sanshi.orgs.models import Division
 
 BATCH = 2000
@@ -35,7 +35,9 @@ def _bundled_rows(provinces: Iterable[str]) -> tuple[list[tuple[str, str, int, s
 
 
 @transaction.atomic
-def import_divisions(*, provinces: Iterable[str] = (), progress: TextIO | None = None) -> ImportResult:
+def import_divisions(
+    *, provinces: Iterable[str] = (), progress: Progress | None = None
+) -> ImportResult:
     """Insert or update divisions, parents first; safe to run again."""
     rows, as_of = _bundled_rows(provinces)
     rows.sort(key=lambda row: (row[2], row[0]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from sanshi.core import clock
@@ -32,14 +32,14 @@ def active_memberships(person: Person, on: dt.date | None = None) -> QuerySet[Me
     )
 
 
-def person_for_user(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
+def person_for_user(user: User | AnonymousUser | None) -> Person | None:
     """The person behind a login, if any."""
     if user is None or not user.is_authenticated:
         return None
     return Person.objects.filter(user_id=user.pk).first()
 
 
-def roles_of_user(user: AbstractBaseUser | AnonymousUser | None) -> list[Membership]:
+def roles_of_user(user: User | AnonymousUser | None) -> list[Membership]:
     """The user's active memberships, with their orgs loaded."""
     person = person_for_user(user)
     return list(active_memberships(person)) if person else []

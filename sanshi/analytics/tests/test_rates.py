@@ -29,6 +29,7 @@ def _build(world: World) -> None:
     D  returned once by the community, redispatched, signed 1 h after, contacted, not replied
     E  dispatched to the other community, still waiting
     """
+
     def new(text: str):
         with _at(0):
             c = world.concern(text=text)
@@ -93,7 +94,11 @@ def test_rates_for_the_county_by_hand(world: World) -> None:
 def test_rates_for_one_community_and_an_empty_period(world: World) -> None:
     _build(world)
     other = rates_for_org(world.other_community, *PERIOD)
-    assert (other.response, other.resolution, other.returned) == (Rate(0, 1), Rate(0, 0), Rate(0, 1))
+    assert (other.response, other.resolution, other.returned) == (
+        Rate(0, 1),
+        Rate(0, 0),
+        Rate(0, 1),
+    )
     assert other.resolution.value is None
     empty = rates_for_org(world.county, PERIOD[1], PERIOD[1] + dt.timedelta(days=30))
     assert empty.response == Rate(0, 0)

@@ -25,15 +25,27 @@ PATHS: dict[str, list[str]] = {
 def step(world: World, concern: Concern, name: str) -> Concern:
     """Take one named lifecycle step with the persona who would normally take it."""
     steps: dict[str, Callable[[], Concern]] = {
-        "dispatch": lambda: actions.dispatch_concern(concern, world.community, actor=world.dispatcher),
+        "dispatch": lambda: actions.dispatch_concern(
+            concern, world.community, actor=world.dispatcher
+        ),
         "sign": lambda: actions.sign_concern(concern, actor=world.member),
-        "return": lambda: actions.return_concern(concern, actor=world.member, reason="不是本社区的"),
-        "contact": lambda: actions.log_contact(concern, actor=world.member, method="phone", outcome="已电话联系"),
+        "return": lambda: actions.return_concern(
+            concern, actor=world.member, reason="不是本社区的"
+        ),
+        "contact": lambda: actions.log_contact(
+            concern, actor=world.member, method="phone", outcome="已电话联系"
+        ),
         "reply": lambda: actions.reply_concern(concern, actor=world.member, reply="已安排儿童之家"),
-        "solved": lambda: actions.record_follow_up(concern, actor=None, solved=True, satisfaction="satisfied"),
-        "not_solved": lambda: actions.record_follow_up(concern, actor=None, solved=False, satisfaction="unsatisfied"),
-        "merge": lambda: actions.merge_concern(concern, into=world.concern(text="同一件事：楼道灯坏了"), actor=world.dispatcher),
-    }  # fmt: skip
+        "solved": lambda: actions.record_follow_up(
+            concern, actor=None, solved=True, satisfaction="satisfied"
+        ),
+        "not_solved": lambda: actions.record_follow_up(
+            concern, actor=None, solved=False, satisfaction="unsatisfied"
+        ),
+        "merge": lambda: actions.merge_concern(
+            concern, into=world.concern(text="同一件事：楼道灯坏了"), actor=world.dispatcher
+        ),
+    }
     return steps[name]()
 
 

@@ -47,12 +47,18 @@ def test_two_handlers_signing_at_once_one_wins() -> None:
     for _ in range(5):  # several rounds: the race must always end the same way
         outcomes = _race(
             lambda: actions.sign_concern(Concern.objects.get(pk=concern.pk), actor=world.member),
-            lambda: actions.sign_concern(Concern.objects.get(pk=concern.pk), actor=world.social_worker),
+            lambda: actions.sign_concern(
+                Concern.objects.get(pk=concern.pk), actor=world.social_worker
+            ),
         )
         assert outcomes == ["conflict", "won"]
         assert concern.events.filter(kind=EventKind.SIGNED).count() == 1
-        actions.return_concern(Concern.objects.get(pk=concern.pk), actor=world.member, reason="重来")
-        actions.dispatch_concern(Concern.objects.get(pk=concern.pk), world.community, actor=world.dispatcher)
+        actions.return_concern(
+            Concern.objects.get(pk=concern.pk), actor=world.member, reason="重来"
+        )
+        actions.dispatch_concern(
+            Concern.objects.get(pk=concern.pk), world.community, actor=world.dispatcher
+        )
         concern.events.filter(kind=EventKind.SIGNED).delete()
 
 

@@ -16,36 +16,74 @@ ALL_STATUSES = list(Status.values)
 
 # Each action, the statuses it may start from, the status it leads to, and how to call it.
 ACTIONS: dict[str, tuple[set[str], str | None, Callable[[World, Concern], Any]]] = {
-    "dispatch": ({"received", "returned"}, "dispatched",
-                 lambda w, c: actions.dispatch_concern(c, w.community, actor=w.dispatcher)),
+    "dispatch": (
+        {"received", "returned"},
+        "dispatched",
+        lambda w, c: actions.dispatch_concern(c, w.community, actor=w.dispatcher),
+    ),
     "sign": ({"dispatched"}, "signed", lambda w, c: actions.sign_concern(c, actor=w.member)),
-    "return": ({"dispatched", "signed"}, "returned",
-               lambda w, c: actions.return_concern(c, actor=w.member, reason="非本辖区")),
-    "contact": ({"signed", "in_progress", "reopened"}, "in_progress",
-                lambda w, c: actions.log_contact(c, actor=w.member, method="visit", outcome="入户走访")),
-    "refer": ({"signed", "in_progress", "reopened"}, "in_progress",
-              lambda w, c: actions.refer_concern(c, actor=w.member, body="legal_aid", reference="LA-1")),
-    "reply": ({"signed", "in_progress", "reopened"}, "replied",
-              lambda w, c: actions.reply_concern(c, actor=w.member, reply="已办理")),
-    "request_extension": ({"signed", "in_progress", "reopened"}, None,
-                          lambda w, c: actions.request_extension(
-                              c, actor=w.member, until=(c.resolve_due or c.received_at) + dt.timedelta(days=30),
-                              reason="需要协调学校")),
-    "follow_up_solved": ({"replied"}, "closed",
-                         lambda w, c: actions.record_follow_up(c, actor=None, solved=True,
-                                                               satisfaction="basic")),
-    "follow_up_not_solved": ({"replied"}, "reopened",
-                             lambda w, c: actions.record_follow_up(c, actor=None, solved=False,
-                                                                   satisfaction="unsatisfied")),
-    "close": ({"replied", "received", "returned"}, "closed",
-              lambda w, c: actions.close_concern(c, actor=w.county_staff, reason="居民联系不上")),
-    "merge": ({"received", "returned", "dispatched", "signed", "in_progress", "reopened"}, "merged",
-              lambda w, c: actions.merge_concern(c, into=w.concern(text="另一件同样的事"),
-                                                 actor=w.dispatcher)),
-    "escalate": ({"dispatched", "returned", "signed", "in_progress", "reopened"}, None,
-                 lambda w, c: actions.escalate_concern(c, actor=w.dispatcher, to_org=c.org.parent,
-                                                       reason="需要上级协调")),
-}  # fmt: skip
+    "return": (
+        {"dispatched", "signed"},
+        "returned",
+        lambda w, c: actions.return_concern(c, actor=w.member, reason="非本辖区"),
+    ),
+    "contact": (
+        {"signed", "in_progress", "reopened"},
+        "in_progress",
+        lambda w, c: actions.log_contact(c, actor=w.member, method="visit", outcome="入户走访"),
+    ),
+    "refer": (
+        {"signed", "in_progress", "reopened"},
+        "in_progress",
+        lambda w, c: actions.refer_concern(c, actor=w.member, body="legal_aid", reference="LA-1"),
+    ),
+    "reply": (
+        {"signed", "in_progress", "reopened"},
+        "replied",
+        lambda w, c: actions.reply_concern(c, actor=w.member, reply="已办理"),
+    ),
+    "request_extension": (
+        {"signed", "in_progress", "reopened"},
+        None,
+        lambda w, c: actions.request_extension(
+            c,
+            actor=w.member,
+            until=(c.resolve_due or c.received_at) + dt.timedelta(days=30),
+            reason="需要协调学校",
+        ),
+    ),
+    "follow_up_solved": (
+        {"replied"},
+        "closed",
+        lambda w, c: actions.record_follow_up(c, actor=None, solved=True, satisfaction="basic"),
+    ),
+    "follow_up_not_solved": (
+        {"replied"},
+        "reopened",
+        lambda w, c: actions.record_follow_up(
+            c, actor=None, solved=False, satisfaction="unsatisfied"
+        ),
+    ),
+    "close": (
+        {"replied", "received", "returned"},
+        "closed",
+        lambda w, c: actions.close_concern(c, actor=w.county_staff, reason="居民联系不上"),
+    ),
+    "merge": (
+        {"received", "returned", "dispatched", "signed", "in_progress", "reopened"},
+        "merged",
+        lambda w, c: actions.merge_concern(
+            c, into=w.concern(text="另一件同样的事"), actor=w.dispatcher
+        ),
+    ),
+    "escalate": (
+        {"dispatched", "returned", "signed", "in_progress", "reopened"},
+        None,
+        lambda w, c: actions.escalate_concern(
+            c, actor=w.dispatcher, to_org=c.org.parent, reason="需要上级协调"
+        ),
+    ),
+}
 
 CASES = [(name, status) for name in ACTIONS for status in ALL_STATUSES]
 
@@ -90,7 +128,11 @@ def test_return_goes_back_to_the_dispatcher_with_its_reason(world: World) -> Non
     assert (concern.status, concern.org, concern.return_count) == ("returned", world.county, 1)
     assert concern.sign_due is None
     event = concern.events.get(kind=EventKind.RETURNED)
-    assert (event.note, event.org, event.data) == ("地址在侨中社区", world.community, {"back_to": world.county.pk})
+    assert (event.note, event.org, event.data) == (
+        "地址在侨中社区",
+        world.community,
+        {"back_to": world.county.pk},
+    )
 
 
 def test_return_needs_a_reason(world: World) -> None:
@@ -109,11 +151,22 @@ def test_not_solved_reopens_and_a_second_reply_can_close(world: World) -> None:
         step(world, concern, name)
     assert (concern.status, concern.reopen_count, concern.solved) == ("reopened", 1, False)
     actions.reply_concern(concern, actor=world.member, reply="再次协调，已解决")
-    actions.record_follow_up(concern, actor=None, solved=True, satisfaction="satisfied", comment="谢谢")
+    actions.record_follow_up(
+        concern, actor=None, solved=True, satisfaction="satisfied", comment="谢谢"
+    )
     assert (concern.status, concern.solved, concern.satisfaction) == ("closed", True, "satisfied")
     kinds = list(concern.events.values_list("kind", flat=True))
-    assert kinds == ["received", "dispatched", "signed", "assigned", "contact", "replied",
-                     "reopened", "replied", "followed_up"]  # fmt: skip
+    assert kinds == [
+        "received",
+        "dispatched",
+        "signed",
+        "assigned",
+        "contact",
+        "replied",
+        "reopened",
+        "replied",
+        "followed_up",
+    ]
 
 
 def test_extension_approved_moves_the_resolve_deadline(world: World) -> None:
@@ -125,7 +178,11 @@ def test_extension_approved_moves_the_resolve_deadline(world: World) -> None:
     with pytest.raises(IllegalTransition):
         actions.request_extension(concern, actor=world.member, until=until, reason="again")
     actions.decide_extension(concern, actor=world.dispatcher, approve=True, note="同意")
-    assert (concern.resolve_due, concern.extension_requested_until, concern.extension_count) == (until, None, 1)
+    assert (concern.resolve_due, concern.extension_requested_until, concern.extension_count) == (
+        until,
+        None,
+        1,
+    )
 
 
 def test_extension_refused_keeps_the_deadline(world: World) -> None:
@@ -133,9 +190,15 @@ def test_extension_refused_keeps_the_deadline(world: World) -> None:
     actions.dispatch_concern(concern, world.community, actor=world.dispatcher)
     actions.sign_concern(concern, actor=world.member)
     due = concern.resolve_due
-    actions.request_extension(concern, actor=world.member, until=due + dt.timedelta(days=2), reason="忙")
+    actions.request_extension(
+        concern, actor=world.member, until=due + dt.timedelta(days=2), reason="忙"
+    )
     actions.decide_extension(concern, actor=world.dispatcher, approve=False, note="请按时办结")
-    assert (concern.resolve_due, concern.extension_requested_until, concern.extension_count) == (due, None, 0)
+    assert (concern.resolve_due, concern.extension_requested_until, concern.extension_count) == (
+        due,
+        None,
+        0,
+    )
 
 
 def test_merged_concerns_are_each_answered_and_rated_separately(world: World) -> None:
@@ -164,8 +227,12 @@ def test_merge_into_itself_or_a_closed_concern_is_refused(world: World) -> None:
 def test_escalation_to_a_department_and_its_response(world: World) -> None:
     concern = world.concern()
     actions.dispatch_concern(concern, world.community, actor=world.dispatcher)
-    actions.escalate_concern(concern, actor=world.dispatcher, department="区民政局", reason="低保申请")
-    actions.record_escalation_response(concern, actor=world.dispatcher, response="民政局已受理", rating="basic")
+    actions.escalate_concern(
+        concern, actor=world.dispatcher, department="区民政局", reason="低保申请"
+    )
+    actions.record_escalation_response(
+        concern, actor=world.dispatcher, response="民政局已受理", rating="basic"
+    )
     assert concern.escalated_department == "区民政局"
     event = concern.events.get(kind=EventKind.ESCALATION_RESPONSE)
     assert (event.note, event.data) == ("民政局已受理", {"rating": "basic"})
@@ -184,33 +251,55 @@ def test_escalation_must_name_the_parent_or_a_department(world: World) -> None:
 def test_urgent_subcategory_makes_a_concern_critical_and_protected(world: World) -> None:
     concern = world.concern(text="他又喝醉了在砸门", subcategory="safety.dv_now")
     assert (concern.urgency, concern.protected, concern.sanshi, concern.category) == (
-        "critical", True, "jiuxin", "safety")
+        "critical",
+        True,
+        "jiuxin",
+        "safety",
+    )
 
 
 def test_downgrading_critical_needs_a_person_and_a_reason(world: World) -> None:
     concern = world.concern(text="他又喝醉了在砸门", subcategory="safety.dv_now")
     with pytest.raises(InvalidInput):
         actions.change_urgency(concern, actor=world.protection, urgency="normal", reason="")
-    actions.change_urgency(concern, actor=world.protection, urgency="high", reason="已核实，民警已到场")
+    actions.change_urgency(
+        concern, actor=world.protection, urgency="high", reason="已核实，民警已到场"
+    )
     event = concern.events.get(kind=EventKind.URGENCY_CHANGED)
     assert (concern.urgency, event.data, event.note) == (
-        "high", {"before": "critical", "after": "high"}, "已核实，民警已到场")
+        "high",
+        {"before": "critical", "after": "high"},
+        "已核实，民警已到场",
+    )
 
 
 def test_reclassify_records_before_and_after(world: World) -> None:
     concern = world.concern()
-    actions.reclassify_concern(concern, actor=world.dispatcher, category="family",
-                               subcategory="family.custody", reason="其实是抚养费问题")  # fmt: skip
+    actions.reclassify_concern(
+        concern,
+        actor=world.dispatcher,
+        category="family",
+        subcategory="family.custody",
+        reason="其实是抚养费问题",
+    )
     event = concern.events.get(kind=EventKind.RECLASSIFIED)
-    assert event.data == {"before": {"category": "children", "subcategory": "children.childcare"},
-                          "after": {"category": "family", "subcategory": "family.custody"}}  # fmt: skip
+    assert event.data == {
+        "before": {"category": "children", "subcategory": "children.childcare"},
+        "after": {"category": "family", "subcategory": "family.custody"},
+    }
     assert (concern.sanshi, concern.urgency) == ("fanxin", "normal")
 
 
 def test_unknown_codes_and_empty_text_are_refused_and_nothing_is_written(world: World) -> None:
-    for bad in ({"text": "  "}, {"subcategory": "nope.nope"}, {"category": "nope"},
-                {"channel": "pigeon"}, {"urgency": "panic"},
-                {"category": "family", "subcategory": "children.abuse"}, {"text": "字" * 4001}):  # fmt: skip
+    for bad in (
+        {"text": "  "},
+        {"subcategory": "nope.nope"},
+        {"category": "nope"},
+        {"channel": "pigeon"},
+        {"urgency": "panic"},
+        {"category": "family", "subcategory": "children.abuse"},
+        {"text": "字" * 4001},
+    ):
         with pytest.raises(InvalidInput):
             world.concern(**bad)
     assert Concern.objects.count() == 0

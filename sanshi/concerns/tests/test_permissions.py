@@ -55,19 +55,32 @@ def test_a_leader_can_take_no_action(world: World) -> None:
 def test_allowed_actions_follow_state_and_role(world: World) -> None:
     concern = _dispatched(world)
     assert allowed_actions(world.member, concern) == {
-        "sign", "return", "escalate", "note", "assign", "reclassify", "change_urgency", "legal_step"
-    }  # fmt: skip
+        "sign",
+        "return",
+        "escalate",
+        "note",
+        "assign",
+        "reclassify",
+        "change_urgency",
+        "legal_step",
+    }
     assert allowed_actions(world.dispatcher, concern) == {
-        "merge", "escalate", "note", "assign", "reclassify", "change_urgency"
-    }  # fmt: skip
+        "merge",
+        "escalate",
+        "note",
+        "assign",
+        "reclassify",
+        "change_urgency",
+    }
     assert allowed_actions(world.outside_member, concern) == set()
 
 
 def test_the_handler_cannot_approve_her_own_extension(world: World) -> None:
     concern = _dispatched(world)
     actions.sign_concern(concern, actor=world.chair)
-    actions.request_extension(concern, actor=world.chair, until=concern.resolve_due.replace(year=2099),
-                              reason="协调中")  # fmt: skip
+    actions.request_extension(
+        concern, actor=world.chair, until=concern.resolve_due.replace(year=2099), reason="协调中"
+    )
     with pytest.raises(NotAllowed):
         actions.decide_extension(concern, actor=world.chair, approve=True)
     assert "decide_extension" in allowed_actions(world.dispatcher, concern)
@@ -90,10 +103,18 @@ def test_visibility_by_subtree_and_assignment(world: World) -> None:
 def test_protected_concern_in_full_only_for_handlers_chair_and_protection(world: World) -> None:
     concern = world.concern(text="他打我，孩子也在", subcategory="safety.dv_now")
     actions.dispatch_concern(concern, world.community, actor=world.dispatcher)
-    full = {p: sees_in_full(getattr(world, p), concern) for p in
-            ("chair", "protection", "member", "dispatcher", "city_staff", "leader")}  # fmt: skip
-    assert full == {"chair": True, "protection": True, "member": False, "dispatcher": False,
-                    "city_staff": False, "leader": False}  # fmt: skip
+    full = {
+        p: sees_in_full(getattr(world, p), concern)
+        for p in ("chair", "protection", "member", "dispatcher", "city_staff", "leader")
+    }
+    assert full == {
+        "chair": True,
+        "protection": True,
+        "member": False,
+        "dispatcher": False,
+        "city_staff": False,
+        "leader": False,
+    }
     actions.assign_handler(concern, person_of(world.member), actor=world.chair)
     assert sees_in_full(world.member, concern) is True
 
@@ -103,8 +124,10 @@ def test_a_role_whose_term_has_ended_grants_nothing(world: World) -> None:
     from sanshi.orgs.models import Membership
 
     former = make_user("former", role=Role.COMMITTEE_MEMBER, org=world.community)
-    end_membership(Membership.objects.get(person__user=former), on=Membership.objects.get(
-        person__user=former).term_start)  # fmt: skip
+    end_membership(
+        Membership.objects.get(person__user=former),
+        on=Membership.objects.get(person__user=former).term_start,
+    )
     concern = _dispatched(world)
     with pytest.raises(NotAllowed):
         actions.sign_concern(concern, actor=former)

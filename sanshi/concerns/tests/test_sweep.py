@@ -19,8 +19,9 @@ T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")) 
 def _dispatched(world: World):
     with time_machine.travel(T0, tick=False):
         concern = world.concern()
-        actions.dispatch_concern(concern, world.community, actor=world.dispatcher,
-                                 handlers=[person_of(world.member)])  # fmt: skip
+        actions.dispatch_concern(
+            concern, world.community, actor=world.dispatcher, handlers=[person_of(world.member)]
+        )
     return concern
 
 
@@ -59,7 +60,10 @@ def test_overdue_then_escalation_to_the_parent_after_the_grace(world: World, set
     assert [e.data["deadline"] for e in overdue] == ["sign", "contact"]
     escalation = concern.events.get(kind=EventKind.ESCALATED)
     assert (escalation.org, escalation.data["auto"], concern.escalated_to) == (
-        world.township, True, world.township)
+        world.township,
+        True,
+        world.township,
+    )
 
 
 def test_signing_stops_the_sign_clock(world: World) -> None:
@@ -78,8 +82,10 @@ def test_two_sweeps_that_see_the_same_work_make_each_notice_once(world: World) -
     with time_machine.travel(when, tick=False):
         seen_by_first = list(due_items(when))
         seen_by_second = list(due_items(when))
-        made = [actions.record_sla_notice(i.concern, deadline=i.deadline, stage=i.stage, due=i.due)
-                for i in seen_by_first + seen_by_second]  # fmt: skip
+        made = [
+            actions.record_sla_notice(i.concern, deadline=i.deadline, stage=i.stage, due=i.due)
+            for i in seen_by_first + seen_by_second
+        ]
     assert [i.deadline for i in seen_by_first] == ["sign"]
     assert made == [True, False]
     assert concern.events.filter(kind=EventKind.OVERDUE).count() == 1
@@ -90,4 +96,5 @@ def test_the_command_prints_what_it_did(world: World, capsys: pytest.CaptureFixt
     with time_machine.travel(T0 + dt.timedelta(hours=25), tick=False):
         call_command("sla_sweep")
     assert capsys.readouterr().out.strip() == (
-        "sla-sweep: 0 reminders, 1 overdue, 0 escalated, 0 changed meanwhile")
+        "sla-sweep: 0 reminders, 1 overdue, 0 escalated, 0 changed meanwhile"
+    )

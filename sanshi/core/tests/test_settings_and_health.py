@@ -12,11 +12,18 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _sanshi(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SANSHI_", "DATABASE_URL"))}
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SANSHI_", "DATABASE_URL"))
+    }
     full_env.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "sanshi.manage", *args],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -24,16 +31,31 @@ def _sanshi(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     ("name", "value", "message"),
     [
         ("SANSHI_DEBUG", "maybe", "SANSHI_DEBUG: expected true or false, got 'maybe'"),
-        ("SANSHI_SLA_ESCALATION_GRACE_HOURS", "soon",
-         "SANSHI_SLA_ESCALATION_GRACE_HOURS: expected a whole number, got 'soon'"),
-        ("DATABASE_URL", "mysql://root@localhost/x",
-         "DATABASE_URL: expected a postgres:// or sqlite:// URL, got 'mysql'"),
-        ("SANSHI_TASKS_BACKEND", "cron", "SANSHI_TASKS_BACKEND: expected one of db, immediate, rq, got 'cron'"),
-        ("SANSHI_SECRET_KEY_FILE", "/nonexistent/key",
-         "SANSHI_SECRET_KEY_FILE: cannot read /nonexistent/key: No such file or directory"),
+        (
+            "SANSHI_SLA_ESCALATION_GRACE_HOURS",
+            "soon",
+            "SANSHI_SLA_ESCALATION_GRACE_HOURS: expected a whole number, got 'soon'",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://root@localhost/x",
+            "DATABASE_URL: expected a postgres:// or sqlite:// URL, got 'mysql'",
+        ),
+        (
+            "SANSHI_TASKS_BACKEND",
+            "cron",
+            "SANSHI_TASKS_BACKEND: expected one of db, immediate, rq, got 'cron'",
+        ),
+        (
+            "SANSHI_SECRET_KEY_FILE",
+            "/nonexistent/key",
+            "SANSHI_SECRET_KEY_FILE: cannot read /nonexistent/key: No such file or directory",
+        ),
     ],
 )
-def test_a_wrong_setting_stops_the_start_with_one_line(tmp_path: Path, name: str, value: str, message: str) -> None:
+def test_a_wrong_setting_stops_the_start_with_one_line(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
     result = _sanshi("check", SANSHI_DATA_DIR=str(tmp_path), **{name: value})
     assert result.returncode == 2
     assert result.stderr == f"sanshi: configuration error: {message}\n"
@@ -62,11 +84,19 @@ def test_healthz_answers_503_when_the_database_is_down(tmp_path: Path) -> None:
         "print(r.status_code, r.content.decode())"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SANSHI_", "DATABASE_URL"))}
-    env.update(DJANGO_SETTINGS_MODULE="sanshi.settings", SANSHI_DATA_DIR=str(tmp_path),
-               DATABASE_URL="postgres://postgres@127.0.0.1:1/nothing_listens_here",
-               SANSHI_ALLOWED_HOSTS="testserver")  # fmt: skip
+    env.update(
+        DJANGO_SETTINGS_MODULE="sanshi.settings",
+        SANSHI_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nothing_listens_here",
+        SANSHI_ALLOWED_HOSTS="testserver",
+    )
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.stdout.strip() == '503 {"status": "error", "database": "unavailable"}'

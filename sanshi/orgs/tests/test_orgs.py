@@ -29,17 +29,29 @@ def test_moving_an_org_moves_its_subtree(world: World) -> None:
     assert world.community.path == f"{other.path}{world.township.pk}/{world.community.pk}/"
     assert world.community.depth == 4
     assert set(subtree(other).values_list("name", flat=True)) == {
-        "银海区妇联", "东街街道妇联", "北部湾社区妇联", "侨中社区妇联"}  # fmt: skip
+        "银海区妇联",
+        "东街街道妇联",
+        "北部湾社区妇联",
+        "侨中社区妇联",
+    }
 
 
 def test_a_duplicate_name_under_the_same_parent_is_refused(world: World) -> None:
     count = Org.objects.count()
     with pytest.raises(InvalidInput, match="already exists"):
-        create_org(name="北部湾社区妇联", level=Org.Level.COMMUNITY, kind=Org.Kind.RESIDENTS,
-                   parent=world.township)  # fmt: skip
+        create_org(
+            name="北部湾社区妇联",
+            level=Org.Level.COMMUNITY,
+            kind=Org.Kind.RESIDENTS,
+            parent=world.township,
+        )
     assert Org.objects.count() == count
-    create_org(name="北部湾社区妇联", level=Org.Level.COMMUNITY, kind=Org.Kind.RESIDENTS,
-               parent=world.county)  # fmt: skip
+    create_org(
+        name="北部湾社区妇联",
+        level=Org.Level.COMMUNITY,
+        kind=Org.Kind.RESIDENTS,
+        parent=world.county,
+    )
     assert Org.objects.count() == count + 1
 
 
@@ -48,9 +60,16 @@ def test_unknown_division_codes_are_refused(guangxi: None) -> None:
         with pytest.raises(InvalidInput):
             create_org(name=f"x{bad}", level=Org.Level.COUNTY, parent=None, division_code=bad)
     assert Org.objects.count() == 0
-    city = create_org(name="北海市妇联", level=Org.Level.CITY, parent=None, division_code="450500000000")
-    village = create_org(name="某村妇联", level=Org.Level.COMMUNITY, kind=Org.Kind.VILLAGE,
-                         parent=city, division_code="450503103201")  # fmt: skip
+    city = create_org(
+        name="北海市妇联", level=Org.Level.CITY, parent=None, division_code="450500000000"
+    )
+    village = create_org(
+        name="某村妇联",
+        level=Org.Level.COMMUNITY,
+        kind=Org.Kind.VILLAGE,
+        parent=city,
+        division_code="450503103201",
+    )
     assert (city.division_code, village.division_code) == ("450500", "450503103201")
     assert lowest_org_for_division("450503103201") == village
     assert lowest_org_for_division("450503103") == city
@@ -60,8 +79,13 @@ def test_a_term_that_ends_before_it_starts_is_refused(world: World) -> None:
     person = create_person(name="李执委")
     count = Membership.objects.count()
     with pytest.raises(InvalidInput, match="ends"):
-        add_membership(person, world.community, role=Role.COMMITTEE_MEMBER,
-                       term_start=dt.date(2026, 1, 1), term_end=dt.date(2025, 12, 31))  # fmt: skip
+        add_membership(
+            person,
+            world.community,
+            role=Role.COMMITTEE_MEMBER,
+            term_start=dt.date(2026, 1, 1),
+            term_end=dt.date(2025, 12, 31),
+        )
     with pytest.raises(InvalidInput, match="unknown role"):
         add_membership(person, world.community, role="boss", term_start=dt.date(2026, 1, 1))
     assert Membership.objects.count() == count
@@ -72,7 +96,9 @@ def test_one_person_holds_roles_in_several_orgs(world: World) -> None:
     add_membership(person, world.community, role=Role.SOCIAL_WORKER, term_start=dt.date(2017, 1, 1))
     add_membership(person, world.city, role=Role.COMMITTEE_MEMBER, term_start=dt.date(2021, 1, 1))
     assert sorted(person.memberships.values_list("org__name", "role")) == [
-        ("北海市妇联", "committee_member"), ("北部湾社区妇联", "social_worker")]  # fmt: skip
+        ("北海市妇联", "committee_member"),
+        ("北部湾社区妇联", "social_worker"),
+    ]
 
 
 def test_writes_leave_audit_rows(world: World) -> None:
@@ -87,4 +113,8 @@ def test_division_import_is_idempotent_and_has_beihai() -> None:
     assert (second.added, second.updated, second.unchanged) == (0, 0, first.added)
     assert Division.objects.get(code="450503103").name == "侨港镇"
     assert sorted(Division.objects.filter(parent="450500").values_list("name", flat=True)) == [
-        "合浦县", "海城区", "铁山港区", "银海区"]  # fmt: skip
+        "合浦县",
+        "海城区",
+        "铁山港区",
+        "银海区",
+    ]

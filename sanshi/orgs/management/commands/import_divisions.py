@@ -10,7 +10,9 @@ from sanshi.orgs.division_import import import_divisions
 
 
 class Command(BaseCommand):
-    help = "Load the official administrative divisions (to township level) into the divisions table."
+    help = (
+        "Load the official administrative divisions (to township level) into the divisions table."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         provinces: list[str] = options["province"]
         for code in provinces:
             if not (code.isdigit() and len(code) == 6 and code.endswith("0000")):
-                raise CommandError(f"--province {code!r}: expected a 6-digit province code like 450000")
+                raise CommandError(
+                    f"--province {code!r}: expected a 6-digit province code like 450000"
+                )
         progress = self.stdout if options["verbosity"] >= 1 else None
         result = import_divisions(provinces=provinces, progress=progress)
         self.stdout.write(

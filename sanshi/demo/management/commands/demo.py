@@ -1,0 +1,47 @@
+"""`sanshi demo`: load the Beihai demo (used by `make demo`); safe to run again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from sanshi.demo.loader import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Beihai demo: the federation tree, people, accounts and a year of concerns."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2020, help="random seed (default 2020)")
+        parser.add_argument(
+            "--concerns", type=int, default=2000, help="how many concerns (default 2000)"
+        )
+        parser.add_argument("--until", help="last day of the demo year, YYYY-MM-DD (default today)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["concerns"] < 0:
+            raise CommandError("--concerns must be 0 or more")
+        until = None
+        if options["until"]:
+            try:
+                day = dt.date.fromisoformat(options["until"])
+            except ValueError:
+                raise CommandError(f"--until {options['until']!r}: expected YYYY-MM-DD") from None
+            until = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        progress = self.stdout if options["verbosity"] >= 1 else None
+        result = load_demo(
+            seed=options["seed"], concerns=options["concerns"], until=until, progress=progress
+        )
+        if result.concerns_skipped:
+            self.stdout.write("sanshi demo: already loaded, nothing added")
+        else:
+            self.stdout.write(
+                f"sanshi demo: {result.orgs} orgs, {result.people} people, "
+                f"{result.concerns} concerns added"
+            )
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        for username, what in result.accounts:
+            self.stdout.write(f"  {username:<22} {what}")
