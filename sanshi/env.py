@@ -6,6 +6,8 @@ one-line message instead of a traceback deep inside Django.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -97,3 +99,32 @@ def secret_in_data_dir(data_dir: Path, file_name: str, make: str) -> str:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(make)
     return path.read_text(encoding="utf-8").strip()
+
+
+def parse_key_ring(name: str, raw: str) -> list[tuple[str, bytes]]:
+    """Parse "kid:base64key,kid:base64key" (newest first) into 32-byte keys."""
+    ring: list[tuple[str, bytes]] = []
+    for item in raw.replace("\n", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        kid, sep, encoded = item.partition(":")
+        if not sep or not kid.isalnum():
+            raise ConfigError(name, "expected kid:base64key entries separated by commas")
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise ConfigError(name, f"key {kid!r} is not valid base64") from None
+        if len(key) != 32:
+            raise ConfigError(name, f"key {kid!r} must be 32 bytes, got {len(key)}")
+        if any(kid == known for known, _ in ring):
+            raise ConfigError(name, f"key id {kid!r} appears twice")
+        ring.append((kid, key))
+    if not ring:
+        raise ConfigError(name, "no keys given")
+    return ring
+
+
+def new_key_text(kid: str = "k1") -> str:
+    """A fresh key ring entry, for the data dir of a demo or a first start."""
+    return f"{kid}:{base64.b64encode(os.urandom(32)).decode()}"

@@ -16,6 +16,8 @@ from sanshi.env import (
     env_list,
     env_secret,
     env_str,
+    new_key_text,
+    parse_key_ring,
     secret_in_data_dir,
 )
 
@@ -71,6 +73,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sanshi.core",
     "sanshi.audit",
+    "sanshi.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "sanshi.orgs",
     "sanshi.concerns",
     "sanshi.notifications",
@@ -166,6 +173,24 @@ LOGIN_URL = "/console/login/"
 LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/console/login/"
 
+# Personal data encrypted at rest: keys from the environment or a key file, never the database.
+# SANSHI_ENCRYPTION_KEYS is "kid:base64key,..." with the current key first; older ones decrypt
+# until `sanshi rotate-keys` has re-encrypted everything.
+SANSHI_ENCRYPTION_KEYS = parse_key_ring(
+    "SANSHI_ENCRYPTION_KEYS",
+    env_secret("SANSHI_ENCRYPTION_KEYS")
+    or secret_in_data_dir(DATA_DIR, "encryption_keys", new_key_text()),
+)
+SANSHI_BLIND_INDEX_KEY = parse_key_ring(
+    "SANSHI_BLIND_INDEX_KEY",
+    env_secret("SANSHI_BLIND_INDEX_KEY")
+    or secret_in_data_dir(DATA_DIR, "blind_index_key", new_key_text("b1")),
+)[0][1]
+SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm"))
+
+# Closed concerns are anonymised this many years after closing (`sanshi retention`).
+SANSHI_RETENTION_YEARS = env_int("SANSHI_RETENTION_YEARS", 3, minimum=1)
+
 # Deadlines: hours an overdue concern waits before it is escalated to the parent org.
 SANSHI_SLA_ESCALATION_GRACE_HOURS = env_int("SANSHI_SLA_ESCALATION_GRACE_HOURS", 24, minimum=0)
 
@@ -175,3 +200,72 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SANSHI_LOG_LEVEL", "WARNING").upper()},
 }
+
+# --- accounts and security (issue 6) ---
+# See docs/security.md. Argon2id first; older hashes still verify and are upgraded on login.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "sanshi.accounts.backends.LockoutBackend",  # django-axes: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+_lockout_by = env_choice(
+    "SANSHI_LOGIN_LOCKOUT_BY", "username_and_ip", ("username_and_ip", "username", "ip")
+)
+AXES_LOCKOUT_PARAMETERS: list[Any] = {
+    "username_and_ip": [["username", "ip_address"]],
+    "username": ["username"],
+    "ip": ["ip_address"],
+}[_lockout_by]
+AXES_FAILURE_LIMIT = env_int("SANSHI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("SANSHI_LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60.0  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit chain already
+AXES_VERBOSE = False
+
+# Two-factor login (TOTP) for admins, chairs and protection officers.
+SANSHI_2FA_REQUIRED = env_bool("SANSHI_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("SANSHI_OTP_ISSUER", "sanshi")
+
+# Sessions end after this many idle minutes (IdleSessionMiddleware), and with the browser.
+SANSHI_SESSION_IDLE_MINUTES = env_int("SANSHI_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = 12 * 3600  # a backstop behind the idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages read the token from <meta name="csrf-token">
+
+# HTTPS: HSTS is sent only on requests that arrived over HTTPS.
+SECURE_HSTS_SECONDS = env_int("SANSHI_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SANSHI_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("SANSHI_SSL_REDIRECT", False)
+if env_bool("SANSHI_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp 4): no inline script, no eval, nothing from elsewhere.
+_csp_directives: dict[str, Any] = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF, NONCE],
+    "img-src": [SELF],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if env_str("SANSHI_CSP_REPORT_URI", ""):
+    _csp_directives["report-uri"] = [env_str("SANSHI_CSP_REPORT_URI", "")]
+if env_bool("SANSHI_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+
+# The audit chain keeps rows this long (`sanshi audit-prune`); the law asks for 6 months.
+SANSHI_AUDIT_RETENTION_DAYS = env_int("SANSHI_AUDIT_RETENTION_DAYS", 365, minimum=183)

@@ -39,6 +39,7 @@ from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import new_tracking_code
 from sanshi.core import clock
+from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
@@ -275,14 +276,18 @@ def receive_concern(
     category, subcategory, sanshi, urgent = _classify(category, subcategory)
     level = Urgency.CRITICAL if urgent else (urgency or Urgency.NORMAL)
     now = clock.now()
+    is_protected = protected or urgent or minor_under_14
+    phone = "" if anonymous else reporter_phone.strip()
     fields = dict(
         channel=channel,
         text=text,
+        search_text="" if is_protected else text,
+        reporter_phone_index=phone_index(phone),
         division=division,
         community=community,
         address=address.strip(),
         reporter_name="" if anonymous else reporter_name.strip(),
-        reporter_phone="" if anonymous else reporter_phone.strip(),
+        reporter_phone=phone,
         anonymous=anonymous,
         minor_under_14=minor_under_14,
         member=member,
@@ -290,7 +295,7 @@ def receive_concern(
         subcategory=subcategory,
         sanshi=sanshi,
         urgency=level,
-        protected=protected or urgent or minor_under_14,
+        protected=is_protected,
         legal_basis=legal_basis,
         consent_version=consent_version,
         guardian_consent=guardian_consent,
@@ -767,7 +772,7 @@ def reclassify_concern(
     before = {"category": concern.category, "subcategory": concern.subcategory}
     fields: dict[str, Any] = {"category": category, "subcategory": subcategory, "sanshi": sanshi}
     if urgent:
-        fields.update(urgency=Urgency.CRITICAL, protected=True)
+        fields.update(urgency=Urgency.CRITICAL, protected=True, search_text="")
     return _step(
         concern,
         EventKind.RECLASSIFIED,
@@ -937,3 +942,52 @@ def complete_legal_step(legal: LegalStep, *, actor: User, outcome: str) -> Legal
         data={"step": legal.step, "legal_step": legal.pk},
     )
     return legal
+
+
+@transaction.atomic
+def protect_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
+    """Mark a concern protected: only its handlers, the chair and protection officers see it."""
+    if concern.protected:
+        raise InvalidInput("the concern is already protected")
+    _require(perm.may_reclassify(actor, concern), "protect")
+    return _step(
+        concern,
+        EventKind.PROTECTED,
+        actor=actor,
+        org=concern.org,
+        note=_reason(reason),
+        protected=True,
+        search_text="",
+    )
+
+
+# ---------------------------------------------------------------- retention (PIPL: shortest time)
+
+
+@transaction.atomic
+def anonymise_concern(concern: Concern) -> bool:
+    """Strip what identifies anyone from a closed concern, keeping what statistics need
+    (category, org, dates, deadlines, ratings). False when already done or not closed."""
+    done = Concern.objects.filter(
+        pk=concern.pk, status=Status.CLOSED, anonymised_at__isnull=True
+    ).update(
+        text="[已匿名化]",
+        search_text="",
+        address="",
+        reporter_name="",
+        reporter_phone="",
+        reporter_phone_index="",
+        reporter_id_number="",
+        rating_comment="",
+        triage={},
+        latitude=None,
+        longitude=None,
+        member=None,
+        anonymised_at=clock.now(),
+    )
+    if done != 1:
+        return False
+    ConcernEvent.objects.filter(concern=concern).update(note="")
+    LegalStep.objects.filter(concern=concern).update(details={}, outcome="")
+    _event(concern, EventKind.ANONYMISED, actor=None, org=concern.org)
+    return True

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sanshi.core.fields import EncryptedJSONField, EncryptedTextField
 from sanshi.orgs.models import Division, Org, Person
 
 
@@ -61,7 +62,10 @@ class Concern(models.Model):
 
     tracking_code = models.CharField(max_length=12, unique=True)
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    text = models.TextField()
+    # Sealed at rest. search_text holds the same words in clear only while the concern is not
+    # protected, so staff can search ordinary concerns; a protected one is findable by code.
+    text = EncryptedTextField()
+    search_text = models.TextField(blank=True, default="")
     # Where
     division = models.ForeignKey(
         Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -69,10 +73,12 @@ class Concern(models.Model):
     community = models.ForeignKey(
         Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    address = models.CharField(max_length=300, blank=True, default="")
-    # Who
-    reporter_name = models.CharField(max_length=64, blank=True, default="")
-    reporter_phone = models.CharField(max_length=32, blank=True, default="")
+    address = EncryptedTextField(blank=True, default="")
+    # Who (sealed; the phone is searchable through its keyed blind index)
+    reporter_name = EncryptedTextField(blank=True, default="")
+    reporter_phone = EncryptedTextField(blank=True, default="")
+    reporter_phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    reporter_id_number = EncryptedTextField(blank=True, default="")
     anonymous = models.BooleanField(default=False)
     minor_under_14 = models.BooleanField(default=False)
     member = models.ForeignKey(
@@ -85,7 +91,7 @@ class Concern(models.Model):
     urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     protected = models.BooleanField(default=False)
     # What the triage engine said when the concern came in, and which model said it.
-    triage = models.JSONField(default=dict, blank=True)
+    triage = EncryptedJSONField(default=dict, blank=True)
     triage_version = models.CharField(max_length=32, blank=True, default="")
     # Consent and legal basis (PIPL)
     legal_basis = models.CharField(
@@ -129,13 +135,14 @@ class Concern(models.Model):
     satisfaction = models.CharField(
         max_length=12, choices=Satisfaction.choices, blank=True, default=""
     )
-    rating_comment = models.TextField(blank=True, default="")
+    rating_comment = EncryptedTextField(blank=True, default="")
     rated_at = models.DateTimeField(null=True, blank=True)
     # Counters, always updated with F()
     return_count = models.PositiveIntegerField(default=0)
     reopen_count = models.PositiveIntegerField(default=0)
     extension_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField()
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -205,6 +212,8 @@ class EventKind(models.TextChoices):
     URGENCY_CHANGED = "urgency_changed", "调整紧急程度"
     REMINDER = "reminder", "催办"
     OVERDUE = "overdue", "超期"
+    PROTECTED = "protected", "设为保护"
+    ANONYMISED = "anonymised", "匿名化"
     LEGAL_STEP = "legal_step", "法定程序"
     LEGAL_STEP_DONE = "legal_step_done", "法定程序完成"
 
@@ -222,7 +231,7 @@ class ConcernEvent(models.Model):
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=16, blank=True, default="")
     to_status = models.CharField(max_length=16, blank=True, default="")
-    note = models.TextField(blank=True, default="")
+    note = EncryptedTextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -313,11 +322,11 @@ class LegalStep(models.Model):
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="legal_steps")
     step = models.CharField(max_length=24, choices=Step.choices)
-    details = models.JSONField(default=dict, blank=True)
+    details = EncryptedJSONField(default=dict, blank=True)
     due = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(blank=True, default="")
+    outcome = EncryptedTextField(blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -358,7 +358,8 @@ class Loader:
                 division=Division.objects.filter(code=community.parent.division_code).first()
                 if community.parent
                 else None,
-                address=f"北海市{county.name.removesuffix('妇联')}{community.name.removesuffix('妇联')}",
+                address=f"北海市{county.name.removesuffix('妇联')}{community.name.removesuffix('妇联')}"
+                f"{rng.randrange(1, 40)}栋{rng.randrange(1, 6)}单元{rng.randrange(101, 1800)}室",
                 reporter_name="" if anonymous else self.name(rng),
                 reporter_phone="" if anonymous else f"13{rng.randrange(10**9):09d}",
                 anonymous=anonymous,

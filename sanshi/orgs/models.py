@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from sanshi.core.fields import EncryptedTextField
+
 
 class Division(models.Model):
     """An official administrative division (province, city, county or township)."""
@@ -86,7 +88,7 @@ class Person(models.Model):
         UNKNOWN = "unknown", "未说明"
 
     name = models.CharField(max_length=64)
-    phone = models.CharField(max_length=32, blank=True, default="")
+    phone = EncryptedTextField(blank=True, default="")
     gender = models.CharField(max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
     notes = models.TextField(blank=True, default="")
     user = models.OneToOneField(
