@@ -12,7 +12,6 @@ from django.db.models.lookups import Exact
 
 from sanshi.core.crypto import sealer
 
-
 if TYPE_CHECKING:
     _JSONText = models.TextField[Any, Any]
 else:
