@@ -7,7 +7,9 @@ from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
 from sanshi.concerns import permissions as perm
-from sanshi.concerns.models import Concern
+from sanshi.audit.actions import audit_concern_read
+from sanshi.concerns.models import BreakGlassGrant, Concern
+from sanshi.core import clock
 from sanshi.core.errors import NotFound
 from sanshi.orgs.models import Role
 
@@ -31,16 +33,34 @@ def concerns_visible_to(user: User) -> QuerySet[Concern]:
 
 
 def access_concern(user: User, concern_id: int) -> Concern:
-    """Load one concern the user may see; missing and forbidden both raise NotFound."""
+    """Load one concern the user may see; missing and forbidden both raise NotFound.
+
+    Every load of a protected concern that shows it in full is written to the audit chain.
+    """
     concern = concerns_visible_to(user).filter(pk=concern_id).first()
     if concern is None:
         raise NotFound("no such concern")
+    if concern.protected and visibility(user, concern) == FULL and isinstance(user, AuthUser):
+        audit_concern_read(user, concern.pk, protected=True)
     return concern
+
+
+FULL = "full"
+STUB = "stub"
+DEIDENTIFIED = "deidentified"
+
+
+def has_break_glass(user: User, concern: Concern) -> bool:
+    """An unexpired break-glass grant for this user and concern."""
+    return BreakGlassGrant.objects.filter(
+        user_id=user.pk, concern=concern, expires_at__gt=clock.now()
+    ).exists()
 
 
 def sees_in_full(user: User, concern: Concern) -> bool:
     """A protected concern is shown in full only to its handlers, the org's chair and
-    protection officers of the org or above; others get a redacted stub."""
+    protection officers of the org or above (and, for a while, to a break-glass grant);
+    others get a redacted stub."""
     if not concern.protected:
         return True
     grants = perm.grants(user)
@@ -48,4 +68,21 @@ def sees_in_full(user: User, concern: Concern) -> bool:
         perm.is_assigned(user, concern)
         or perm.holds_at(grants, concern.org, frozenset({Role.CHAIR}))
         or perm.holds_at_or_above(grants, concern.org, perm.PROTECTION_ROLES)
+        or has_break_glass(user, concern)
     )
+
+
+def only_as_leader(user: User, concern: Concern) -> bool:
+    """The user sees this concern only through a read-only leader role."""
+    if perm.is_assigned(user, concern):
+        return False
+    covering = [g for g in perm.grants(user) if concern.org.path.startswith(g.org_path)]
+    return bool(covering) and all(g.role == Role.LEADER for g in covering)
+
+
+def visibility(user: User, concern: Concern) -> str:
+    """How much of a visible concern to show: full, a redacted stub, or de-identified
+    (leaders: category, status, dates and org, never text or people)."""
+    if only_as_leader(user, concern):
+        return DEIDENTIFIED
+    return FULL if sees_in_full(user, concern) else STUB

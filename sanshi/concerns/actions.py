@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sanshi.audit.actions import record_audit
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import (
     Assignment,
@@ -30,6 +31,7 @@ from sanshi.concerns.models import (
     ConcernEvent,
     EventKind,
     LegalBasis,
+    BreakGlassGrant,
     LegalStep,
     Satisfaction,
     Status,
@@ -124,6 +126,8 @@ def _event(
         note=note,
         data=data or {},
     )
+    # Every write to a concern also goes into the tamper-evident audit chain.
+    record_audit(actor, f"concern.{kind}", "concern", concern.pk, {"event": event.pk})
     if kind in NOTIFY_KINDS and _notify.get():
         from sanshi.concerns.tasks import notify_event
 
@@ -991,3 +995,59 @@ def anonymise_concern(concern: Concern) -> bool:
     LegalStep.objects.filter(concern=concern).update(details={}, outcome="")
     _event(concern, EventKind.ANONYMISED, actor=None, org=concern.org)
     return True
+
+
+# ---------------------------------------------------------------- break-glass and reveal
+
+BREAK_GLASS_MINUTES = 60
+REVEALABLE = ("reporter_name", "reporter_phone", "address", "reporter_id_number")
+
+
+@transaction.atomic
+def break_glass(concern: Concern, *, actor: AuthUser, reason: str) -> BreakGlassGrant:
+    """Open a protected concern in full for an hour, with a reason; audited, the chair alerted."""
+    from sanshi.audit.actions import audit_break_glass
+    from sanshi.concerns.access import has_break_glass, sees_in_full
+
+    if not concern.protected or (
+        sees_in_full(actor, concern) and not has_break_glass(actor, concern)
+    ):
+        raise InvalidInput("you can already see this concern in full")
+    _require(perm.may_break_glass(actor, concern), "break the glass on")
+    reason = _reason(reason)
+    now = clock.now()
+    grant = BreakGlassGrant.objects.create(
+        user=actor,
+        concern=concern,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
+    )
+    audit_break_glass(actor, concern.pk, reason=reason, until=grant.expires_at)
+    _event(
+        concern,
+        EventKind.BREAK_GLASS,
+        actor=actor,
+        org=concern.org,
+        note=reason,
+        data={"until": timezone.localtime(grant.expires_at).isoformat()},
+    )
+    return grant
+
+
+@transaction.atomic
+def reveal_contact(concern: Concern, *, actor: AuthUser, field: str) -> str:
+    """Show one personal field unmasked to someone who may, and write that to the audit."""
+    from sanshi.audit.actions import audit_reveal
+    from sanshi.concerns.access import FULL, visibility
+
+    if field not in REVEALABLE:
+        raise InvalidInput(f"cannot reveal {field!r}", fields={"field": field})
+    allowed = visibility(actor, concern) == FULL and (
+        perm.may_handle(actor, concern)
+        or perm.may_supervise(actor, concern)
+        or perm.may_act_on_legal_steps(actor, concern)
+    )
+    _require(allowed, "reveal the contact details of")
+    audit_reveal(actor, "concern", concern.pk, field=field)
+    return str(getattr(concern, field))

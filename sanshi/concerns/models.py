@@ -213,6 +213,7 @@ class EventKind(models.TextChoices):
     REMINDER = "reminder", "催办"
     OVERDUE = "overdue", "超期"
     PROTECTED = "protected", "设为保护"
+    BREAK_GLASS = "break_glass", "紧急调阅"
     ANONYMISED = "anonymised", "匿名化"
     LEGAL_STEP = "legal_step", "法定程序"
     LEGAL_STEP_DONE = "legal_step_done", "法定程序完成"
@@ -333,3 +334,19 @@ class LegalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.concern_id} {self.step}"
+
+
+class BreakGlassGrant(models.Model):
+    """Time-limited access in full to a protected concern, asked for with a reason."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="break_glass")
+    reason = EncryptedTextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "concern", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.concern_id} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -160,3 +160,11 @@ def allowed_actions(user: User, concern: Concern) -> set[str]:
         if may_act_on_legal_steps(user, concern):
             allowed |= {"legal_step"}
     return allowed
+
+
+def may_break_glass(user: User, concern: Concern) -> bool:
+    """Staff, dispatchers, chairs and protection officers who can see the concern's org."""
+    roles = SUPERVISOR_ROLES | PROTECTION_ROLES | {Role.SOCIAL_WORKER}
+    return is_assigned(user, concern) or holds_at_or_above(
+        grants(user), concern.org, frozenset(roles)
+    )

@@ -302,10 +302,14 @@ class Loader:
         for i in range(count):
             rng = random.Random(f"{self.seed}-concern-{i}")
             community = rng.choice(focus) if rng.random() < 0.3 else rng.choice(t.communities)
+            if i == 0:  # the showcase: a protected concern in 北部湾社区, every demo has it
+                community = t.orgs["beibuwan"]
             offset = dt.timedelta(seconds=rng.randrange(int((until - start).total_seconds())))
             received = start + offset
             local = timezone.localtime(received)
             received = received.replace(hour=8 + local.hour % 12) if local.hour < 8 else received
+            if i == 0:  # the showcase is recent, so it is still being handled
+                received = until - dt.timedelta(hours=30)
             plans.append((received, i, rng, community))
         plans.sort(key=lambda p: (p[0], p[1]))
         recent: dict[tuple[int, str], Concern] = {}
@@ -333,7 +337,7 @@ class Loader:
         county = t.county_of[community.pk]
         dispatcher = t.dispatcher[county.pk]
         handler = rng.choice(t.handlers[community.pk])
-        sub = self.subcategory(rng)
+        sub = "safety.dv_now" if i == 0 else self.subcategory(rng)
         channel = rng.choices(
             [
                 Channel.WEB,

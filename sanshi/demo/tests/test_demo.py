@@ -95,3 +95,46 @@ def test_the_command_prints_the_accounts(guangxi: None, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert f"password for all: {DEMO_PASSWORD}" in out
     assert out.count("\n  ") == 9
+
+
+@pytest.mark.django_db
+def test_the_showcase_protected_concern_is_seen_only_by_the_right_people(guangxi: None) -> None:
+    from django.contrib.auth import get_user_model
+
+    from sanshi.audit.models import AuditEntry
+    from sanshi.audit.verify import verify_chain
+    from sanshi.concerns import actions
+    from sanshi.concerns.access import FULL, access_concern, visibility
+    from sanshi.core.errors import NotFound
+
+    load_demo(concerns=1, until=UNTIL)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    concern = Concern.objects.get()
+    assert (concern.protected, concern.org.name, concern.subcategory) == (
+        True,
+        "北部湾社区妇联",
+        "safety.dv_now",
+    )
+    for username in ("volunteer", "qiaozhong_member"):
+        with pytest.raises(NotFound):
+            access_concern(users[username], concern.pk)
+    assert (visibility(users["leader"], concern), visibility(users["city_admin"], concern)) == (
+        "deidentified",
+        "stub",
+    )
+    assert visibility(users["beibuwan_member"], concern) == "stub"
+    reads_before = AuditEntry.objects.filter(
+        action="concern.read", object_id=str(concern.pk)
+    ).count()
+    for username in ("haicheng_protection", "beibuwan_chair"):
+        assert visibility(users[username], access_concern(users[username], concern.pk)) == FULL
+    actions.assign_handler(
+        concern, Person.objects.get(user=users["beibuwan_member"]), actor=users["beibuwan_chair"]
+    )
+    assert (
+        visibility(users["beibuwan_member"], access_concern(users["beibuwan_member"], concern.pk))
+        == FULL
+    )
+    reads = AuditEntry.objects.filter(action="concern.read", object_id=str(concern.pk))
+    assert reads.count() - reads_before == 3
+    assert verify_chain().ok is True
