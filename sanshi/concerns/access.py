@@ -6,8 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
-from sanshi.concerns import permissions as perm
 from sanshi.audit.actions import audit_concern_read
+from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import BreakGlassGrant, Concern
 from sanshi.core import clock
 from sanshi.core.errors import NotFound

@@ -26,12 +26,12 @@ from sanshi.audit.actions import record_audit
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import (
     Assignment,
+    BreakGlassGrant,
     Channel,
     Concern,
     ConcernEvent,
     EventKind,
     LegalBasis,
-    BreakGlassGrant,
     LegalStep,
     Satisfaction,
     Status,
