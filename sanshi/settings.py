@@ -188,6 +188,13 @@ SANSHI_BLIND_INDEX_KEY = parse_key_ring(
 )[0][1]
 SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm"))
 
+# Triage: the home province breaks address ties (e.g. 450000); the org that receives concerns
+# whose address routes nowhere (default: the root of the tree); how often processes look for a
+# newly trained model.
+TRIAGE_HOME_DIVISION = env_str("SANSHI_TRIAGE_HOME_DIVISION", "")
+TRIAGE_DEFAULT_ORG_ID = env_int("SANSHI_TRIAGE_DEFAULT_ORG_ID", 0, minimum=0) or None
+TRIAGE_MODEL_CHECK_SECONDS = env_int("SANSHI_TRIAGE_MODEL_CHECK_SECONDS", 30, minimum=1)
+
 # Closed concerns are anonymised this many years after closing (`sanshi retention`).
 SANSHI_RETENTION_YEARS = env_int("SANSHI_RETENTION_YEARS", 3, minimum=1)
 
@@ -217,11 +224,12 @@ AUTHENTICATION_BACKENDS = [
 _lockout_by = env_choice(
     "SANSHI_LOGIN_LOCKOUT_BY", "username_and_ip", ("username_and_ip", "username", "ip")
 )
-AXES_LOCKOUT_PARAMETERS: list[Any] = {
+_lockout_parameters: dict[str, list[Any]] = {
     "username_and_ip": [["username", "ip_address"]],
     "username": ["username"],
     "ip": ["ip_address"],
-}[_lockout_by]
+}
+AXES_LOCKOUT_PARAMETERS = _lockout_parameters[_lockout_by]
 AXES_FAILURE_LIMIT = env_int("SANSHI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("SANSHI_LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60.0  # hours
 AXES_RESET_ON_SUCCESS = True

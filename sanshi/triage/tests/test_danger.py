@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+
+from sanshi.triage.danger import judge
+from sanshi.triage.engine import triage
+
+# (text, critical, subcategory the engine gives): wording none of these is in the corpus.
+DANGER = [
+    ("老公刚才拿剪刀抵着我脖子，说今晚不让我活着出门", "safety.dv_now"),
+    ("我闺蜜说她男人昨晚把她按在地上打，她现在不敢回去", "safety.dv_now"),
+    ("他说等我下班就来单位找我算账，还说带了刀", "safety.stalking"),
+    ("药我都攒够了，不想再拖累家里人", "health.crisis"),
+    ("幼儿园放学一个钟头了，我家娃还没回来，老师也找不到", "children.neglect_missing"),
+    ("我是老师，学生说她继父用烟头烫她", "children.abuse"),
+    ("对门的独居阿婆两天没开门了，电话也没人接", "elderly.alone"),
+    ("打工的厂里把我们关在宿舍，不让出去，手机也收走了", "safety.trafficking"),
+]
+CALM = [
+    ("他没有打我，就是经常不回家", "normal"),
+    ("十年前被前夫打过，现在想咨询孩子抚养费的问题", "high"),
+    ("如果遇到家暴，保护令要去哪里申请", "high"),
+    ("孩子放学后没人照看，想问问儿童之家几点开门", "normal"),
+    ("老公打电话给我说今晚加班不回来吃饭", "normal"),
+]
+
+
+@pytest.mark.parametrize(("text", "subcategory"), DANGER)
+def test_danger_is_critical_with_its_urgent_subcategory(text: str, subcategory: str) -> None:
+    result = triage(text)
+    assert (result.critical, result.urgency, result.sanshi) == (True, "critical", "jiuxin")
+    assert result.subcategory == subcategory
+
+
+@pytest.mark.parametrize(("text", "urgency"), CALM)
+def test_negated_past_and_hypothetical_danger_is_not_critical(text: str, urgency: str) -> None:
+    result = triage(text)
+    assert (result.critical, result.urgency) == (False, urgency)
+
+
+def test_an_everyday_worry_gets_its_category() -> None:
+    result = triage("孩子放学后没人照看，想问问儿童之家几点开门")
+    assert (result.category, result.subcategory, result.sanshi) == (
+        "children",
+        "children.childcare",
+        "caoxin",
+    )
+
+
+def test_negated_hit_is_kept_as_a_signal_that_explains_the_decision() -> None:
+    verdict = judge("他没有打我，只是天天骂我")
+    assert [(h.kind, h.phrase, h.discounted) for h in verdict.hits] == [
+        ("violence", "他没有打我", "negation")
+    ]
+    assert (verdict.critical, verdict.negated) == (False, True)
+
+
+def test_past_violence_makes_it_high_not_critical() -> None:
+    result = triage("三年前前夫打过我，现在离婚了，想问问抚养费")
+    assert (result.critical, result.urgency) == (False, "high")
+    assert [(s.kind, s.phrase) for s in result.signals] == [("violence:past", "前夫打过我")]
+
+
+def test_signal_offsets_point_into_the_original_text() -> None:
+    text = "救命！！他拿著菜刀在追我"
+    result = triage(text)
+    assert result.critical is True
+    for signal in result.signals:
+        if signal.kind != "model":
+            assert text[signal.start : signal.end] == signal.phrase
+    assert ("weapon", "拿著菜刀") in [(s.kind, s.phrase) for s in result.signals]
+
+
+def test_a_neighbour_reporting_is_marked_as_a_third_party() -> None:
+    result = triage("隔壁天天晚上打孩子，孩子哭得撕心裂肺")
+    assert result.critical is True
+    assert ("third_party", "隔壁") in [(s.kind, s.phrase) for s in result.signals]

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sanshi.orgs.actions import create_org
+from sanshi.orgs.models import Division, Org
+from sanshi.triage.actions import add_place_alias
+from sanshi.triage.routing import route_address
+
+ADDRESSES = Path(__file__).parents[1] / "addresses" / "guangxi.jsonl"
+
+
+@pytest.fixture
+def beihai(guangxi: None) -> dict[str, Org]:
+    province = create_org(
+        name="广西壮族自治区妇联", level=Org.Level.PROVINCE, parent=None, division_code="450000"
+    )
+    city = create_org(
+        name="北海市妇联", level=Org.Level.CITY, parent=province, division_code="450500"
+    )
+    county = create_org(
+        name="海城区妇联", level=Org.Level.COUNTY, parent=city, division_code="450502"
+    )
+    street = create_org(
+        name="东街街道妇联", level=Org.Level.TOWNSHIP, parent=county, division_code="450502002"
+    )
+    community = create_org(
+        name="北部湾社区妇联", level=Org.Level.COMMUNITY, kind=Org.Kind.RESIDENTS, parent=street
+    )
+    return {
+        "province": province,
+        "city": city,
+        "county": county,
+        "street": street,
+        "community": community,
+    }
+
+
+def test_labeled_guangxi_addresses_are_right_at_township_level(guangxi: None) -> None:
+    rows = [json.loads(line) for line in ADDRESSES.read_text(encoding="utf-8").splitlines()]
+    right = sum(
+        (route_address(r["address"]).township or {}).get("code") == r["township"] for r in rows
+    )
+    assert len(rows) == 107
+    assert right / len(rows) >= 0.95
+
+
+def test_abbreviated_county_and_township_route_to_the_township(guangxi: None) -> None:
+    route = route_address("合浦廉州镇")
+    assert route.as_dict() == {
+        "province": {"code": "450000", "name": "广西壮族自治区"},
+        "city": {"code": "450500", "name": "北海市"},
+        "county": {"code": "450521", "name": "合浦县"},
+        "township": {"code": "450521100", "name": "廉州镇"},
+        "community": None,
+        "org": None,
+        "ambiguous": False,
+    }
+
+
+def test_community_named_without_its_street_routes_to_the_community_org(
+    beihai: dict[str, Org],
+) -> None:
+    route = route_address("北部湾社区3栋")
+    assert route.township == {"code": "450502002", "name": "东街街道"}
+    assert route.community == {"code": "", "name": "北部湾社区"}
+    assert (route.org_id, route.org_name, route.ambiguous) == (
+        beihai["community"].pk,
+        "北部湾社区妇联",
+        False,
+    )
+
+
+def test_township_without_an_org_routes_to_the_lowest_org_above_it(beihai: dict[str, Org]) -> None:
+    route = route_address("北海市海城区中街街道")
+    assert route.township == {"code": "450502001", "name": "中街街道"}
+    assert (route.org_id, route.ambiguous) == (beihai["county"].pk, False)
+
+
+def test_a_township_name_shared_by_two_counties_stops_at_their_common_ancestor(
+    guangxi: None,
+) -> None:
+    shared = Division.objects.filter(level=4, name="城关镇").count()
+    route = route_address("城关镇")
+    assert shared > 1
+    assert route.ambiguous is True
+    assert route.township is None
+
+
+def test_an_alias_added_by_an_admin_is_understood(beihai: dict[str, Org]) -> None:
+    assert route_address("老街口菜市场").township is None
+    add_place_alias("老街口", org=beihai["community"])
+    route = route_address("老街口菜市场")
+    assert (route.community, route.org_id) == (
+        {"code": "", "name": "北部湾社区"},
+        beihai["community"].pk,
+    )
+
+
+def test_an_old_county_name_routes_to_the_current_division(guangxi: None) -> None:
+    route = route_address("宜州市庆远镇")
+    assert route.county == {"code": "451203", "name": "宜州区"}
+    assert route.township is not None and route.township["name"] == "庆远镇"
