@@ -91,14 +91,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "sanshi.accounts.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sanshi.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sanshi.urls"
@@ -194,6 +200,26 @@ SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-
 TRIAGE_HOME_DIVISION = env_str("SANSHI_TRIAGE_HOME_DIVISION", "")
 TRIAGE_DEFAULT_ORG_ID = env_int("SANSHI_TRIAGE_DEFAULT_ORG_ID", 0, minimum=0) or None
 TRIAGE_MODEL_CHECK_SECONDS = env_int("SANSHI_TRIAGE_MODEL_CHECK_SECONDS", 30, minimum=1)
+
+# Notifications: SMS sender class (no real provider is called by default), absolute links in
+# emails, the sender address.
+SANSHI_SMS_SENDER = env_str("SANSHI_SMS_SENDER", "sanshi.notifications.sms.LogSmsSender")
+SANSHI_BASE_URL = env_str("SANSHI_BASE_URL", "")
+DEFAULT_FROM_EMAIL = env_str("SANSHI_FROM_EMAIL", "sanshi@localhost")
+
+# Residents' pages and Open311 (read by sanshi/intake/conf.py)
+SANSHI_OPEN311_JURISDICTION = env_str("SANSHI_OPEN311_JURISDICTION", "sanshi")
+SANSHI_OPEN311_RATE = env_int("SANSHI_OPEN311_RATE", 600, minimum=0)
+SANSHI_OPEN311_CONTACT = env_str("SANSHI_OPEN311_CONTACT", "")
+SANSHI_INTAKE_AREA = env_str("SANSHI_INTAKE_AREA", "450500")
+SANSHI_INTAKE_IP_RATE = env_int("SANSHI_INTAKE_IP_RATE", 20, minimum=0)
+SANSHI_INTAKE_PHONE_RATE = env_int("SANSHI_INTAKE_PHONE_RATE", 5, minimum=0)
+SANSHI_TRACK_RATE = env_int("SANSHI_TRACK_RATE", 60, minimum=0)
+SANSHI_TRACK_MISS_RATE = env_int("SANSHI_TRACK_MISS_RATE", 10, minimum=0)
+
+# The JSON API (sanshi/api/conf.py): requests per minute per token (0: off), largest body.
+SANSHI_API_RATE = env_int("SANSHI_API_RATE", 600, minimum=0)
+SANSHI_API_MAX_BODY = env_int("SANSHI_API_MAX_BODY", 65536, minimum=1024)
 
 # Closed concerns are anonymised this many years after closing (`sanshi retention`).
 SANSHI_RETENTION_YEARS = env_int("SANSHI_RETENTION_YEARS", 3, minimum=1)

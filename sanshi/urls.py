@@ -8,6 +8,7 @@ from sanshi.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("sanshi.accounts.urls")),
     path("api/v1/", include("sanshi.api.urls")),
     path("console/", include("sanshi.console.urls")),
     path("", include("sanshi.triage.urls")),

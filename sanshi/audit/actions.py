@@ -1,13 +1,47 @@
-"""The one way to add an audit row."""
+"""Every write to the audit trail: append a row, prune old rows behind an anchor.
+
+Call `record_audit` as the last step of the transaction it records: it locks the chain head
+until that transaction ends, so every audited write is serialised behind it (and taking the
+head last keeps the lock order the same everywhere, so no deadlocks).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 
-from sanshi.audit.models import AuditEntry
+from sanshi.audit import verify
+from sanshi.audit.chain import clean_text, normalise_data, row_hash
+from sanshi.audit.models import GENESIS, HEAD_ID, AuditEntry, AuditHead
 from sanshi.core import clock
+from sanshi.core.errors import Conflict
+
+LIMITS = {"action": 64, "object_type": 32, "object_id": 64}
+
+
+class AuditAction:
+    """Names of the actions other apps record; the viewer filters by them."""
+
+    LOGIN = "auth.login"
+    LOGIN_FAILED = "auth.login_failed"
+    LOGOUT = "auth.logout"
+    LOCKED_OUT = "auth.locked_out"
+    SECOND_FACTOR_OK = "auth.2fa_verified"
+    SECOND_FACTOR_FAILED = "auth.2fa_failed"
+    SECOND_FACTOR_ENROLLED = "auth.2fa_enrolled"
+    SECOND_FACTOR_RESET = "auth.2fa_reset"
+    USER_CHANGED = "user.changed"
+    CONCERN_READ = "concern.read"
+    EXPORT = "export"
+    REVEAL = "reveal"
+    BREAK_GLASS = "break_glass"
+    AUDIT_VIEWED = "audit.viewed"
+    PRUNED = "audit.pruned"
 
 
 def record_audit(
@@ -17,12 +51,136 @@ def record_audit(
     object_id: object,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit row; call it inside the write's transaction."""
-    return AuditEntry.objects.create(
-        at=clock.now(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        data=data or {},
+    """Append one row to the chain; call it last inside the write's transaction."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    fields = {"action": action, "object_type": object_type, "object_id": clean_text(str(object_id))}
+    for name, value in fields.items():
+        if len(value) > LIMITS[name]:
+            raise ValueError(f"audit {name} longer than {LIMITS[name]}: {value[:80]!r}")
+    with transaction.atomic():
+        head = locked_head()
+        return _append(head, user, data or {}, **fields)
+
+
+def locked_head() -> AuditHead:
+    """The chain head, locked until the surrounding transaction ends (made if missing)."""
+    head = AuditHead.objects.select_for_update().filter(pk=HEAD_ID).first()
+    if head is not None:
+        return head
+    last = AuditEntry.objects.order_by("-seq").first()
+    AuditHead.objects.bulk_create(
+        [AuditHead(pk=HEAD_ID, seq=last.seq if last else 0, hash=last.hash if last else GENESIS)],
+        ignore_conflicts=True,
     )
+    return AuditHead.objects.select_for_update().get(pk=HEAD_ID)
+
+
+def _append(head: AuditHead, user: User | None, data: dict[str, Any], **fields: str) -> AuditEntry:
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=clock.now(),
+        actor=user,
+        actor_name=clean_text(user.get_username()) if user is not None else "",
+        data=normalise_data(data),
+        prev_hash=head.hash,
+        **fields,
+    )
+    entry.hash = row_hash(entry)
+    entry.save(force_insert=True)
+    AuditHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, hash=entry.hash)
+    head.seq, head.hash = entry.seq, entry.hash
+    return entry
+
+
+# --- one function per kind of look that the law wants kept --------------------------------
+
+
+def audit_concern_read(actor: User, concern_id: int, *, protected: bool, how: str = "view") -> None:
+    """Someone looked at a concern in full (call it for every look at a protected one)."""
+    record_audit(
+        actor, AuditAction.CONCERN_READ, "concern", concern_id, {"protected": protected, "how": how}
+    )
+
+
+def audit_export(actor: User, what: str, *, rows: int, filters: dict[str, Any]) -> None:
+    """Someone exported data: what, how many rows, with which filters."""
+    record_audit(actor, AuditAction.EXPORT, "export", what, {"rows": rows, "filters": filters})
+
+
+def audit_reveal(actor: User, object_type: str, object_id: object, *, field: str) -> None:
+    """Someone unmasked a personal field (a phone, a name) of one record."""
+    record_audit(actor, AuditAction.REVEAL, object_type, object_id, {"field": field})
+
+
+def audit_break_glass(actor: User, concern_id: int, *, reason: str, until: dt.datetime) -> None:
+    """Someone used break-glass access to a protected concern."""
+    record_audit(
+        actor, AuditAction.BREAK_GLASS, "concern", concern_id, {"reason": reason, "until": until}
+    )
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    deleted: int
+    through_seq: int | None
+    cutoff: dt.datetime
+    retention_days: int
+
+
+def prune_audit(*, dry_run: bool = False) -> PruneResult:
+    """Delete the oldest rows past retention, leaving an anchor row so the rest still verifies.
+
+    Only a prefix of the chain goes: rows up to the first one still inside the retention
+    period, so nothing younger than SANSHI_AUDIT_RETENTION_DAYS is ever deleted. A broken
+    chain is never pruned (that would destroy the evidence). Safe to run twice at once: the
+    second waits on the head lock and then finds nothing old enough.
+    """
+    days = int(getattr(settings, "SANSHI_AUDIT_RETENTION_DAYS", 365))
+    cutoff = clock.now() - dt.timedelta(days=days)
+    report = verify.verify_chain()
+    if not report.ok:
+        raise Conflict(f"the audit chain is broken, not pruning: {report.problems[0]}")
+    with transaction.atomic():
+        head = locked_head()
+        through = _prunable_through(cutoff, head)
+        if through is None:
+            return PruneResult(0, None, cutoff, days)
+        last = AuditEntry.objects.get(seq=through)
+        count = AuditEntry.objects.filter(seq__lte=through).count()
+        if dry_run:
+            return PruneResult(count, through, cutoff, days)
+        AuditEntry.objects.filter(seq__lte=through).delete()
+        anchor = {
+            "through_seq": through,
+            "through_hash": last.hash,
+            "rows": count,
+            "cutoff": cutoff,
+            "retention_days": days,
+        }
+        _append(
+            head,
+            None,
+            anchor,
+            action=AuditAction.PRUNED,
+            object_type="audit",
+            object_id=str(through),
+        )
+    return PruneResult(count, through, cutoff, days)
+
+
+def _prunable_through(cutoff: dt.datetime, head: AuditHead) -> int | None:
+    """The last seq of the old prefix, or None when there is nothing to prune."""
+    first = AuditEntry.objects.order_by("seq").values_list("seq", flat=True).first()
+    if first is None:
+        return None
+    young = (
+        AuditEntry.objects.filter(at__gte=cutoff)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    through = young - 1 if young is not None else head.seq
+    return through if through >= first else None

@@ -1,25 +1,69 @@
-"""An append-only record of writes outside the concern timeline (orgs, people, roles)."""
+"""The audit trail: an append-only hash chain of who did what (see docs/security.md)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+GENESIS = "0" * 64  # what the first row of a chain that was never pruned points back to
+HEAD_ID = 1
+
 
 class AuditEntry(models.Model):
-    """One write, read or login worth keeping; rows are only ever added."""
+    """One write, read, export, reveal or login worth keeping; rows are only ever added.
 
+    `hash` is the SHA-256 of the row's content and `prev_hash`, the hash of the row before it
+    (sanshi.audit.chain), so editing, deleting or slipping in a row breaks the chain.
+    """
+
+    seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField()
+    # No database constraint and no cascade: deleting a user must not rewrite the trail.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    actor_name = models.CharField(max_length=150, blank=True, default="")
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=32)
     object_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
+        verbose_name = "审计记录 audit entry"
+        verbose_name_plural = "审计记录 audit entries"
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["at"]),
+            models.Index(fields=["actor_name", "seq"]),
+            models.Index(fields=["action", "seq"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The one row every append locks: the chain's last seq and hash.
+
+    Locking it serialises appends across connections; comparing it with the last row also
+    catches rows deleted from, or added after, the end of the chain.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=HEAD_ID)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=HEAD_ID), name="audit_one_head")
+        ]
+
+    def __str__(self) -> str:
+        return f"head #{self.seq} {self.hash[:12]}"

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from sanshi.audit.actions import audit_concern_read
 from sanshi.concerns import permissions as perm
-from sanshi.concerns.models import BreakGlassGrant, Concern
+from sanshi.concerns.models import Assignment, BreakGlassGrant, Concern
 from sanshi.core import clock
 from sanshi.core.errors import NotFound
 from sanshi.orgs.models import Role
@@ -52,6 +52,8 @@ DEIDENTIFIED = "deidentified"
 
 def has_break_glass(user: User, concern: Concern) -> bool:
     """An unexpired break-glass grant for this user and concern."""
+    if user.pk is None:
+        return False
     return BreakGlassGrant.objects.filter(
         user_id=user.pk, concern=concern, expires_at__gt=clock.now()
     ).exists()
@@ -86,3 +88,32 @@ def visibility(user: User, concern: Concern) -> str:
     if only_as_leader(user, concern):
         return DEIDENTIFIED
     return FULL if sees_in_full(user, concern) else STUB
+
+
+def in_full_q(user: User, grants: list[perm.Grant] | None = None) -> Q:
+    """The rule of `visibility(...) == FULL` as one SQL condition, for lists.
+
+    A leader-only view is never full; a protected concern is full for its handlers, the org's
+    chair, protection officers at or above, and a live break-glass grant.
+    """
+    if not user.is_authenticated or user.pk is None:
+        return Q(pk__in=[])
+    grants = perm.grants(user) if grants is None else grants
+    assigned = Q(
+        pk__in=Assignment.objects.filter(person__user_id=user.pk, active=True).values("concern_id")
+    )
+    as_staff = assigned
+    for g in grants:
+        if g.role != Role.LEADER:
+            as_staff |= Q(org__path__startswith=g.org_path)
+    protected_ok = assigned | Q(
+        pk__in=BreakGlassGrant.objects.filter(user_id=user.pk, expires_at__gt=clock.now()).values(
+            "concern_id"
+        )
+    )
+    for g in grants:
+        if g.role == Role.CHAIR:
+            protected_ok |= Q(org__path=g.org_path)
+        if g.role in perm.PROTECTION_ROLES:
+            protected_ok |= Q(org__path__startswith=g.org_path)
+    return (Q(protected=False) & as_staff) | (Q(protected=True) & protected_ok)

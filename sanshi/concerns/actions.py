@@ -79,6 +79,7 @@ def _reason(text: str, what: str = "reason") -> str:
 NOTIFY_KINDS = frozenset(
     {
         EventKind.RECEIVED,
+        EventKind.BREAK_GLASS,
         EventKind.DISPATCHED,
         EventKind.ASSIGNED,
         EventKind.RETURNED,
@@ -580,6 +581,7 @@ def reply_concern(concern: Concern, *, actor: User, reply: str) -> Concern:
         org=concern.org,
         note=reply,
         replied_at=now,
+        reply=reply,
     )
     for child in Concern.objects.filter(merged_into=concern, status=Status.MERGED):
         _step(
@@ -591,6 +593,7 @@ def reply_concern(concern: Concern, *, actor: User, reply: str) -> Concern:
             note=reply,
             data={"via": concern.pk},
             replied_at=now,
+            reply=reply,
         )
     return concern
 
@@ -983,6 +986,7 @@ def anonymise_concern(concern: Concern) -> bool:
         reporter_phone_index="",
         reporter_id_number="",
         rating_comment="",
+        reply="",
         triage={},
         latitude=None,
         longitude=None,

@@ -136,6 +136,8 @@ class Concern(models.Model):
         max_length=12, choices=Satisfaction.choices, blank=True, default=""
     )
     rating_comment = EncryptedTextField(blank=True, default="")
+    # The latest answer to the resident, shown to her on the tracking page.
+    reply = EncryptedTextField(blank=True, default="")
     rated_at = models.DateTimeField(null=True, blank=True)
     # Counters, always updated with F()
     return_count = models.PositiveIntegerField(default=0)

@@ -1,5 +1,31 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from django.views.i18n import set_language
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from sanshi.console.views import account, concern, dispatch, home, notifications, search
+
+app_name = "console"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", home.home, name="home"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", account.LogoutView.as_view(), name="logout"),
+    path("me/", account.profile, name="profile"),
+    path("language/", set_language, name="set_language"),
+    path("c/<int:pk>/", concern.concern_page, name="concern"),
+    path("c/<int:pk>/duplicates/", concern.concern_duplicates, name="duplicates"),
+    path("c/<int:pk>/act/<slug:name>/", concern.concern_act, name="act"),
+    path("dispatch/", dispatch.board, name="dispatch"),
+    path("dispatch/bulk/", dispatch.bulk, name="dispatch_bulk"),
+    path("dispatch/handlers/", dispatch.handler_options, name="handler_options"),
+    path("dispatch/<int:pk>/accept/", dispatch.accept, name="dispatch_accept"),
+    path("dispatch/<int:pk>/", dispatch.dispatch_one, name="dispatch_one"),
+    path("search/", search.search, name="search"),
+    path("search/export.xlsx", search.export, name="export"),
+    path("search/filters/", search.save_filter, name="save_filter"),
+    path("search/filters/<int:pk>/delete/", search.delete_filter, name="delete_filter"),
+    path("notifications/", notifications.centre, name="notifications"),
+    path("notifications/<int:pk>/open/", notifications.open_one, name="notification_open"),
+    path("notifications/read-all/", notifications.read_all, name="notifications_read_all"),
+]

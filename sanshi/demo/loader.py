@@ -118,6 +118,8 @@ class Loader:
                 user.set_password(DEMO_PASSWORD)
             else:
                 user.set_unusable_password()
+            if username == "city_admin":  # the demo's administrator of the admin site
+                user.is_staff = user.is_superuser = True
             user.save()
             person = create_person(
                 name=name,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
 from sanshi.core import clock
+from sanshi.notifications.delivery import deliver
 from sanshi.notifications.models import Notification
 from sanshi.orgs.models import Org, Role
 from sanshi.orgs.selectors import people_with_role
@@ -31,10 +34,11 @@ def _role_user_ids(org: Org | None, roles: tuple[str, ...]) -> set[int]:
 
 
 def _duty_officers(concern: Concern) -> set[int]:
-    """Protection officers of the concern's org and every org above it."""
+    """Protection officers of the concern's org and every org above it; where an org has
+    none, its chair is the duty officer."""
     ids: set[int] = set()
     for org in Org.objects.filter(pk__in=[int(p) for p in concern.org.path.strip("/").split("/")]):
-        ids |= _role_user_ids(org, DUTY_ROLES)
+        ids |= _role_user_ids(org, DUTY_ROLES) or _role_user_ids(org, (Role.CHAIR,))
     return ids
 
 
@@ -45,6 +49,10 @@ def recipients_for(event: ConcernEvent) -> set[int]:
     if kind in (EventKind.ASSIGNED, EventKind.REMINDER, EventKind.OVERDUE, EventKind.REOPENED):
         found = _handler_user_ids(concern)
         return found or _role_user_ids(concern.org, (Role.CHAIR, Role.STAFF))
+    if kind == EventKind.BREAK_GLASS:
+        return _role_user_ids(concern.org, (Role.CHAIR,))
+    if kind == EventKind.DISPATCHED and concern.urgency == Urgency.CRITICAL:
+        return _handler_user_ids(concern) | _duty_officers(concern)
     if kind == EventKind.DISPATCHED:
         return _handler_user_ids(concern) or _role_user_ids(
             concern.org, (Role.CHAIR, Role.STAFF, Role.DISPATCHER)
@@ -52,10 +60,13 @@ def recipients_for(event: ConcernEvent) -> set[int]:
     if kind in (EventKind.RETURNED, EventKind.EXTENSION_REQUESTED):
         return _role_user_ids(concern.dispatching_org or concern.org, DISPATCH_ROLES)
     if kind == EventKind.ESCALATED:
-        return _role_user_ids(event.org, DISPATCH_ROLES + (Role.CHAIR,))
+        return _role_user_ids(event.org, (*DISPATCH_ROLES, Role.CHAIR))
     if kind == EventKind.FOLLOWED_UP:
         return _handler_user_ids(concern)
-    if kind in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED) and concern.urgency == Urgency.CRITICAL:
+    if (
+        kind in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED)
+        and concern.urgency == Urgency.CRITICAL
+    ):
         return _duty_officers(concern) | _role_user_ids(concern.org, DISPATCH_ROLES)
     return set()
 
@@ -64,15 +75,32 @@ def notify_for_event(event: ConcernEvent) -> int:
     """Create one notification per recipient; safe to run twice for the same event."""
     kind = "critical" if event.concern.urgency == Urgency.CRITICAL and event.kind in (
         EventKind.RECEIVED, EventKind.URGENCY_CHANGED) else event.kind  # fmt: skip
-    made = 0
+    made: list[Notification] = []
     for user_id in sorted(recipients_for(event)):
         if event.actor_id == user_id:
             continue
         try:
             with transaction.atomic():
-                Notification.objects.create(user_id=user_id, concern=event.concern, event=event,
-                                            kind=kind, created_at=clock.now())  # fmt: skip
-            made += 1
+                made.append(
+                    Notification.objects.create(user_id=user_id, concern=event.concern,
+                                                event=event, kind=kind, created_at=clock.now())
+                )  # fmt: skip
         except IntegrityError:
             continue
-    return made
+    # Only what was new is mailed, so running twice for one event sends nothing twice.
+    transaction.on_commit(partial(deliver, made))
+    return len(made)
+
+
+def mark_read(user_id: int, notification_id: int) -> int:
+    """Mark one of the user's own notifications read; 0 when it is not hers or already read."""
+    return Notification.objects.filter(
+        pk=notification_id, user_id=user_id, read_at__isnull=True
+    ).update(read_at=clock.now())
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).update(
+        read_at=clock.now()
+    )

@@ -1,6 +1,11 @@
-"""A user's notifications: assignment, reminder (催办), overdue, critical, returned, escalated, rated."""
+"""A user's notifications.
+
+Kinds: assignment, reminder (催办), overdue, critical, returned, escalated, rated.
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -21,10 +26,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
+        constraints: ClassVar = [
             models.UniqueConstraint(fields=["user", "event"], name="notification_once_per_event")
         ]
-        indexes = [models.Index(fields=["user", "read_at", "created_at"])]
+        indexes: ClassVar = [models.Index(fields=["user", "read_at", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.concern_id}"

@@ -122,3 +122,14 @@ def test_protect_concern_hides_its_search_text(world: World) -> None:
     concern.refresh_from_db()
     assert (concern.protected, concern.search_text) == (True, "")
     assert visibility(world.dispatcher, concern) == STUB
+
+
+def test_break_glass_notifies_the_chair(world: World, django_capture_on_commit_callbacks) -> None:
+    from sanshi.notifications.models import Notification
+
+    concern = _protected(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.break_glass(concern, actor=world.dispatcher, reason="核对地址")
+    assert list(
+        Notification.objects.filter(kind="break_glass").values_list("user__username", flat=True)
+    ) == ["chair"]

@@ -90,11 +90,17 @@ def test_the_same_seed_gives_the_same_concerns(guangxi: None) -> None:
 
 
 @pytest.mark.django_db
-def test_the_command_prints_the_accounts(guangxi: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_prints_the_accounts(
+    guangxi: None, capsys: pytest.CaptureFixture[str], settings
+) -> None:
+    settings.SANSHI_2FA_REQUIRED = True
     call_command("demo", "--concerns", "5", "--until", "2026-11-01", verbosity=0)
     out = capsys.readouterr().out
     assert f"password for all: {DEMO_PASSWORD}" in out
-    assert out.count("\n  ") == 9
+    for account in ACCOUNTS:
+        assert f"\n  {account[0]} " in out
+    # Admins, chairs and protection officers log in with a second factor: its link is printed.
+    assert out.count("2FA: otpauth://totp/") == 3
 
 
 @pytest.mark.django_db

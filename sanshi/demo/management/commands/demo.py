@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from sanshi.accounts.twofactor import provision_demo_device, requires_second_factor
 from sanshi.demo.loader import DEMO_PASSWORD, load_demo
 
 
@@ -45,3 +47,10 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         for username, what in result.accounts:
             self.stdout.write(f"  {username:<22} {what}")
+            user = get_user_model().objects.get(username=username)
+            if requires_second_factor(user):
+                self.stdout.write(f"  {'':<22} 2FA: {provision_demo_device(user)}")
+        self.stdout.write(
+            "  Accounts marked 2FA need a code from an authenticator app (add the otpauth link),"
+            "\n  or without an app: .venv/bin/sanshi demo-totp USERNAME"
+        )

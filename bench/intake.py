@@ -1,0 +1,156 @@
+"""Benchmark of concern intake: sanshi's JSON API and Open311 against django-helpdesk.
+
+    .venv/bin/python bench/intake.py [--requests 1500] [--workers 4] [--rate 100]
+                                     [--rate-seconds 20] [--time-limit 90] [--no-peer]
+
+For each target: a scratch PostgreSQL database on 127.0.0.1:5432, gunicorn with 2 workers on
+127.0.0.1, and the load from a second process (bench/load.py) on loopback:
+  1. closed loop: `--workers` clients, `--requests` creates at most, `--time-limit` seconds
+     at most: the most creates per second the server sustains;
+  2. open loop: `--rate` creates per second for `--rate-seconds`: latency at that rate,
+     counted from each request's scheduled start.
+Before them, 10 creates per client warm the workers up (not measured, but counted).
+Then the rows in the database are counted and must equal the 201s received. The peer is
+django-helpdesk 2.6.1's ticket API (token auth), installed by bench/peer.py in a virtualenv
+outside the repository. Rate limits are off for the run (SANSHI_API_RATE=0,
+SANSHI_OPEN311_RATE=0): this measures the work, not the limiter.
+"""
+
+# ruff: noqa: S603 - these scripts start our own programs with fixed arguments
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.peer import Peer
+from bench.server import REPO, Site, drop_postgres, scratch_postgres
+
+
+def run_phase(spec: dict[str, Any]) -> dict[str, Any]:
+    """One bounded load from a second process; its summary."""
+    done = subprocess.run([sys.executable, "-m", "bench.load", json.dumps(spec)], cwd=REPO,
+                          capture_output=True, text=True, check=True, timeout=600)  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def count(database_url: str, sql: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(sql).fetchone()
+    return int(row[0]) if row else -1
+
+
+def phases(base: str, target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    # Warm-up, not measured: each gunicorn worker builds the triage model on its first request.
+    warm = run_phase({**target, "base": base, "shape": "closed", "tag": "warm",
+                      "requests": 10 * args.workers, "workers": args.workers,
+                      "time_limit": 120, "expect": 201})  # fmt: skip
+    closed = run_phase({**target, "base": base, "shape": "closed", "tag": "closed",
+                        "requests": args.requests, "workers": args.workers,
+                        "time_limit": args.time_limit, "expect": 201})  # fmt: skip
+    opened = run_phase({**target, "base": base, "shape": "open", "tag": "open",
+                        "requests": int(args.rate * args.rate_seconds), "rate": args.rate,
+                        "time_limit": args.rate_seconds + 5, "expect": 201})  # fmt: skip
+    return {"warm": warm, "closed": closed, "open": opened}
+
+
+def bench_sanshi(args: argparse.Namespace) -> dict[str, Any]:
+    name = f"sanshi_bench_{os.getpid()}"
+    site = Site(scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0",
+                                                   "SANSHI_OPEN311_RATE": "0"})  # fmt: skip
+    results: dict[str, Any] = {}
+    try:
+        site.prepare()
+        token = site.token("dispatcher", "bench")
+        key = site.sanshi("open311-key", "create", "bench").strip().splitlines()[-1]
+        base = site.serve(workers=2)
+        results["sanshi-api"] = phases(base, {"target": "sanshi-api", "token": token}, args)
+        results["sanshi-open311"] = phases(base, {"target": "sanshi-open311", "token": key}, args)
+        site.stop()
+        for target, channel in (("sanshi-api", "api"), ("sanshi-open311", "open311")):
+            rows = count(
+                site.database_url,
+                f"SELECT count(*) FROM concerns_concern WHERE channel = '{channel}'",  # noqa: S608
+            )
+            results[target]["rows"] = rows
+    finally:
+        site.stop()
+        drop_postgres(name)
+    return results
+
+
+def bench_peer(args: argparse.Namespace) -> dict[str, Any]:
+    name = f"helpdesk_bench_{os.getpid()}"
+    peer = Peer(scratch_postgres(name))
+    results: dict[str, Any] = {}
+    try:
+        peer.install()
+        queue, token = peer.prepare()
+        base = peer.serve(workers=2)
+        results["helpdesk"] = phases(base, {"target": "helpdesk", "token": token, "queue": queue},
+                                     args)  # fmt: skip
+        peer.stop()
+        results["helpdesk"]["rows"] = count(
+            peer.database_url, "SELECT count(*) FROM helpdesk_ticket"
+        )
+    finally:
+        peer.stop()
+        drop_postgres(name)
+    return results
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> int:
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}; gunicorn 2 sync workers; PostgreSQL on 127.0.0.1")  # fmt: skip
+    print(f"closed loop: {args.workers} clients, at most {args.requests} creates or "
+          f"{args.time_limit} s; open loop: {args.rate}/s for {args.rate_seconds} s")  # fmt: skip
+    header = (f"{'target':16} {'creates/s':>9} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | "
+              f"{'@rate':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | {'201s':>5} {'rows':>5}")  # fmt: skip
+    print(header)
+    failed = 0
+    for target, r in results.items():
+        c, o = r["closed"], r["open"]
+        created = r["warm"]["created"] + c["created"] + o["created"]
+        ok = "" if created == r["rows"] else "  MISMATCH"
+        failed += bool(ok)
+        print(f"{target:16} {c['created_per_s']:9.1f} {c['p50_ms']:7.1f} {c['p95_ms']:7.1f} "
+              f"{c['p99_ms']:7.1f} {c['errors']:6d} | {o['created_per_s']:6.1f} {o['p50_ms']:7.1f} "
+              f"{o['p95_ms']:7.1f} {o['p99_ms']:7.1f} {o['errors']:6d} | {created:5d} {r['rows']:5d}{ok}")  # fmt: skip
+    peer = results.get("helpdesk")
+    for target in ("sanshi-api", "sanshi-open311"):
+        if peer and target in results:
+            ratio = results[target]["closed"]["created_per_s"] / max(
+                peer["closed"]["created_per_s"], 0.1
+            )
+            print(f"throughput ratio {target} / django-helpdesk: {ratio:.2f}x")
+    print(json.dumps(results))
+    return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--time-limit", type=float, default=90)
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--rate-seconds", type=float, default=20)
+    parser.add_argument("--no-peer", action="store_true")
+    args = parser.parse_args()
+    results = bench_sanshi(args)
+    if not args.no_peer:
+        results.update(bench_peer(args))
+    return report(results, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""`sanshi demo-totp USERNAME`: the current code of a demo account's authenticator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sanshi.accounts.twofactor import DEMO_DEVICE
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the current 6-digit code of a demo account (only devices made by the demo,"
+        " never a real person's authenticator)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = get_user_model().objects.filter(username=options["username"]).first()
+        device = (
+            TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE, confirmed=True).first()
+            if user
+            else None
+        )
+        if device is None:
+            raise CommandError(f"{options['username']}: no demo authenticator")
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        self.stdout.write(f"{totp.token():0{device.digits}d}")

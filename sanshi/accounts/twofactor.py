@@ -1,0 +1,136 @@
+"""Two-factor login (TOTP, django-otp): who needs it, checking a code, enrolling a device.
+
+Who needs it: admins (is_staff or is_superuser), chairs and protection officers, when
+SANSHI_2FA_REQUIRED is on (the default). They sign in with their password as usual; until they
+also give a code, SecondFactorMiddleware sends every page to /accounts/2fa/ (or to
+/accounts/2fa/setup/ when they have no authenticator yet).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sanshi.audit.actions import AuditAction, record_audit
+from sanshi.orgs.models import Role
+from sanshi.orgs.selectors import roles_of_user
+
+ROLES_NEEDING_2FA = frozenset({Role.CHAIR, Role.PROTECTION_OFFICER})
+DEMO_DEVICE = "demo"
+DEVICE = "authenticator"
+
+
+def requires_second_factor(user: User | AnonymousUser | Any) -> bool:
+    """True when this signed-in user must give a one-time code before using the site."""
+    if not getattr(settings, "SANSHI_2FA_REQUIRED", True):
+        return False
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(m.role in ROLES_NEEDING_2FA for m in roles_of_user(user))
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """True when this session has given a code (django-otp's OTPMiddleware keeps track)."""
+    check = getattr(request.user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def needs_code_now(request: HttpRequest) -> bool:
+    """Signed in with a password, must give a code, has not yet."""
+    return requires_second_factor(request.user) and not is_verified(request)
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def verify_code(request: HttpRequest, code: str) -> bool:
+    """Check a code against the user's authenticator; on success mark the session verified.
+
+    django-otp refuses a code already used (replay) and slows down repeated failures
+    (OTP_TOTP_THROTTLE_FACTOR); both outcomes are audited.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        ok = device is not None and device.verify_token(code)
+    if not ok or device is None:
+        record_audit(user, AuditAction.SECOND_FACTOR_FAILED, "user", user.pk, _where(request))
+        return False
+    otp_login(request, device)
+    record_audit(user, AuditAction.SECOND_FACTOR_OK, "user", user.pk, _where(request))
+    return True
+
+
+def pending_device(user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being set up (the same one until it is confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, name=DEVICE).first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE, confirmed=False)
+
+
+def confirm_enrolment(request: HttpRequest, code: str) -> bool:
+    """Confirm the pending authenticator with its first code; the session is then verified.
+
+    Only allowed while the user has no confirmed authenticator: a stolen password must not be
+    enough to add a second one.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    with transaction.atomic():
+        if confirmed_device(user) is not None:
+            return False
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False, name=DEVICE)
+            .first()
+        )
+        if device is None or not device.verify_token(code):
+            record_audit(user, AuditAction.SECOND_FACTOR_FAILED, "user", user.pk, _where(request))
+            return False
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        record_audit(user, AuditAction.SECOND_FACTOR_ENROLLED, "user", user.pk, _where(request))
+    otp_login(request, device)
+    return True
+
+
+def reset_second_factor(user: User, *, actor: User | None, reason: str) -> int:
+    """Remove all of a user's authenticators (lost phone); they enrol again at next login."""
+    with transaction.atomic():
+        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        record_audit(
+            actor,
+            AuditAction.SECOND_FACTOR_RESET,
+            "user",
+            user.pk,
+            {"devices": deleted, "reason": reason},
+        )
+    return deleted
+
+
+def provision_demo_device(user: User) -> str:
+    """Give a demo account a confirmed authenticator and return its otpauth:// URI.
+
+    The URI carries the secret: print it next to the demo password (any authenticator app
+    can scan or import it), or run `sanshi demo-totp USERNAME` for the current code. A second
+    call returns the same URI, so reloading the demo keeps what people set up.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
+            record_audit(
+                None, AuditAction.SECOND_FACTOR_ENROLLED, "user", user.pk, {"device": DEMO_DEVICE}
+            )
+    return str(device.config_url)
+
+
+def _where(request: HttpRequest) -> dict[str, str]:
+    return {"ip": request.META.get("REMOTE_ADDR", "")}

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, path
+
+from sanshi.accounts import views
+
+app_name = "accounts"
+
+urlpatterns: list[URLPattern] = [
+    path("2fa/", views.verify, name="verify"),
+    path("2fa/setup/", views.setup, name="setup"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,193 @@
+"""Concerns: list with filters, create through intake, detail, timeline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
+
+from sanshi.api.actions import claim_idempotency_key, remember_response
+from sanshi.api.endpoints.common import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    caller,
+    concern_id_param,
+    require_staff_role,
+    responses,
+    token_of,
+)
+from sanshi.api.present import concern_detail_out, concern_out, event_out
+from sanshi.api.schemas import (
+    AwareTime,
+    Code32,
+    Code48,
+    ConcernDetailOut,
+    ConcernIn,
+    ConcernPage,
+    CreatedOut,
+    Id,
+    StatusCode,
+    Storable,
+    TimelineOut,
+    UrgencyCode,
+    _limits,
+)
+from sanshi.api.selectors import (
+    ConcernFilters,
+    filtered_concerns,
+    fully_visible_ids,
+    page_of_concerns,
+    visible_org,
+)
+from sanshi.concerns.access import access_concern, sees_in_full
+from sanshi.concerns.models import Channel, Concern
+from sanshi.core.errors import InvalidInput
+from sanshi.orgs.models import Division, Org
+
+router = Router(tags=["concerns"])
+
+IDEMPOTENCY_HEADER = Header(None, alias="Idempotency-Key", description="makes a retry safe")
+IdempotencyKey = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")]
+
+
+class ConcernQuery(Schema):
+    status: list[StatusCode] = Field(default_factory=list, description="any of these; repeat")
+    category: Code32 = ""
+    subcategory: Code48 = ""
+    org_id: Id | None = Field(None, description="this org and everything below it")
+    urgency: list[UrgencyCode] = Field(default_factory=list, description="any of these; repeat")
+    overdue: bool | None = Field(None, description="true: past a deadline; false: not")
+    received_from: AwareTime | None = Field(None, description="received at or after")
+    received_to: AwareTime | None = Field(None, description="received before")
+    q: Annotated[str, _limits(0, 100), Storable] = Field(
+        "", description="a tracking code, or words in the text or address"
+    )
+    cursor: Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9_-]*$")] = ""
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.get("", response=responses({200: ConcernPage}, LIST_ERRORS), summary="List concerns")
+def list_concerns(request: HttpRequest, filters: Query[ConcernQuery]) -> Any:
+    """Concerns the caller may see, newest first, one page at a time (cursor)."""
+    user = caller(request)
+    org: Org | None = None
+    if filters.org_id is not None:
+        org = visible_org(user, filters.org_id)
+        if org is None:
+            raise InvalidInput("no such org", fields={"org_id": "not found"})
+    qs = filtered_concerns(
+        user,
+        ConcernFilters(
+            status=filters.status, category=filters.category, subcategory=filters.subcategory,
+            org=org, urgency=filters.urgency, overdue=filters.overdue,
+            received_from=filters.received_from, received_to=filters.received_to,
+            q=filters.q.strip(),
+        ),
+    )  # fmt: skip
+    rows, next_cursor = page_of_concerns(qs, filters.cursor, filters.limit)
+    full = fully_visible_ids(user, rows)
+    return Status(
+        200,
+        {
+            "results": [concern_out(c, full=c.pk in full) for c in rows],
+            "next_cursor": next_cursor,
+        },
+    )
+
+
+@router.get("/{concern_id}", response=responses({200: ConcernDetailOut}, READ_ERRORS),
+            summary="One concern")  # fmt: skip
+def get_concern(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
+    user = caller(request)
+    concern = access_concern(user, concern_id)
+    return Status(200, concern_detail_out(concern, full=sees_in_full(user, concern)))
+
+
+@router.get("/{concern_id}/timeline", response=responses({200: TimelineOut}, READ_ERRORS),
+            summary="A concern's timeline")  # fmt: skip
+def get_timeline(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
+    user = caller(request)
+    concern = access_concern(user, concern_id)
+    full = sees_in_full(user, concern)
+    events = concern.events.select_related("actor", "org").order_by("at", "pk")
+    return Status(
+        200, {"concern_id": concern.pk, "events": [event_out(e, full=full) for e in events]}
+    )
+
+
+@router.post("", response=responses({201: CreatedOut}, WRITE_ERRORS),
+             summary="Report a concern (channel api)")  # fmt: skip
+def create_concern(
+    request: HttpRequest,
+    payload: ConcernIn,
+    response: HttpResponse,
+    idempotency_key: IdempotencyKey | None = IDEMPOTENCY_HEADER,
+) -> Any:
+    """Triage the text, choose the receiving org, receive and dispatch, in one transaction.
+
+    With `Idempotency-Key`, a retry of the same request returns the first response
+    (header `Idempotent-Replayed: true`) and creates nothing; the same key with a different
+    body is a 409. The concern is committed before the 201 is sent.
+    """
+    require_staff_role(request)
+    token = token_of(request)
+    fingerprint = hashlib.sha256(b"POST /concerns\n" + request.body).hexdigest()
+    with transaction.atomic():
+        if idempotency_key:
+            earlier = claim_idempotency_key(token, idempotency_key, fingerprint)
+            if earlier is not None:
+                response["Idempotent-Replayed"] = "true"
+                return Status(earlier.status, earlier.body)
+        concern, result = _intake(request, payload)
+        out = _jsonable({
+            "concern": concern_detail_out(concern, full=sees_in_full(caller(request), concern)),
+            "triage": result.as_dict(),
+        })  # fmt: skip
+        if idempotency_key:
+            remember_response(token, idempotency_key, 201, out)
+    return Status(201, out)
+
+
+def _intake(request: HttpRequest, payload: ConcernIn) -> tuple[Concern, Any]:
+    from sanshi.triage.intake import intake_concern
+
+    data = payload.model_dump(exclude={"text", "address", "division_code", "community_id"})
+    # Where the caller said nothing, triage's routing decides division and community.
+    if payload.division_code is not None:
+        data["division"] = _division(payload.division_code)
+    if payload.community_id is not None:
+        data["community"] = _community(payload.community_id)
+    return intake_concern(
+        text=payload.text,
+        channel=Channel.API,
+        address=payload.address,
+        actor=caller(request),
+        source_client=token_of(request).name,
+        **data,
+    )
+
+
+def _division(code: str) -> Division:
+    division = Division.objects.filter(pk=code).first()
+    if division is None:
+        raise InvalidInput("no such division", fields={"division_code": "not found"})
+    return division
+
+
+def _community(org_id: int) -> Org:
+    community = Org.objects.filter(pk=org_id, level=Org.Level.COMMUNITY).first()
+    if community is None:
+        raise InvalidInput("no such community", fields={"community_id": "not found"})
+    return community
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """What the client will receive, as plain JSON (so a replay is byte-for-byte the same)."""
+    result: dict[str, Any] = json.loads(json.dumps(data, cls=NinjaJSONEncoder))
+    return result

@@ -1,0 +1,125 @@
+"""Reads the API makes on top of the access helpers: filters, pages, redaction in bulk."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
+from django.db.models import Q, QuerySet
+
+from sanshi.concerns.access import concerns_visible_to, in_full_q
+from sanshi.concerns.models import Concern
+from sanshi.core.errors import InvalidInput
+from sanshi.orgs.models import Org, Role
+from sanshi.orgs.selectors import roles_of_user
+
+User = AuthUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class ConcernFilters:
+    status: Sequence[str] = ()
+    category: str = ""
+    subcategory: str = ""
+    org: Org | None = None
+    urgency: Sequence[str] = ()
+    overdue: bool | None = None
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    q: str = ""
+
+
+def full_view_condition(user: User) -> Q:
+    """SQL for `visibility(...) == FULL` over many concerns (the rule lives in access)."""
+    return in_full_q(user)
+
+
+def fully_visible_ids(user: User, concerns: Iterable[Concern]) -> set[int]:
+    """Ids among these concerns that the user sees in full (one query at most)."""
+    ids = [c.pk for c in concerns]
+    if not ids:
+        return set()
+    return set(Concern.objects.filter(in_full_q(user), pk__in=ids).values_list("pk", flat=True))
+
+
+def filtered_concerns(user: User, f: ConcernFilters) -> QuerySet[Concern]:
+    """The concerns the user may see that match the filters, newest first."""
+    qs = concerns_visible_to(user)
+    if f.status:
+        qs = qs.filter(status__in=list(f.status))
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.subcategory:
+        qs = qs.filter(subcategory=f.subcategory)
+    if f.org is not None:
+        qs = qs.filter(org__path__startswith=f.org.path)
+    if f.urgency:
+        qs = qs.filter(urgency__in=list(f.urgency))
+    if f.overdue is not None:
+        qs = qs.filter(overdue_since__isnull=not f.overdue)
+    if f.received_from is not None:
+        qs = qs.filter(received_at__gte=f.received_from)
+    if f.received_to is not None:
+        qs = qs.filter(received_at__lt=f.received_to)
+    if f.q:
+        qs = qs.filter(_text_search(f.q))
+    return qs.order_by("-received_at", "-pk")
+
+
+def _text_search(q: str) -> Q:
+    # Text is sealed at rest; `search_text` holds its words only while a concern is not
+    # protected, so a search can never reveal what a protected concern says. Those are
+    # found by their tracking code.
+    return Q(tracking_code=q.upper()) | Q(search_text__icontains=q)
+
+
+def page_of_concerns(
+    qs: QuerySet[Concern], cursor: str, limit: int
+) -> tuple[list[Concern], str | None]:
+    """One page after the cursor, and the cursor of the next page (None at the end)."""
+    if cursor:
+        at, pk = decode_cursor(cursor)
+        qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
+    rows = list(qs[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor(last.received_at, last.pk)
+
+
+def encode_cursor(at: dt.datetime, pk: int) -> str:
+    raw = f"{at.isoformat()}|{pk}".encode("ascii")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+    """The (received_at, id) position in a cursor; a malformed one is a 400."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        at_text, pk_text = raw.split("|")
+        at, pk = dt.datetime.fromisoformat(at_text), int(pk_text)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("bad cursor", fields={"cursor": "invalid"}) from None
+    if at.tzinfo is None or not 0 < pk < 2**63:
+        raise InvalidInput("bad cursor", fields={"cursor": "invalid"})
+    return at, pk
+
+
+def orgs_visible_to(user: User) -> QuerySet[Org]:
+    """The subtrees of the orgs where the user holds a role (volunteers: their own org)."""
+    condition = Q(pk__in=[])
+    for membership in roles_of_user(user):
+        if membership.role == Role.VOLUNTEER:
+            condition |= Q(pk=membership.org_id)
+        else:
+            condition |= Q(path__startswith=membership.org.path)
+    return Org.objects.filter(condition).order_by("pk")
+
+
+def visible_org(user: User, org_id: int) -> Org | None:
+    return orgs_visible_to(user).filter(pk=org_id).first()

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import hashlib
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
+
+from sanshi.api.actions import revoke_api_token
+from sanshi.api.models import ApiToken
+from sanshi.audit.models import AuditEntry
+
+
+def test_request_without_token_is_401_with_bearer_challenge(world):
+    response = Client().get("/api/v1/me")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="sanshi"'
+    assert response.json() == {
+        "error": "unauthenticated",
+        "message": "需要有效的访问令牌（Authorization: Bearer …）",
+        "fields": {},
+    }
+
+
+def test_wrong_token_is_401(world, api_as):
+    api = api_as(world.dispatcher)
+    response = api.get("/me", Authorization="Bearer ss_not-a-real-token")
+    assert response.status_code == 401
+
+
+def test_basic_auth_is_not_accepted(world, api_as):
+    api = api_as(world.dispatcher)
+    response = api.get("/me", Authorization="Basic ZGlzcGF0Y2hlcjpwdw==")
+    assert response.status_code == 401
+
+
+def test_revoked_token_is_401(world, api_as):
+    api = api_as(world.dispatcher)
+    revoke_api_token(api.token)
+    assert api.get("/me").status_code == 401
+
+
+def test_token_of_inactive_user_is_401(world, api_as):
+    api = api_as(world.dispatcher)
+    world.dispatcher.is_active = False
+    world.dispatcher.save(update_fields=["is_active"])
+    assert api.get("/me").status_code == 401
+
+
+def test_only_the_hash_of_the_token_is_stored(world, api_as):
+    api = api_as(world.dispatcher)
+    stored = ApiToken.objects.get(pk=api.token.pk)
+    assert stored.key_hash == hashlib.sha256(api.raw.encode()).hexdigest()
+    assert stored.prefix == api.raw[:10]
+    assert api.raw not in {stored.key_hash, stored.prefix, stored.name}
+    assert (
+        AuditEntry.objects.filter(action="api_token.issued", object_id=str(stored.pk)).count() == 1
+    )
+
+
+def test_me_shows_the_callers_roles(world, api_as):
+    response = api_as(world.dispatcher, name="hotline-app").get("/me")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == "dispatcher"
+    assert body["token_name"] == "hotline-app"
+    assert body["roles"] == [
+        {
+            "org": {"id": world.county.pk, "name": "海城区妇联"},
+            "role": "dispatcher",
+            "role_label": "派单员",
+        }
+    ]
+
+
+def test_api_token_command_prints_a_working_token_on_its_last_line(world):
+    out = StringIO()
+    call_command("api_token", "chair", "--name", "community-tablet", stdout=out)
+    raw = out.getvalue().strip().splitlines()[-1]
+    response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+    assert response.json()["token_name"] == "community-tablet"
+
+
+def test_api_token_command_refuses_unknown_user(world):
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("api_token", "nobody", stdout=StringIO())
+    except CommandError as exc:
+        assert str(exc) == "no user 'nobody'"
+    else:
+        raise AssertionError("expected CommandError")
+    assert ApiToken.objects.count() == 0
+
+
+def test_admin_issues_a_token_and_shows_it_once(world, django_user_model, settings):
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
+    admin = django_user_model.objects.create_superuser("root", password="pw-for-tests-only")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/api/apitoken/add/", {"user": world.chair.pk, "name": "from-admin"}, follow=True
+    )
+    assert response.status_code == 200
+    [message] = [str(m) for m in response.context["messages"] if "shown once" in str(m)]
+    raw = message.rsplit(" ", 1)[-1]
+    token = ApiToken.objects.get(name="from-admin")
+    assert token.key_hash == hashlib.sha256(raw.encode()).hexdigest()
+    me = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert me.json()["username"] == "chair"

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from sanshi.api.models import IdempotentResponse
+from sanshi.concerns.models import Concern
+
+REPORT = {"text": "孩子放学后没人照看，想问问社区有没有儿童之家", "reporter_name": "李女士",
+          "reporter_phone": "13800000000"}  # fmt: skip
+
+
+def test_post_creates_a_committed_concern_on_channel_api(world, api_as):
+    api = api_as(world.dispatcher, name="hotline-app")
+    response = api.post("/concerns", REPORT)
+    assert response.status_code == 201
+    body = response.json()
+    concern = Concern.objects.get(pk=body["concern"]["id"])
+    assert concern.channel == "api"
+    assert concern.source_client == "hotline-app"
+    assert concern.text == REPORT["text"]
+    assert concern.reporter_phone == "13800000000"
+    assert body["concern"]["tracking_code"] == concern.tracking_code
+    assert body["triage"]["category"] == concern.triage["category"]
+    assert concern.events.filter(kind="received").count() == 1
+
+
+def test_retry_with_the_same_idempotency_key_creates_one_concern(world, api_as):
+    api = api_as(world.dispatcher)
+    first = api.post("/concerns", REPORT, **{"Idempotency-Key": "retry-1"})
+    second = api.post("/concerns", REPORT, **{"Idempotency-Key": "retry-1"})
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json() == first.json()
+    assert second["Idempotent-Replayed"] == "true"
+    assert Concern.objects.count() == 1
+
+
+def test_same_key_from_another_token_is_another_request(world, api_as):
+    one, two = api_as(world.dispatcher, name="a"), api_as(world.dispatcher, name="b")
+    assert one.post("/concerns", REPORT, **{"Idempotency-Key": "k"}).status_code == 201
+    assert two.post("/concerns", REPORT, **{"Idempotency-Key": "k"}).status_code == 201
+    assert Concern.objects.count() == 2
+
+
+def test_same_key_with_another_body_is_409_and_creates_nothing(world, api_as):
+    api = api_as(world.dispatcher)
+    assert api.post("/concerns", REPORT, **{"Idempotency-Key": "k1"}).status_code == 201
+    other = api.post("/concerns", {**REPORT, "text": "另一件事"}, **{"Idempotency-Key": "k1"})
+    assert other.status_code == 409
+    assert other.json()["error"] == "idempotency_key_reused"
+    assert other.json()["fields"] == {"Idempotency-Key": "已用于另一个请求"}
+    assert Concern.objects.count() == 1
+
+
+def test_invalid_create_stores_no_key_so_a_corrected_retry_works(world, api_as):
+    api = api_as(world.dispatcher)
+    bad = api.post("/concerns", {**REPORT, "subcategory": "no.such"}, **{"Idempotency-Key": "k2"})
+    assert bad.status_code == 400
+    assert bad.json()["fields"] == {"subcategory": "值无效"}
+    assert IdempotentResponse.objects.count() == 0
+    good = api.post("/concerns", REPORT, **{"Idempotency-Key": "k2"})
+    assert good.status_code == 201
+    assert Concern.objects.count() == 1
+
+
+def test_create_without_text_is_400_with_field_message(world, api_as):
+    api = api_as(world.dispatcher)
+    response = api.post("/concerns", {"address": "北海市"}, **{"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"text": "required"}
+    assert Concern.objects.count() == 0
+
+
+def test_unknown_division_and_community_are_400(world, api_as):
+    api = api_as(world.dispatcher)
+    response = api.post("/concerns", {**REPORT, "division_code": "999999"})
+    assert response.json()["fields"] == {"division_code": "不存在或无权访问"}
+    response = api.post("/concerns", {**REPORT, "community_id": world.county.pk})
+    assert response.json()["fields"] == {"community_id": "不存在或无权访问"}
+    assert Concern.objects.count() == 0
+
+
+def test_volunteer_may_not_create_through_the_api(world, api_as):
+    response = api_as(world.volunteer).post("/concerns", REPORT)
+    assert response.status_code == 403
+    assert Concern.objects.count() == 0
+
+
+def test_triage_endpoint_answers_without_saving(world, api_as):
+    api = api_as(world.dispatcher)
+    response = api.post("/triage", {"text": "丈夫正在打我，我很害怕"})
+    assert response.status_code == 200
+    assert response.json()["critical"] is True
+    assert Concern.objects.count() == 0
+
+
+def test_triage_is_staff_only(world, api_as):
+    response = api_as(world.volunteer).post("/triage", {"text": "想问问儿童之家"})
+    assert response.status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_create_one_concern(world, api_as):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: real concurrent connections")
+    api = api_as(world.dispatcher)
+    results: list[int] = []
+
+    def post() -> None:
+        try:
+            results.append(api.post("/concerns", REPORT, **{"Idempotency-Key": "race"}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [201, 201, 201, 201]
+    assert Concern.objects.count() == 1

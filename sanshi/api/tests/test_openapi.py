@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.test import Client
+
+
+def _schema():
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_openapi_document_is_served_without_a_token():
+    schema = _schema()
+    assert schema["openapi"].startswith("3.")
+    assert schema["components"]["securitySchemes"] == {
+        "BearerToken": {"type": "http", "scheme": "bearer"}
+    }
+
+
+def test_every_operation_documents_its_errors():
+    operations = [
+        (path, method, op)
+        for path, item in _schema()["paths"].items()
+        for method, op in item.items()
+    ]
+    assert len(operations) == 26
+    for path, method, op in operations:
+        codes = set(op["responses"])
+        assert {"400", "401", "413", "429"} <= codes, (method, path)
+        if method == "post" and "{concern_id}" in path:
+            assert {"403", "404", "409"} <= codes, (method, path)
+        for code, answer in op["responses"].items():
+            if code.startswith("4"):
+                ref = answer["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/ErrorOut", (method, path, code)
+        assert op["security"] == [{"BearerToken": []}], (method, path)
+
+
+def test_request_bodies_forbid_unknown_fields():
+    schemas = _schema()["components"]["schemas"]
+    bodies = [name for name in schemas if name.endswith("In")]
+    assert len(bodies) == 17
+    for name in bodies:
+        assert schemas[name]["additionalProperties"] is False, name

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings: Any) -> None:
+    """Tests run without collectstatic: serve assets by name, not from the manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings: Any) -> None:
+    """The viewer's admins sign in with a password only here; 2FA is tested in sanshi/accounts."""
+    settings.SANSHI_2FA_REQUIRED = False

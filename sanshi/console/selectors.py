@@ -1,0 +1,249 @@
+"""Reads for the staff console: who is looking, what needs them now, what they may see in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
+from django.utils.translation import gettext_noop
+
+from sanshi.concerns import permissions as perm
+from sanshi.concerns.access import concerns_visible_to, in_full_q
+from sanshi.concerns.models import Assignment, Concern, ConcernEvent, EventKind, Status, Urgency
+from sanshi.core import clock
+from sanshi.orgs.models import Membership, Org, Person, Role
+from sanshi.orgs.selectors import active_memberships, person_for_user
+
+User = AuthUser | AnonymousUser
+
+ACTIVE = (
+    Status.RECEIVED,
+    Status.RETURNED,
+    Status.DISPATCHED,
+    Status.SIGNED,
+    Status.IN_PROGRESS,
+    Status.REOPENED,
+)
+HANDLING = (Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED)
+UNDISPATCHED = (Status.RECEIVED, Status.RETURNED)
+SECTION_LIMIT = 20
+
+
+@dataclass
+class Viewer:
+    """The signed-in user with her person and roles, loaded once per request."""
+
+    user: Any
+    person: Person | None
+    memberships: list[Membership] = field(default_factory=list)
+
+    @property
+    def user_id(self) -> int:
+        return int(self.user.pk)
+
+    @property
+    def grants(self) -> list[perm.Grant]:
+        return [perm.Grant(m.org.path, m.role) for m in self.memberships]
+
+    def orgs_with(self, roles: frozenset[str]) -> list[Org]:
+        return [m.org for m in self.memberships if m.role in roles]
+
+    @property
+    def is_dispatcher(self) -> bool:
+        return bool(self.orgs_with(perm.SUPERVISOR_ROLES))
+
+
+def viewer_for(user: User) -> Viewer:
+    """Two queries: the person, then her active memberships with their orgs."""
+    person = person_for_user(user)
+    memberships = list(active_memberships(person)) if person is not None else []
+    return Viewer(user=user, person=person, memberships=memberships)
+
+
+def full_view_q(viewer: Viewer) -> Q:
+    """Concerns the viewer sees in full (the rule lives in sanshi.concerns.access)."""
+    return in_full_q(viewer.user, viewer.grants)
+
+
+def with_full_flag(qs: QuerySet[Concern], viewer: Viewer) -> QuerySet[Concern]:
+    """Annotate `full`: whether each row's text, reporter and address may be shown."""
+    return qs.annotate(
+        full=Case(
+            When(full_view_q(viewer), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _my_assignments(viewer: Viewer) -> QuerySet[Assignment]:
+    person_id = viewer.person.pk if viewer.person is not None else -1
+    return Assignment.objects.filter(person_id=person_id, active=True)
+
+
+def next_due() -> Case:
+    """The deadline a concern is racing now: signing, then first contact, then resolving."""
+    return Case(
+        When(status=Status.DISPATCHED, then=F("sign_due")),
+        When(
+            first_contact_at__isnull=True,
+            contact_due__isnull=False,
+            resolve_due__isnull=False,
+            then=Least("contact_due", "resolve_due"),
+        ),
+        default=F("resolve_due"),
+        output_field=DateTimeField(),
+    )
+
+
+@dataclass(frozen=True)
+class HomeFilters:
+    """The filters of the home page; they stick in the session."""
+
+    sanshi: str = ""
+    urgency: str = ""
+    org: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sanshi": self.sanshi, "urgency": self.urgency, "org": self.org}
+
+
+def _filtered(
+    qs: QuerySet[Concern], filters: HomeFilters, orgs: dict[int, Org]
+) -> QuerySet[Concern]:
+    if filters.sanshi:
+        qs = qs.filter(sanshi=filters.sanshi)
+    if filters.urgency:
+        qs = qs.filter(urgency=filters.urgency)
+    if filters.org is not None and filters.org in orgs:
+        qs = qs.filter(org__path__startswith=orgs[filters.org].path)
+    return qs
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    count: int
+    rows: list[Concern]
+
+
+def home_conditions(viewer: Viewer, now: dt.datetime) -> dict[str, Q]:
+    """What each section of the home page holds, in the order the page shows them."""
+    handler_orgs = [o.pk for o in viewer.orgs_with(perm.HANDLER_ROLES)]
+    overdue = (
+        Q(overdue_since__isnull=False)
+        | Q(status=Status.DISPATCHED, sign_due__lt=now)
+        | Q(status__in=HANDLING, resolve_due__lt=now)
+    )
+    return {
+        "critical": Q(urgency=Urgency.CRITICAL, status__in=ACTIVE),
+        "mine": Q(pk__in=_my_assignments(viewer).values("concern_id"), status__in=HANDLING),
+        "unsigned": Q(status=Status.DISPATCHED, org_id__in=handler_orgs),
+        "overdue": Q(status__in=ACTIVE) & overdue,
+        "follow_up": Q(status=Status.REPLIED),
+    }
+
+
+# Marked for translation here, translated where the page shows them.
+SECTION_TITLES = {
+    "critical": gettext_noop("紧急（危险）"),
+    "mine": gettext_noop("我的待办（按最近期限）"),
+    "unsigned": gettext_noop("本组织待签收"),
+    "overdue": gettext_noop("已超期"),
+    "follow_up": gettext_noop("待回访"),
+}
+SECTION_ORDER: dict[str, list[Any]] = {
+    "critical": [F("received_at").desc()],
+    "mine": [F("next_due").asc(nulls_last=True), "received_at"],
+    "unsigned": [F("sign_due").asc(nulls_last=True), "received_at"],
+    "overdue": [F("next_due").asc(nulls_last=True), "received_at"],
+    "follow_up": [F("replied_at").asc(nulls_last=True)],
+}
+
+
+def home_sections(
+    viewer: Viewer, filters: HomeFilters, orgs: dict[int, Org], now: dt.datetime | None = None
+) -> list[Section]:
+    """Critical, my tasks, my org's unsigned queue, overdue, awaiting follow-up: with counts.
+
+    One query for all five counters and one per section, whatever the number of rows.
+    """
+    now = now or clock.now()
+    base = _filtered(concerns_visible_to(viewer.user), filters, orgs)
+    conditions = home_conditions(viewer, now)
+    counts = base.aggregate(**{k: Count("pk", filter=q) for k, q in conditions.items()})
+    sections = []
+    for key, condition in conditions.items():
+        rows: list[Concern] = []
+        if counts[key]:
+            qs = with_full_flag(base.filter(condition), viewer).annotate(next_due=next_due())
+            rows = list(qs.order_by(*SECTION_ORDER[key])[:SECTION_LIMIT])
+        sections.append(Section(key, SECTION_TITLES[key], counts[key], rows))
+    return sections
+
+
+def visible_orgs(viewer: Viewer) -> dict[int, Org]:
+    """The orgs at or below the viewer's own, for filter choices (one query)."""
+    paths = {m.org.path for m in viewer.memberships if m.role != Role.VOLUNTEER}
+    if not paths:
+        return {}
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return {o.pk: o for o in Org.objects.filter(condition).order_by("path")}
+
+
+def dispatch_queue(viewer: Viewer) -> QuerySet[Concern]:
+    """Undispatched concerns the viewer may dispatch: critical first, then oldest first."""
+    condition = Q(pk__in=[])
+    for org in viewer.orgs_with(perm.SUPERVISOR_ROLES):
+        condition |= Q(org__path__startswith=org.path)
+    critical_first = Case(When(urgency=Urgency.CRITICAL, then=Value(0)), default=Value(1))
+    return with_full_flag(
+        Concern.objects.filter(condition, status=Status.RECEIVED).select_related("org"), viewer
+    ).order_by(critical_first, "received_at")
+
+
+def returned_queue(viewer: Viewer) -> QuerySet[Concern]:
+    """Concerns sent back to the viewer's orgs (退单), oldest first."""
+    condition = Q(pk__in=[])
+    for org in viewer.orgs_with(perm.SUPERVISOR_ROLES):
+        condition |= Q(org__path__startswith=org.path)
+    return with_full_flag(
+        Concern.objects.filter(condition, status=Status.RETURNED).select_related("org"), viewer
+    ).order_by("updated_at")
+
+
+def last_returns(concerns: list[Concern]) -> dict[int, ConcernEvent]:
+    """The latest return event (reason and returning org) of each concern, in one query."""
+    events = (
+        ConcernEvent.objects.filter(concern__in=concerns, kind=EventKind.RETURNED)
+        .select_related("org", "actor")
+        .order_by("concern_id", "at", "pk")
+    )
+    return {e.concern_id: e for e in events}
+
+
+def active_handlers(concerns: list[Concern]) -> dict[int, list[Assignment]]:
+    """Active handlers of each concern, in one query."""
+    found: dict[int, list[Assignment]] = {c.pk: [] for c in concerns}
+    rows = Assignment.objects.filter(concern__in=concerns, active=True).select_related("person")
+    for a in rows.order_by("role", "assigned_at"):
+        found[a.concern_id].append(a)
+    return found

@@ -1,0 +1,26 @@
+"""Signing in and out, one's own profile and roles, and the language switch."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from sanshi.console.views.common import ConsoleRequest, console_view, page
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "console/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's rule): a link cannot sign anyone out."""
+
+
+@require_GET
+@console_view
+def profile(request: ConsoleRequest) -> HttpResponse:
+    """Who I am: my person record and the roles I hold in which orgs."""
+    memberships = sorted(request.viewer.memberships, key=lambda m: m.org.path)
+    return page(request, "console/profile.html", {"memberships": memberships})

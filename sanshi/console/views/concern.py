@@ -1,0 +1,128 @@
+"""The concern page: facts, highlighted text, route, SLA clocks, timeline, and the allowed steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sanshi.concerns.access import access_concern, sees_in_full
+from sanshi.concerns.models import Concern, ConcernEvent
+from sanshi.concerns.permissions import allowed_actions
+from sanshi.console import forms as f
+from sanshi.console import presenters
+from sanshi.console.selectors import active_handlers
+from sanshi.console.steps import NEEDS, STEPS
+from sanshi.console.suggestions import likely_duplicates
+from sanshi.console.views.common import ConsoleRequest, console_view, page
+from sanshi.core import clock
+from sanshi.core.errors import InvalidInput, NotAllowed, SanshiError
+
+# Violence and child-protection concerns carry the legal steps of the Anti-Domestic Violence
+# Law and the Minors Protection Law.
+LEGAL_CATEGORIES = frozenset({"safety"})
+LEGAL_SUBCATEGORIES = frozenset({"children.abuse", "children.neglect_missing"})
+
+
+def is_legal_case(concern: Concern) -> bool:
+    return concern.category in LEGAL_CATEGORIES or concern.subcategory in LEGAL_SUBCATEGORIES
+
+
+def _timeline(concern: Concern) -> list[ConcernEvent]:
+    return list(
+        ConcernEvent.objects.filter(concern=concern)
+        .select_related("actor__person", "org")
+        .order_by("at", "pk")
+    )
+
+
+def _context(
+    request: ConsoleRequest,
+    concern: Concern,
+    *,
+    failed: str = "",
+    failed_form: forms.Form | None = None,
+    error: SanshiError | None = None,
+) -> dict[str, Any]:
+    viewer = request.viewer
+    allowed = allowed_actions(request.user, concern)
+    steps = []
+    for name, step in STEPS.items():
+        if NEEDS.get(name, name) not in allowed or name.startswith("legal_step"):
+            continue
+        form = (
+            failed_form
+            if name == failed and failed_form is not None
+            else step.form(concern, viewer, None)
+        )
+        steps.append({"step": step, "form": form, "open": name == failed})
+    full = sees_in_full(request.user, concern)
+    legal = is_legal_case(concern) or concern.legal_steps.exists()
+    return {
+        "concern": concern,
+        "full": full,
+        "text": presenters.highlighted_text(concern) if full else "",
+        "route": presenters.route_steps(concern.triage),
+        "route_ambiguous": presenters.route_ambiguous(concern.triage),
+        "clocks": presenters.sla_clocks(concern, clock.now()),
+        "timeline": _timeline(concern),
+        "handlers": active_handlers([concern])[concern.pk],
+        "steps": steps,
+        "allowed": allowed,
+        "legal": legal,
+        "legal_steps": list(concern.legal_steps.all()) if legal else [],
+        "legal_forms": [form(None) for form in f.LEGAL_FORMS.values()]
+        if legal and "legal_step" in allowed
+        else [],
+        "legal_failed": failed_form if failed == "legal_step" else None,
+        "error": error,
+    }
+
+
+@require_GET
+@console_view
+def concern_page(request: ConsoleRequest, pk: int) -> HttpResponse:
+    concern = access_concern(request.user, pk)
+    return page(request, "console/concern.html", _context(request, concern))
+
+
+@require_GET
+@console_view
+def concern_duplicates(request: ConsoleRequest, pk: int) -> HttpResponse:
+    """Likely duplicates, loaded after the page (the similarity search takes a moment)."""
+    concern = access_concern(request.user, pk)
+    found = likely_duplicates(concern, request.viewer)
+    may_merge = "merge" in allowed_actions(request.user, concern)
+    return page(request, "console/partials/duplicates.html",
+                {"concern": concern, "duplicates": found, "may_merge": may_merge})  # fmt: skip
+
+
+@require_POST
+@console_view
+def concern_act(request: ConsoleRequest, pk: int, name: str) -> HttpResponse:
+    """Take one step; errors re-render the page with the form and the status they mean."""
+    concern = access_concern(request.user, pk)
+    step = STEPS.get(name)
+    if step is None:
+        raise Http404("no such step")
+    form: forms.Form | None = None
+    try:
+        form = step.form(concern, request.viewer, request.POST)
+        if not form.is_valid():
+            if NEEDS.get(name, name) not in allowed_actions(request.user, concern):
+                raise NotAllowed(_("你现在不能对这件诉求进行此操作"))
+            raise InvalidInput(
+                _("请检查填写的内容"), fields={k: str(v) for k, v in form.errors.items()}
+            )
+        step.run(concern, request.viewer, form.cleaned_data)
+    except SanshiError as exc:
+        concern.refresh_from_db()
+        context = _context(request, concern, failed=name, failed_form=form, error=exc)
+        return page(request, "console/concern.html", context, status=exc.status)
+    messages.success(request, _("已完成：%(step)s") % {"step": step.label})
+    return HttpResponseRedirect(reverse("console:concern", args=[pk]), status=303)

@@ -1,0 +1,142 @@
+"""Every write of the intake app: member cards, Open311 keys and Open311 submissions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from sanshi.concerns.models import Channel, Concern
+from sanshi.core import clock
+from sanshi.core.errors import InvalidInput
+from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
+from sanshi.orgs.models import Membership, Role
+
+# Lower-case letters and digits without look-alikes: easy to type from a printed card.
+CARD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+CARD_CODE_LENGTH = 10  # 31^10, about 49 bits
+
+
+def _card_code() -> str:
+    return "".join(secrets.choice(CARD_ALPHABET) for _ in range(CARD_CODE_LENGTH))
+
+
+CARD_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.CHAIR, Role.VICE_CHAIR})
+
+
+@transaction.atomic
+def issue_member_card(membership: Membership) -> MemberCard:
+    """The membership's active card, issued now if it has none (safe to call twice)."""
+    if membership.role not in CARD_ROLES:
+        raise InvalidInput(
+            "cards are for committee members, chairs and vice-chairs",
+            fields={"membership": membership.role},
+        )
+    existing = MemberCard.objects.filter(membership=membership, active=True).first()
+    if existing is not None:
+        return existing
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return MemberCard.objects.create(
+                    membership=membership, code=_card_code(), created_at=clock.now()
+                )
+        except IntegrityError:
+            # Either the code collided (retry) or someone issued the card meanwhile.
+            again = MemberCard.objects.filter(membership=membership, active=True).first()
+            if again is not None:
+                return again
+    raise InvalidInput("could not allocate a card code; try again")  # pragma: no cover
+
+
+@transaction.atomic
+def revoke_member_card(card: MemberCard) -> MemberCard:
+    """Retire a card (lost, or the member left); its QR code stops working."""
+    MemberCard.objects.filter(pk=card.pk).update(active=False)
+    card.refresh_from_db()
+    return card
+
+
+def hash_key(raw: str) -> str:
+    """Keys are 256 random bits, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: Open311Key
+    raw: str  # shown once, never stored
+
+
+@transaction.atomic
+def create_open311_key(name: str) -> IssuedKey:
+    """A new key for a client application; the raw key is returned once."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("a key needs a name", fields={"name": "required"})
+    if len(name) > 64:
+        raise InvalidInput("at most 64 characters", fields={"name": "too long"})
+    raw = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            key = Open311Key.objects.create(
+                name=name, key_hash=hash_key(raw), prefix=raw[:8], created_at=clock.now()
+            )
+    except IntegrityError:
+        raise InvalidInput(f"a key named {name!r} exists", fields={"name": "taken"}) from None
+    return IssuedKey(key, raw)
+
+
+@transaction.atomic
+def revoke_open311_key(key: Open311Key) -> Open311Key:
+    """Stop accepting a key."""
+    Open311Key.objects.filter(pk=key.pk).update(active=False)
+    key.refresh_from_db()
+    return key
+
+
+@dataclass(frozen=True)
+class Submitted:
+    submission: Open311Submission
+    critical: bool
+    replayed: bool  # an earlier request with the same Idempotency-Key
+
+
+def submit_open311_request(
+    *, client: Open311Key, idempotency_key: str = "", **intake: Any
+) -> Submitted:
+    """Take in a concern from an Open311 client; a retried Idempotency-Key creates nothing new."""
+    if idempotency_key:
+        earlier = Open311Submission.objects.filter(
+            client=client, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
+    try:
+        return _submit(client, idempotency_key, intake)
+    except IntegrityError:
+        # A concurrent retry with the same key won; its concern is the answer, ours rolled back.
+        earlier = Open311Submission.objects.get(client=client, idempotency_key=idempotency_key)
+        return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
+
+
+@transaction.atomic
+def _submit(client: Open311Key, idempotency_key: str, intake: dict[str, Any]) -> Submitted:
+    from sanshi.triage.intake import intake_concern
+
+    concern, result = intake_concern(channel=Channel.OPEN311, source_client=client.name, **intake)
+    submission = Open311Submission.objects.create(
+        client=client,
+        concern=concern,
+        token=secrets.token_hex(16),
+        idempotency_key=idempotency_key,
+        created_at=clock.now(),
+    )
+    return Submitted(submission, bool(result.critical), replayed=False)
+
+
+def _was_critical(concern: Concern) -> bool:
+    return bool(concern.triage.get("critical", False)) or concern.urgency == "critical"
