@@ -154,6 +154,7 @@ class Concern(models.Model):
             models.Index(fields=["sign_due"]),
             models.Index(fields=["resolve_due"]),
             models.Index(fields=["category", "subcategory"]),
+            models.Index(fields=["division", "received_at"]),  # same-event candidates
         ]
 
     def __str__(self) -> str:

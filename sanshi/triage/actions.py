@@ -1,4 +1,4 @@
-"""Every write of the triage app: training and activating model versions, adding aliases."""
+"""Every write of the triage app: model versions, place aliases, dispatch thresholds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from sanshi.concerns.taxonomy import taxonomy
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
 from sanshi.orgs.models import Division, Org
@@ -13,7 +14,7 @@ from sanshi.triage.classifier import Model, model_for
 from sanshi.triage.corpus import eval_part
 from sanshi.triage.engine import current_model, forget_active_model
 from sanshi.triage.evaluation import Report, evaluate
-from sanshi.triage.models import PlaceAlias, TriageModel
+from sanshi.triage.models import DispatchThreshold, PlaceAlias, TriageModel
 from sanshi.triage.selectors import confirmed_examples
 
 
@@ -65,10 +66,8 @@ def _metrics(report: Report) -> dict[str, float]:
     }
 
 
-@transaction.atomic
-def add_place_alias(alias: str, *, division: Division | None = None, org: Org | None = None,
-                    note: str = "") -> PlaceAlias:  # fmt: skip
-    """Teach the router another name for a division or a community org."""
+def check_place_alias(alias: str, *, division: Division | None, org: Org | None) -> str:
+    """The alias as it will be stored, or InvalidInput saying what is wrong with it."""
     alias = alias.strip()
     if len(alias) < 2:
         raise InvalidInput("an alias needs at least two characters", fields={"alias": alias})
@@ -78,9 +77,37 @@ def add_place_alias(alias: str, *, division: Division | None = None, org: Org | 
         raise InvalidInput(
             "org aliases are for communities and villages", fields={"org": str(org.pk)}
         )
+    return alias
+
+
+@transaction.atomic
+def add_place_alias(alias: str, *, division: Division | None = None, org: Org | None = None,
+                    note: str = "") -> PlaceAlias:  # fmt: skip
+    """Teach the router another name for a division or a community org."""
+    alias = check_place_alias(alias, division=division, org=org)
     found = PlaceAlias.objects.filter(alias=alias, division=division, org=org).first()
     if found is not None:
         return found
     return PlaceAlias.objects.create(
         alias=alias, division=division, org=org, note=note.strip(), created_at=clock.now()
     )
+
+
+def remove_place_alias(alias: PlaceAlias) -> None:
+    """Forget an alias (the router's gazetteer is rebuilt: the count of aliases changed)."""
+    PlaceAlias.objects.filter(pk=alias.pk).delete()
+
+
+def set_dispatch_threshold(category: str, *, enabled: bool, min_confidence: float
+                           ) -> DispatchThreshold:  # fmt: skip
+    """When triage may dispatch concerns of `category` by itself ("" sets the default)."""
+    if category and category not in taxonomy().by_code:
+        raise InvalidInput(f"unknown category {category!r}", fields={"category": category})
+    if not 0.0 <= min_confidence <= 1.0:
+        raise InvalidInput(
+            "the confidence is between 0 and 1", fields={"min_confidence": str(min_confidence)}
+        )
+    row, _created = DispatchThreshold.objects.update_or_create(
+        category=category, defaults={"enabled": enabled, "min_confidence": min_confidence}
+    )
+    return row

@@ -37,6 +37,8 @@ RECIPE = "tfidf-char13-word12-kw+svc-softmax-v1"
 KEYWORDS_FILE = Path(__file__).with_name("keywords.yaml")
 # How much a keyword hit weighs beside the (unit-length) TF-IDF rows; chosen on the eval set.
 KEYWORD_WEIGHT = 0.5
+# From this many texts on, a batch goes through sklearn's vectorisers (see `Model._scores`).
+BATCH_MIN = 32
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,17 @@ class Model:
         self._weights = np.vstack(coefs).T.copy()  # features x (categories + subs + danger)
         self._bias = np.concatenate([clf.svc.intercept_ for clf in blocks])
         self._splits = np.cumsum([c.shape[0] for c in coefs])[:-1]
+        self._cat_names = [str(c) for c in self.category.classes_]
+        sub_names = [str(s) for s in self.sub.classes_]
+        # Per category: its subcategories' names and columns in the subcategory scores.
+        self._subs_of = [
+            (
+                [s for s in sub_names if s.startswith(c + ".")],
+                np.array([j for j, s in enumerate(sub_names) if s.startswith(c + ".")], dtype=int),
+            )
+            for c in self._cat_names
+        ]
+        self._danger_col = list(self.danger.classes_).index("1")
 
     def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The text's feature indices and values, as the vectorisers would make them."""
@@ -124,11 +137,22 @@ class Model:
             val.append(KEYWORD_WEIGHT * min(n, 3) / 3)
         return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float64)
 
-    def _probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Every text's scores for every class (categories, subcategories, danger).
+
+        Many texts go through sklearn's vectorisers and one sparse product (their fixed cost
+        is then shared); a few are scored row by row, which skips that cost.
+        """
+        if len(texts) >= BATCH_MIN:
+            return np.asarray(self.features(texts) @ self._weights) + self._bias
         scores = np.empty((len(texts), self._weights.shape[1]))
         for i, text in enumerate(texts):
             idx, val = self._row(text)
             scores[i] = val @ self._weights[idx] + self._bias
+        return scores
+
+    def _probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        scores = self._scores(texts)
         cat, sub, dng = np.split(scores, self._splits, axis=1)
         d = dng[:, 0]
         return (
@@ -145,20 +169,17 @@ class Model:
         if not texts:
             return []
         cat_p, sub_p, danger_both = self._probabilities(texts)
-        danger_p = danger_both[:, list(self.danger.classes_).index("1")]
-        subs = [str(s) for s in self.sub.classes_]
+        danger_p = danger_both[:, self._danger_col].tolist()
         out = []
-        for i in range(len(texts)):
-            best = int(np.argmax(cat_p[i]))
-            category = str(self.category.classes_[best])
-            within = {
-                s: float(sub_p[i, j]) for j, s in enumerate(subs) if s.startswith(category + ".")
-            }
-            total = sum(within.values()) or 1.0
-            within = {s: p / total for s, p in within.items()}
+        for i, best in enumerate(np.argmax(cat_p, axis=1).tolist()):
+            category = self._cat_names[best]
+            names, columns = self._subs_of[best]
+            probs = sub_p[i, columns].tolist()
+            total = sum(probs) or 1.0
+            within = {s: p / total for s, p in zip(names, probs, strict=True)}
             sub = max(within, key=lambda s: within[s]) if within else ""
-            cats = {str(c): float(cat_p[i, j]) for j, c in enumerate(self.category.classes_)}
-            out.append(Prediction(category, cats[category], cats, sub, within, float(danger_p[i])))
+            cats = dict(zip(self._cat_names, cat_p[i].tolist(), strict=True))
+            out.append(Prediction(category, cats[category], cats, sub, within, danger_p[i]))
         return out
 
 

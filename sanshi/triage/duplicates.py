@@ -1,4 +1,13 @@
-"""Same event: open concerns nearby that look like the same problem (for the dispatcher)."""
+"""Same event: open concerns nearby that look like the same problem (for the dispatcher).
+
+Candidates are the open concerns of the last 30 days in the same township (else the same
+org), newest first. Their words are read from `search_text`, the clear copy an ordinary
+concern keeps, so a check opens no sealed text for them. A protected concern has no clear
+copy; it is still compared, because two reports of the same violence or the same missing
+child are exactly what a dispatcher must see together: its sealed text is opened, for the
+newest MAX_PROTECTED protected candidates only. The console shows a suggestion only to
+those who may see that concern (`sanshi.console.suggestions`), so nothing leaks through it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +23,11 @@ WINDOW = dt.timedelta(days=30)
 # Below this score (0-1) two texts are not suggested as the same event.
 MIN_SCORE = 0.45
 # At most this many recent candidates are compared (newest first): keeps a check fast.
-MAX_CANDIDATES = 5_000
+MAX_CANDIDATES = 2_000
+# Of which at most this many protected ones, whose sealed text must be opened one by one.
+MAX_PROTECTED = 200
+# A candidate of the same category scores this much more.
+SAME_CATEGORY_BONUS = 0.05
 
 
 def _nearby(concern: Concern) -> QuerySet[Concern]:
@@ -29,6 +42,24 @@ def _nearby(concern: Concern) -> QuerySet[Concern]:
     return rows.filter(org_id=concern.org_id)
 
 
+def candidate_texts(concern: Concern) -> tuple[dict[int, str], dict[int, str]]:
+    """The candidates' texts and categories by pk (see the module docstring).
+
+    One query reads the newest candidates' clear words; the sealed texts of those without
+    any (protected ones) are then read by pk and opened, at most MAX_PROTECTED of them.
+    """
+    rows = list(
+        _nearby(concern)
+        .order_by("-received_at")
+        .values_list("pk", "search_text", "category")[:MAX_CANDIDATES]
+    )
+    texts = {pk: words for pk, words, _c in rows if words}
+    sealed = [pk for pk, words, _c in rows if not words][:MAX_PROTECTED]
+    if sealed:
+        texts.update(Concern.objects.filter(pk__in=sealed).values_list("pk", "text"))
+    return texts, {pk: category for pk, _w, category in rows}
+
+
 def likely_duplicates(concern: Concern, limit: int = 5) -> list[tuple[Concern, float]]:
     """Up to `limit` open concerns that may be the same event, best first, with a 0-1 score.
 
@@ -36,23 +67,17 @@ def likely_duplicates(concern: Concern, limit: int = 5) -> list[tuple[Concern, f
     inside another, as "路灯坏了" in "小区门口的路灯坏了好几天", scores high), nudged up when the
     category is the same.
     """
-    rows = list(
-        _nearby(concern)
-        .order_by("-received_at")
-        .values_list("pk", "text", "category")[:MAX_CANDIDATES]
-    )
-    if not rows:
+    texts, categories = candidate_texts(concern)
+    if not texts:
         return []
-    texts = {pk: text for pk, text, _c in rows}
-    categories = {pk: category for pk, _t, category in rows}
     found = process.extract(
         concern.text, texts, scorer=fuzz.WRatio, limit=limit * 3,
         score_cutoff=MIN_SCORE * 100,
     )  # fmt: skip
     scored = []
     for _text, score, pk in found:
-        bonus = 0.05 if concern.category and categories[pk] == concern.category else 0.0
-        scored.append((pk, min(1.0, score / 100 + bonus)))
+        same = concern.category and categories[pk] == concern.category
+        scored.append((pk, min(1.0, score / 100 + (SAME_CATEGORY_BONUS if same else 0.0))))
     scored.sort(key=lambda item: (-item[1], -item[0]))
     best = scored[:limit]
     by_pk = Concern.objects.in_bulk([pk for pk, _s in best])

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
 
-from sanshi.concerns.taxonomy import taxonomy
+from sanshi.concerns.taxonomy import Subcategory, taxonomy
 from sanshi.triage import danger
 from sanshi.triage.classifier import Model, Prediction, model_for
 from sanshi.triage.corpus import Example
-from sanshi.triage.routing import RouteResult, route_address
+from sanshi.triage.routing import RouteResult, gazetteer
 
 RULES_VERSION = "r1"
 # The model alone makes a concern critical from this probability of danger up when it also
@@ -121,8 +122,14 @@ def forget_active_model() -> None:
 # ---------------------------------------------------------------- combining the votes
 
 
+@cache
+def _subcategories() -> dict[str, Subcategory]:
+    """The taxonomy's subcategories by code (`Taxonomy.subcategories` builds a new dict)."""
+    return taxonomy().subcategories
+
+
 def _urgent(code: str) -> bool:
-    sub = taxonomy().subcategories.get(code)
+    sub = _subcategories().get(code)
     return sub is not None and sub.urgent
 
 
@@ -192,7 +199,7 @@ def combine(
     by_model = not verdict.critical and _model_says_danger(pred, verdict)
     critical = verdict.critical or by_model
     subcategory = _subcategory(pred, verdict, critical)
-    sub = taxonomy().subcategories[subcategory]
+    sub = _subcategories()[subcategory]
     confidence = pred.cat_probs.get(sub.category, 0.0)
     if verdict.critical and sub.category != pred.category:
         confidence = max(confidence, RULE_CONFIDENCE)
@@ -221,17 +228,22 @@ def triage_batch(
         combine(text, pred, danger.judge(text), version)
         for text, pred in zip(texts, model.predict(list(texts)), strict=True)
     ]
-    if addresses is None:
+    if addresses is None or not any(a and a.strip() for a in addresses):
         return results
+    # One gazetteer for the whole batch: looking it up checks the database for changes.
+    route = gazetteer().route
     return [
-        _with_route(result, address) for result, address in zip(results, addresses, strict=True)
+        _with_route(result, address, route)
+        for result, address in zip(results, addresses, strict=True)
     ]
 
 
-def _with_route(result: TriageResult, address: str | None) -> TriageResult:
+def _with_route(
+    result: TriageResult, address: str | None, route: Callable[[str], RouteResult]
+) -> TriageResult:
     if not address or not address.strip():
         return result
-    return TriageResult(**{**result.__dict__, "route": route_address(address)})
+    return TriageResult(**{**result.__dict__, "route": route(address)})
 
 
 def triage(text: str, address: str | None = None) -> TriageResult:

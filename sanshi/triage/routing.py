@@ -126,10 +126,13 @@ class Gazetteer:
         for alias, code in aliases:
             if code in self.places and len(alias) >= 2:
                 self._name(alias, code, official=True)
-        # The longest name starting with each character: most characters start none.
-        self.longest: dict[str, int] = {}
+        # The lengths of the names starting with each two characters, longest first: most
+        # pairs of characters start no name, and the others only names of a few lengths.
+        lengths: dict[str, set[int]] = defaultdict(set)
         for name in self.names:
-            self.longest[name[0]] = max(self.longest.get(name[0], 0), len(name))
+            if len(name) >= 2:
+                lengths[name[:2]].add(len(name))
+        self.lengths = {pair: tuple(sorted(ls, reverse=True)) for pair, ls in lengths.items()}
 
     def _add_divisions(self, rows: list[tuple[str, str, int, str | None]]) -> None:
         parent = {code: p for code, _name, _level, p in rows}
@@ -198,18 +201,24 @@ class Gazetteer:
         A short form followed by 路, 街, 巷... is a street named after a place, not the place.
         """
         found: list[tuple[int, int, dict[str, int]]] = []
-        n, names, longest = len(text), self.names, self.longest
-        for i in range(n):
+        n, names, index = len(text), self.names, self.lengths
+        for i in range(n - 1):
+            lengths = index.get(text[i : i + 2])
+            if lengths is None:
+                continue
             merged: dict[str, int] = {}
             end = 0
             # Every name starting here (石家镇 and 石家 for 石家乡), spanning the longest one.
-            for length in range(min(longest.get(text[i], 0), n - i), 1, -1):
-                codes = names.get(text[i : i + length])
+            for length in lengths:
+                codes = names.get(text[i : i + length]) if length <= n - i else None
                 if codes and _STREET_AFTER.match(text, i + length):
                     codes = {c: w for c, w in codes.items() if w > 1}
-                for code, weight in (codes or {}).items():
-                    merged[code] = max(merged.get(code, 0), weight)
-                    end = max(end, i + length)
+                if not codes:
+                    continue
+                end = end or i + length  # the first name found is the longest
+                for code, weight in codes.items():
+                    if weight > merged.get(code, 0):
+                        merged[code] = weight
             if merged:
                 found.append((i, end, merged))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
@@ -221,9 +230,10 @@ class Gazetteer:
         return kept
 
     def route(self, address: str) -> RouteResult:
-        text = normalise(address).replace(" ", "")
+        normal = normalise(address)
+        text = normal.replace(" ", "")
         # normalise keeps length, and removing spaces shifts offsets: map them back.
-        index = [i for i, ch in enumerate(normalise(address)) if ch != " "]
+        index = [i for i, ch in enumerate(normal) if ch != " "]
         found = self.mentions(text)
         best = self._resolve([codes for _s, _e, codes in found])
         spans = tuple(
@@ -236,16 +246,10 @@ class Gazetteer:
         if not mentions:
             return (), False
         candidates = {code for codes in mentions for code in codes}
-        # A place is supported by each mention that names it or one of its ancestors, by the
-        # weight of the name (official names count double).
-        support: dict[str, float] = {
-            c: sum(
-                max((codes.get(a, 0) for a in self.places[c].chain), default=0)
-                for codes in mentions
-            )
-            + (HOME_BONUS if self.home and c.startswith(self.home) else 0.0)
-            for c in candidates
-        }
+        # A place supported at least as well as its ancestor, and deeper, wins over it: an
+        # ancestor of another candidate can never be the answer (nor change a tie's result).
+        candidates -= {a for c in candidates for a in self.places[c].chain[:-1]}
+        support = self._support(candidates, mentions)
         top = max(support[c] for c in candidates)
         best = [c for c in candidates if support[c] == top]
         deepest = max(self.places[c].level for c in best)
@@ -259,6 +263,30 @@ class Gazetteer:
                 break
             common.append(codes[0])
         return tuple(common), True
+
+    def _support(
+        self, candidates: set[str], mentions: Sequence[dict[str, int]]
+    ) -> dict[str, float]:
+        """Per candidate, the weights of the mentions naming it or one of its ancestors.
+
+        A mention counts once, by its heaviest name in the candidate's chain (official names
+        weigh double); places in the home division get a bonus. Plain loops: this runs for
+        every candidate of every address.
+        """
+        places, home = self.places, self.home
+        support: dict[str, float] = {}
+        for c in candidates:
+            chain = places[c].chain
+            total = HOME_BONUS if home and c.startswith(home) else 0.0
+            for codes in mentions:
+                best = 0
+                for a in chain:
+                    w = codes.get(a, 0)
+                    if w > best:
+                        best = w
+                total += best
+            support[c] = total
+        return support
 
     def _result(
         self, resolved: tuple[tuple[str, ...], bool], spans: tuple[tuple[str, int, int], ...]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -121,6 +122,20 @@ def test_likely_duplicates_are_open_concerns_of_the_same_org(world: World) -> No
     assert [c.pk for c, _score in found] == [first.pk]
     assert 0.6 < found[0][1] <= 1.0
     assert unrelated.pk not in [c.pk for c, _s in found]
+
+
+def test_a_protected_concern_is_compared_by_its_sealed_text(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    world.concern(text="小区门口的路灯坏了好几天", subcategory="community.environment")
+    hidden = world.concern(
+        text="邻居家孩子天天被打，哭得很厉害", subcategory="children.abuse", protected=True
+    )
+    new = world.concern(text="邻居家的孩子天天被打，一直在哭", subcategory="children.abuse")
+    # Candidates with their clear words, the protected one's sealed text, the matches.
+    with django_assert_num_queries(3):
+        found = likely_duplicates(new)
+    assert (hidden.search_text, [c.pk for c, _s in found]) == ("", [hidden.pk])
 
 
 def test_merged_and_closed_concerns_are_not_suggested(world: World) -> None:

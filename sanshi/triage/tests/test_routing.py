@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sanshi.orgs.actions import create_org
 from sanshi.orgs.models import Division, Org
 from sanshi.triage.actions import add_place_alias
+from sanshi.triage.engine import triage_batch
 from sanshi.triage.routing import route_address
 
 ADDRESSES = Path(__file__).parents[1] / "addresses" / "guangxi.jsonl"
@@ -104,3 +106,15 @@ def test_an_old_county_name_routes_to_the_current_division(guangxi: None) -> Non
     route = route_address("宜州市庆远镇")
     assert route.county == {"code": "451203", "name": "宜州区"}
     assert route.township is not None and route.township["name"] == "庆远镇"
+
+
+def test_a_batch_checks_the_gazetteer_once_for_all_its_addresses(
+    beihai: dict[str, Org], django_assert_num_queries: Any
+) -> None:
+    addresses = ["北海市海城区东街街道", "合浦廉州镇", "北部湾社区", "", "东街街道"]
+    triage_batch(["路灯坏了"], ["北海市"])  # builds the gazetteer, looks the model up
+    # The three aggregates that tell whether divisions, orgs or aliases changed: once.
+    with django_assert_num_queries(3):
+        results = triage_batch(["路灯坏了"] * len(addresses), addresses)
+    assert [r.route.township["name"] if r.route and r.route.township else None
+            for r in results] == ["东街街道", "廉州镇", "东街街道", None, "东街街道"]  # fmt: skip
