@@ -61,9 +61,18 @@ Name64 = Annotated[str, _limits(0, 64), Storable]
 Short100 = Annotated[str, _limits(0, 100), Storable]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    # Any offset Python accepts (under 24 h) is fine once converted; PostgreSQL refuses
+    # offsets past 15:59, so nothing with its original offset reaches the database.
+    return value.astimezone(dt.UTC)
+
+
 AwareTime = Annotated[
     AwareDatetime,
     BeforeValidator(_iso_text),
+    AfterValidator(_in_utc),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIME_PATTERN}),
 ]
 

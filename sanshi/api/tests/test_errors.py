@@ -134,3 +134,15 @@ def test_rate_limit_zero_turns_it_off(world, api_as, settings):
     settings.SANSHI_API_RATE = 0
     api = api_as(world.dispatcher)
     assert {api.get("/me").status_code for _ in range(5)} == {200}
+
+
+def test_a_time_offset_postgresql_cannot_store_is_converted_not_a_500(world, api_as, dispatched):
+    # Schemathesis found this one: -17:18 is a valid ISO offset, out of PostgreSQL's range.
+    api = api_as(world.dispatcher)
+    late = api.get("/concerns", {"received_to": "2195-05-06T07:38:29-17:18"})
+    early = api.get("/concerns", {"received_to": "1971-01-01T00:00:00+23:59"})
+    assert (late.status_code, early.status_code) == (200, 200)
+    assert ([c["id"] for c in late.json()["results"]], early.json()["results"]) == (
+        [dispatched.pk],
+        [],
+    )
