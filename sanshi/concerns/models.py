@@ -5,56 +5,57 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from sanshi.core.fields import EncryptedJSONField, EncryptedTextField
 from sanshi.orgs.models import Division, Org, Person
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", "已受理"
-    DISPATCHED = "dispatched", "已派单"
-    RETURNED = "returned", "已退单"
-    SIGNED = "signed", "已签收"
-    IN_PROGRESS = "in_progress", "办理中"
-    REPLIED = "replied", "已答复"
-    REOPENED = "reopened", "重办"
-    CLOSED = "closed", "已办结"
-    MERGED = "merged", "已并案"
+    RECEIVED = "received", _("已受理")
+    DISPATCHED = "dispatched", _("已派单")
+    RETURNED = "returned", _("已退单")
+    SIGNED = "signed", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    REPLIED = "replied", _("已答复")
+    REOPENED = "reopened", _("重办")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已并案")
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "网上"
-    PHONE = "phone", "电话"
-    WALK_IN = "walk_in", "来访"
-    MEMBER_CARD = "member_card", "执委亮牌码"
-    OPEN311 = "open311", "Open311"
-    VISIT = "visit", "走访"
-    API = "api", "接口"
+    WEB = "web", _("网上")
+    PHONE = "phone", _("电话")
+    WALK_IN = "walk_in", _("来访")
+    MEMBER_CARD = "member_card", _("执委亮牌码")
+    OPEN311 = "open311", _("Open311")
+    VISIT = "visit", _("走访")
+    API = "api", _("接口")
 
 
 class Urgency(models.TextChoices):
-    CRITICAL = "critical", "紧急（危险）"
-    HIGH = "high", "加急"
-    NORMAL = "normal", "一般"
-    LOW = "low", "低"
+    CRITICAL = "critical", _("紧急（危险）")
+    HIGH = "high", _("加急")
+    NORMAL = "normal", _("一般")
+    LOW = "low", _("低")
 
 
 class Sanshi(models.TextChoices):
-    JIUXIN = "jiuxin", "揪心事"
-    FANXIN = "fanxin", "烦心事"
-    CAOXIN = "caoxin", "操心事"
+    JIUXIN = "jiuxin", _("揪心事")
+    FANXIN = "fanxin", _("烦心事")
+    CAOXIN = "caoxin", _("操心事")
 
 
 class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASIC = "basic", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
 
 
 class LegalBasis(models.TextChoices):
-    CONSENT = "consent", "同意"
-    STATUTORY_DUTY = "statutory_duty", "法定职责"
-    EMERGENCY = "emergency", "紧急情况下保护生命健康"
+    CONSENT = "consent", _("同意")
+    STATUTORY_DUTY = "statutory_duty", _("法定职责")
+    EMERGENCY = "emergency", _("紧急情况下保护生命健康")
 
 
 class Concern(models.Model):
@@ -169,8 +170,8 @@ class Assignment(models.Model):
     """A person handling a concern (lead or assisting)."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", "主办"
-        ASSIST = "assist", "协办"
+        LEAD = "lead", _("主办")
+        ASSIST = "assist", _("协办")
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="assignments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
@@ -192,34 +193,34 @@ class Assignment(models.Model):
 
 
 class EventKind(models.TextChoices):
-    RECEIVED = "received", "受理"
-    DISPATCHED = "dispatched", "派单"
-    ASSIGNED = "assigned", "指派"
-    SIGNED = "signed", "签收"
-    RETURNED = "returned", "退单"
-    CONTACT = "contact", "联系居民"
-    VISIT = "visit", "入户走访"
-    REFERRAL = "referral", "转介"
-    NOTE = "note", "备注"
-    EXTENSION_REQUESTED = "extension_requested", "申请延期"
-    EXTENSION_APPROVED = "extension_approved", "同意延期"
-    EXTENSION_REFUSED = "extension_refused", "不同意延期"
-    REPLIED = "replied", "答复"
-    FOLLOWED_UP = "followed_up", "回访"
-    REOPENED = "reopened", "重办"
-    CLOSED = "closed", "办结"
-    MERGED = "merged", "并案"
-    ESCALATED = "escalated", "吹哨"
-    ESCALATION_RESPONSE = "escalation_response", "报到回应"
-    RECLASSIFIED = "reclassified", "更正分类"
-    URGENCY_CHANGED = "urgency_changed", "调整紧急程度"
-    REMINDER = "reminder", "催办"
-    OVERDUE = "overdue", "超期"
-    PROTECTED = "protected", "设为保护"
-    BREAK_GLASS = "break_glass", "紧急调阅"
-    ANONYMISED = "anonymised", "匿名化"
-    LEGAL_STEP = "legal_step", "法定程序"
-    LEGAL_STEP_DONE = "legal_step_done", "法定程序完成"
+    RECEIVED = "received", _("受理")
+    DISPATCHED = "dispatched", _("派单")
+    ASSIGNED = "assigned", _("指派")
+    SIGNED = "signed", _("签收")
+    RETURNED = "returned", _("退单")
+    CONTACT = "contact", _("联系居民")
+    VISIT = "visit", _("入户走访")
+    REFERRAL = "referral", _("转介")
+    NOTE = "note", _("备注")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    EXTENSION_APPROVED = "extension_approved", _("同意延期")
+    EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+    REPLIED = "replied", _("答复")
+    FOLLOWED_UP = "followed_up", _("回访")
+    REOPENED = "reopened", _("重办")
+    CLOSED = "closed", _("办结")
+    MERGED = "merged", _("并案")
+    ESCALATED = "escalated", _("吹哨")
+    ESCALATION_RESPONSE = "escalation_response", _("报到回应")
+    RECLASSIFIED = "reclassified", _("更正分类")
+    URGENCY_CHANGED = "urgency_changed", _("调整紧急程度")
+    REMINDER = "reminder", _("催办")
+    OVERDUE = "overdue", _("超期")
+    PROTECTED = "protected", _("设为保护")
+    BREAK_GLASS = "break_glass", _("紧急调阅")
+    ANONYMISED = "anonymised", _("匿名化")
+    LEGAL_STEP = "legal_step", _("法定程序")
+    LEGAL_STEP_DONE = "legal_step_done", _("法定程序完成")
 
 
 class ConcernEvent(models.Model):
@@ -250,10 +251,10 @@ class ConcernEvent(models.Model):
 
 
 class DurationUnit(models.TextChoices):
-    MINUTES = "minutes", "分钟"
-    HOURS = "hours", "小时"
-    DAYS = "days", "自然日"
-    WORKING_DAYS = "working_days", "工作日"
+    MINUTES = "minutes", _("分钟")
+    HOURS = "hours", _("小时")
+    DAYS = "days", _("自然日")
+    WORKING_DAYS = "working_days", _("工作日")
 
 
 class SlaPolicy(models.Model):
@@ -294,9 +295,9 @@ class SlaNotice(models.Model):
     """A reminder, overdue mark or escalation already made for one deadline (never twice)."""
 
     class Stage(models.TextChoices):
-        REMINDER = "reminder", "催办"
-        OVERDUE = "overdue", "超期"
-        ESCALATED = "escalated", "升级"
+        REMINDER = "reminder", _("催办")
+        OVERDUE = "overdue", _("超期")
+        ESCALATED = "escalated", _("升级")
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="sla_notices")
     deadline = models.CharField(max_length=8)  # sign, contact or resolve
@@ -319,10 +320,10 @@ class LegalStep(models.Model):
     """A step the law requires in a violence or child-protection case, with its own deadline."""
 
     class Step(models.TextChoices):
-        MANDATORY_REPORT = "mandatory_report", "强制报告"
-        POLICE_WARNING = "police_warning", "告诫书及跟进查访"
-        PROTECTION_ORDER = "protection_order", "代为申请人身安全保护令"
-        SHELTER_REFERRAL = "shelter_referral", "转介庇护"
+        MANDATORY_REPORT = "mandatory_report", _("强制报告")
+        POLICE_WARNING = "police_warning", _("告诫书及跟进查访")
+        PROTECTION_ORDER = "protection_order", _("代为申请人身安全保护令")
+        SHELTER_REFERRAL = "shelter_referral", _("转介庇护")
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="legal_steps")
     step = models.CharField(max_length=24, choices=Step.choices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from sanshi.core.fields import EncryptedTextField
 
@@ -13,10 +14,10 @@ class Division(models.Model):
     """An official administrative division (province, city, county or township)."""
 
     class Level(models.IntegerChoices):
-        PROVINCE = 1, "省级"
-        CITY = 2, "地级"
-        COUNTY = 3, "县级"
-        TOWNSHIP = 4, "乡级"
+        PROVINCE = 1, _("省级")
+        CITY = 2, _("地级")
+        COUNTY = 3, _("县级")
+        TOWNSHIP = 4, _("乡级")
 
     code = models.CharField(max_length=12, primary_key=True)
     name = models.CharField(max_length=64)
@@ -36,23 +37,23 @@ class Org(models.Model):
     """A federation (妇联) at one level, or a new-domain one attached under any level."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省级妇联"
-        CITY = "city", "市级妇联"
-        COUNTY = "county", "县级妇联"
-        TOWNSHIP = "township", "乡镇（街道）妇联"
-        COMMUNITY = "community", "村（社区）妇联"
-        DOMAIN = "domain", "新领域妇联"
+        PROVINCE = "province", _("省级妇联")
+        CITY = "city", _("市级妇联")
+        COUNTY = "county", _("县级妇联")
+        TOWNSHIP = "township", _("乡镇（街道）妇联")
+        COMMUNITY = "community", _("村（社区）妇联")
+        DOMAIN = "domain", _("新领域妇联")
 
     class Kind(models.TextChoices):
-        FEDERATION = "federation", "妇联"
-        RESIDENTS = "residents", "社区（居委会）"
-        VILLAGE = "village", "村（村委会）"
-        ENTERPRISE = "enterprise", "企业"
-        SOCIAL_ORG = "social_org", "社会组织"
-        PARK = "park", "园区"
-        SCHOOL = "school", "学校"
-        HOSPITAL = "hospital", "医院"
-        OTHER = "other", "其他"
+        FEDERATION = "federation", _("妇联")
+        RESIDENTS = "residents", _("社区（居委会）")
+        VILLAGE = "village", _("村（村委会）")
+        ENTERPRISE = "enterprise", _("企业")
+        SOCIAL_ORG = "social_org", _("社会组织")
+        PARK = "park", _("园区")
+        SCHOOL = "school", _("学校")
+        HOSPITAL = "hospital", _("医院")
+        OTHER = "other", _("其他")
 
     name = models.CharField(max_length=100)
     level = models.CharField(max_length=16, choices=Level.choices)
@@ -83,9 +84,9 @@ class Person(models.Model):
     """Someone who works in the federation network; may have a login."""
 
     class Gender(models.TextChoices):
-        FEMALE = "female", "女"
-        MALE = "male", "男"
-        UNKNOWN = "unknown", "未说明"
+        FEMALE = "female", _("女")
+        MALE = "male", _("男")
+        UNKNOWN = "unknown", _("未说明")
 
     name = models.CharField(max_length=64)
     phone = EncryptedTextField(blank=True, default="")
@@ -105,15 +106,15 @@ class Person(models.Model):
 
 
 class Role(models.TextChoices):
-    CHAIR = "chair", "主席"
-    VICE_CHAIR = "vice_chair", "副主席"
-    COMMITTEE_MEMBER = "committee_member", "执委"
-    STAFF = "staff", "工作人员"
-    DISPATCHER = "dispatcher", "派单员"
-    SOCIAL_WORKER = "social_worker", "社工"
-    VOLUNTEER = "volunteer", "巾帼志愿者"
-    PROTECTION_OFFICER = "protection_officer", "权益保护专员"
-    LEADER = "leader", "领导（只读）"
+    CHAIR = "chair", _("主席")
+    VICE_CHAIR = "vice_chair", _("副主席")
+    COMMITTEE_MEMBER = "committee_member", _("执委")
+    STAFF = "staff", _("工作人员")
+    DISPATCHER = "dispatcher", _("派单员")
+    SOCIAL_WORKER = "social_worker", _("社工")
+    VOLUNTEER = "volunteer", _("巾帼志愿者")
+    PROTECTION_OFFICER = "protection_officer", _("权益保护专员")
+    LEADER = "leader", _("领导（只读）")
 
 
 class Membership(models.Model):
