@@ -12,6 +12,11 @@ def _fast_and_immediate(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # {% static %} without a collectstatic manifest
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.SANSHI_2FA_REQUIRED = False  # 2FA has its own tests in sanshi/accounts
     settings.SANSHI_SESSION_IDLE_MINUTES = 0  # off: tests travel in time with a session open
 

@@ -61,6 +61,11 @@ class Person:
     def __init__(self, browser: Any, base: str, name: str, viewport: dict[str, int]) -> None:
         self.context = browser.new_context(viewport=viewport, locale="zh-CN")
         self.page = self.context.new_page()
+        self.blocked: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         self.base = base
         self.name = name
         self.viewport = viewport
@@ -103,6 +108,8 @@ class Person:
 
     def close(self) -> None:
         self.context.close()
+        # Nothing on the pages may be refused by our own Content Security Policy.
+        assert self.blocked == []
 
 
 def _report(resident: Person, text: str) -> str:

@@ -36,9 +36,14 @@ def page() -> Iterator[Any]:
         context = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
         )
-        yield context.new_page()
+        page = context.new_page()
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        yield page
         context.close()
         browser.close()
+        # Nothing on the pages may be refused by our own Content Security Policy.
+        assert blocked == []
 
 
 def _report(page: Any, base: str, text: str) -> str:
