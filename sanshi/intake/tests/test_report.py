@@ -87,7 +87,7 @@ def test_danger_shows_emergency_numbers_first_and_needs_no_consent(
     page = client.get("/report/done/").content.decode()
     body = page.split("<body>", 1)[1]
     assert body.lstrip().startswith(
-        '<div style="max-width:40rem;margin:0 auto;padding:1rem 1rem 0"><section class="emergency" role="alert"'
+        '<div class="urgent-wrap"><section class="emergency" role="alert"'
     )
     for number in ("110", "120", "12338"):
         assert f'<a href="tel:{number}">{number}</a>' in body
