@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 
 from sanshi.concerns.models import Assignment, Concern, Status
+from sanshi.core import clock
 from sanshi.orgs.models import Org, Role
 from sanshi.orgs.selectors import roles_of_user
 
@@ -34,9 +35,31 @@ class Grant:
     role: str
 
 
+GRANTS_CACHE = "_sanshi_grants"
+
+
 def grants(user: User | None) -> list[Grant]:
-    """The (org path, role) pairs the user holds today."""
-    return [Grant(m.org.path, m.role) for m in roles_of_user(user)]
+    """The (org path, role) pairs the user holds today.
+
+    Kept on the user object for the day: a request loads its user afresh, so one request
+    reads the roles once however many checks it makes. Code that changes roles and keeps
+    using the same user object calls forget_grants(user).
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    today = clock.now().date()
+    cached = getattr(user, GRANTS_CACHE, None)
+    if cached is not None and cached[0] == today:
+        return list(cached[1])
+    found = [Grant(m.org.path, m.role) for m in roles_of_user(user)]
+    setattr(user, GRANTS_CACHE, (today, tuple(found)))
+    return found
+
+
+def forget_grants(user: User | None) -> None:
+    """Drop the cached roles of this user object (after a role change)."""
+    if user is not None and hasattr(user, GRANTS_CACHE):
+        delattr(user, GRANTS_CACHE)
 
 
 def holds_at(user_grants: list[Grant], org: Org, roles: frozenset[str]) -> bool:

@@ -111,24 +111,6 @@ def human_minutes(minutes: int) -> str:
     return "".join(parts) or "0分钟"
 
 
-def mask_name(name: str) -> str:
-    """张三丰 -> 张**; empty stays empty."""
-    return f"{name[0]}{'*' * (len(name) - 1)}" if name else ""
-
-
-def mask_phone(phone: str) -> str:
-    """13812345678 -> 138****5678; short numbers are masked whole."""
-    digits = phone.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
-
-
-def mask_address(address: str) -> str:
-    """Keep the first six characters (district, street), hide the rest."""
-    return address[:6] + "*" * max(len(address) - 6, 0)
-
-
 ROUTE_LEVELS = (("province", "省"), ("city", "市"), ("county", "县区"), ("township", "乡镇街道"),
                 ("community", "村社区"))  # fmt: skip
 

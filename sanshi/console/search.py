@@ -16,8 +16,8 @@ from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.models import Assignment, Concern
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import normalise_tracking_code
-from sanshi.console.presenters import mask_address, mask_name, mask_phone
 from sanshi.console.selectors import Viewer, active_handlers, with_full_flag
+from sanshi.core.crypto import mask_address, mask_name, mask_phone
 from sanshi.orgs.models import Org
 
 EXPORT_LIMIT = 5000

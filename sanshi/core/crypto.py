@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -142,3 +143,17 @@ def mask_name(name: str) -> str:
     """王** : the surname and one star per other character."""
     name = name.strip()
     return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_address(address: str) -> str:
+    """Keep the first six characters (district, street), hide the rest."""
+    return address[:6] + "*" * max(len(address) - 6, 0)
+
+
+# Mainland mobile numbers, with or without +86 and separators.
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)")
+
+
+def mask_phones_in_text(text: str) -> str:
+    """Mask every mobile number written inside free text (notes quote them)."""
+    return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)

@@ -45,7 +45,7 @@ from sanshi.api.selectors import (
     page_of_concerns,
     visible_org,
 )
-from sanshi.concerns.access import access_concern, sees_in_full
+from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Channel, Concern
 from sanshi.core.errors import InvalidInput
 from sanshi.orgs.models import Division, Org
@@ -106,7 +106,7 @@ def list_concerns(request: HttpRequest, filters: Query[ConcernQuery]) -> Any:
 def get_concern(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
     user = caller(request)
     concern = access_concern(user, concern_id)
-    return Status(200, concern_detail_out(concern, full=sees_in_full(user, concern)))
+    return Status(200, concern_detail_out(concern, full=visibility(user, concern) == FULL))
 
 
 @router.get("/{concern_id}/timeline", response=responses({200: TimelineOut}, READ_ERRORS),
@@ -114,7 +114,7 @@ def get_concern(request: HttpRequest, concern_id: int = concern_id_param()) -> A
 def get_timeline(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
     user = caller(request)
     concern = access_concern(user, concern_id)
-    full = sees_in_full(user, concern)
+    full = visibility(user, concern) == FULL
     events = concern.events.select_related("actor", "org").order_by("at", "pk")
     return Status(
         200, {"concern_id": concern.pk, "events": [event_out(e, full=full) for e in events]}
@@ -146,7 +146,7 @@ def create_concern(
                 return Status(earlier.status, earlier.body)
         concern, result = _intake(request, payload)
         out = _jsonable({
-            "concern": concern_detail_out(concern, full=sees_in_full(caller(request), concern)),
+            "concern": concern_detail_out(concern, full=visibility(caller(request), concern) == FULL),
             "triage": result.as_dict(),
         })  # fmt: skip
         if idempotency_key:

@@ -29,7 +29,7 @@ from sanshi.api.schemas import (
 )
 from sanshi.api.selectors import visible_org
 from sanshi.concerns import actions
-from sanshi.concerns.access import access_concern, sees_in_full
+from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Concern
 from sanshi.core.errors import InvalidInput, NotFound
 from sanshi.orgs.models import Org, Person
@@ -40,7 +40,7 @@ DONE = responses({200: ConcernDetailOut}, WRITE_ERRORS)
 
 def _done(request: HttpRequest, concern: Concern) -> Status[dict[str, Any]]:
     user = caller(request)
-    return Status(200, concern_detail_out(concern, full=sees_in_full(user, concern)))
+    return Status(200, concern_detail_out(concern, full=visibility(user, concern) == FULL))
 
 
 def _load(request: HttpRequest, concern_id: int) -> Concern:

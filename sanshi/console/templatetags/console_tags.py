@@ -10,6 +10,7 @@ from sanshi.concerns.models import EventKind, LegalStep
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import format_tracking_code
 from sanshi.console.presenters import human_minutes
+from sanshi.core.crypto import mask_phones_in_text
 
 register = template.Library()
 
@@ -29,6 +30,12 @@ VALUE_LABELS = {
     "unsatisfied": "不满意", "sign": "签收", "contact": "联系", "resolve": "办结",
     **{str(s.value): str(s.label) for s in LegalStep.Step},
 }  # fmt: skip
+
+
+@register.filter
+def mask_phones(text: str) -> str:
+    """Phone numbers inside notes are masked like the reporter's own (revealed only on request)."""
+    return mask_phones_in_text(str(text))
 
 
 @register.filter

@@ -7,10 +7,12 @@ import re
 
 import time_machine
 
+from sanshi.audit.models import AuditEntry
 from sanshi.concerns import actions
 from sanshi.concerns.models import Concern
-from sanshi.console.presenters import highlighted_text, human_minutes, mask_phone
+from sanshi.console.presenters import highlighted_text, human_minutes
 from sanshi.console.tests import helpers as h
+from sanshi.core.crypto import mask_phone
 from sanshi.testing import World
 
 TEXT = "他昨晚又打我，还说要杀了我。"
@@ -62,8 +64,16 @@ def test_facts_and_timeline(world: World) -> None:
     c = h.in_progress(world, reporter_name="李秀兰", reporter_phone="13812345678",
                       address="四川路18号")  # fmt: skip
     body = h.logged_in(world.member).get(f"/console/c/{c.pk}/").content.decode()
-    assert "李秀兰 13812345678" in body
-    assert "四川路18号" in body
+    # Masked on screen until revealed; each reveal is audited.
+    assert ("李**" in body, "138****5678" in body, "四川路18号" in body) == (True, True, True)
+    assert ("李秀兰" in body, "13812345678" in body) == (False, False)
+    client = h.logged_in(world.member)
+    revealed = client.post(f"/console/c/{c.pk}/reveal/reporter_phone/").content.decode()
+    assert '<dd id="contact-reporter_phone">13812345678' in revealed
+    assert "李秀兰" not in revealed
+    assert AuditEntry.objects.filter(action="reveal", object_id=str(c.pk)).count() == 1
+    denied = h.logged_in(world.outside_member).post(f"/console/c/{c.pk}/reveal/reporter_phone/")
+    assert (denied.status_code, "13812345678" in denied.content.decode()) == (404, False)
     kinds = re.findall(r'<li data-kind="(\w+)">', body)
     assert kinds == ["received", "dispatched", "assigned", "signed", "contact"]
     assert "约好周六上门" in body
@@ -177,7 +187,7 @@ def test_presenters() -> None:
     assert human_minutes(0) == "0分钟"
     assert human_minutes(90) == "1小时30分钟"
     assert human_minutes(1500) == "1天1小时"
-    assert mask_phone("0779-1234567") == "077*****4567"
+    assert mask_phone("0779-1234567") == "077****4567"  # digits only, dashes dropped
     assert mask_phone("110") == "***"
 
 

@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from sanshi.concerns.access import access_concern, sees_in_full
+from sanshi.concerns import actions
+from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Concern, ConcernEvent
 from sanshi.concerns.permissions import allowed_actions
 from sanshi.console import forms as f
@@ -21,7 +23,8 @@ from sanshi.console.steps import NEEDS, STEPS
 from sanshi.console.suggestions import likely_duplicates
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core import clock
-from sanshi.core.errors import InvalidInput, NotAllowed, SanshiError
+from sanshi.core.crypto import mask_address, mask_name, mask_phone
+from sanshi.core.errors import InvalidInput, NotAllowed, NotFound, SanshiError
 
 # Violence and child-protection concerns carry the legal steps of the Anti-Domestic Violence
 # Law and the Minors Protection Law.
@@ -48,6 +51,7 @@ def _context(
     failed: str = "",
     failed_form: forms.Form | None = None,
     error: SanshiError | None = None,
+    revealed: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     viewer = request.viewer
     allowed = allowed_actions(request.user, concern)
@@ -61,11 +65,13 @@ def _context(
             else step.form(concern, viewer, None)
         )
         steps.append({"step": step, "form": form, "open": name == failed})
-    full = sees_in_full(request.user, concern)
+    full = visibility(request.user, concern) == FULL
+    contact = _contact(concern, revealed or {}) if full else []
     legal = is_legal_case(concern) or concern.legal_steps.exists()
     return {
         "concern": concern,
         "full": full,
+        "contact": contact,
         "text": presenters.highlighted_text(concern) if full else "",
         "route": presenters.route_steps(concern.triage),
         "route_ambiguous": presenters.route_ambiguous(concern.triage),
@@ -126,3 +132,37 @@ def concern_act(request: ConsoleRequest, pk: int, name: str) -> HttpResponse:
         return page(request, "console/concern.html", context, status=exc.status)
     messages.success(request, _("已完成：%(step)s") % {"step": step.label})
     return HttpResponseRedirect(reverse("console:concern", args=[pk]), status=303)
+
+
+CONTACT_FIELDS = {
+    "reporter_name": (gettext_lazy("姓名"), mask_name),
+    "reporter_phone": (gettext_lazy("电话"), mask_phone),
+    "address": (gettext_lazy("地址"), mask_address),
+}
+
+
+def _contact(concern: Concern, revealed: dict[str, str]) -> list[dict[str, Any]]:
+    """The reporter's details, masked (138****1234) unless just revealed."""
+    rows: list[dict[str, Any]] = []
+    for field, (label, mask) in CONTACT_FIELDS.items():
+        value = getattr(concern, field)
+        if not value:
+            continue
+        shown = revealed.get(field)
+        rows.append(
+            {"field": field, "label": label, "shown": shown or mask(value), "masked": shown is None}
+        )
+    return rows
+
+
+@require_POST
+@console_view
+def reveal(request: ConsoleRequest, pk: int, field: str) -> HttpResponse:
+    """Show one personal field unmasked, once; the reveal is written to the audit chain."""
+    concern = access_concern(request.user, pk)
+    if field not in CONTACT_FIELDS:
+        raise NotFound("no such field")
+    value = actions.reveal_contact(concern, actor=request.user, field=field)
+    return page(
+        request, "console/concern.html", _context(request, concern, revealed={field: value})
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sanshi.audit.actions import audit_export
 from sanshi.concerns.models import Concern
 from sanshi.console.forms import SavedFilterForm, SearchForm
 from sanshi.console.models import SavedFilter
@@ -71,7 +73,11 @@ def export(request: ConsoleRequest) -> HttpResponse:
     if results is None:
         raise InvalidInput(_("先查询，再导出"))
     stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
-    response = HttpResponse(export_workbook(results), content_type=XLSX)
+    workbook = export_workbook(results)
+    if isinstance(request.user, User):
+        filters = {k: v for k, v in request.GET.items() if k != "csrfmiddlewaretoken"}
+        audit_export(request.user, "console.search", rows=len(results), filters=filters)
+    response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="sanshi-{stamp}.xlsx"'
     return response
 

@@ -138,3 +138,13 @@ def test_a_malformed_key_ring_is_refused() -> None:
     ]:
         with pytest.raises(ConfigError, match=message):
             parse_key_ring("SANSHI_ENCRYPTION_KEYS", bad)
+
+
+def test_phones_inside_free_text_are_masked() -> None:
+    from sanshi.core.crypto import mask_phones_in_text
+
+    text = "居民请回电13877665544，或 +86 138-1234-5678；订单号 2026113012345678"
+    assert (
+        mask_phones_in_text(text)
+        == "居民请回电138****5544，或 138****5678；订单号 2026113012345678"
+    )

@@ -38,7 +38,10 @@ def page() -> Iterator[Any]:
         )
         page = context.new_page()
         blocked: list[str] = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         yield page
         context.close()
         browser.close()
