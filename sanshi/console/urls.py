@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<int:pk>/duplicates/", concern.concern_duplicates, name="duplicates"),
     path("c/<int:pk>/act/<slug:name>/", concern.concern_act, name="act"),
     path("c/<int:pk>/reveal/<slug:field>/", concern.reveal, name="reveal"),
+    path("c/<int:pk>/break-glass/", concern.break_glass, name="break_glass"),
     path("dispatch/", dispatch.board, name="dispatch"),
     path("dispatch/bulk/", dispatch.bulk, name="dispatch_bulk"),
     path("dispatch/handlers/", dispatch.handler_options, name="handler_options"),

@@ -197,3 +197,21 @@ def test_dispatch_form_loads_the_people_of_the_picked_org(world: World) -> None:
     form = body.split('id="step-dispatch"')[1].split("</details>")[0]
     assert 'hx-get="/console/dispatch/handlers/"' in form
     assert f'<option value="{world.community.pk}">' in form
+
+
+def test_break_glass_from_the_stub_opens_the_concern_for_an_hour(world: World) -> None:
+    from sanshi.concerns.models import BreakGlassGrant
+
+    c = h.dispatched(world, text="他打我，孩子也被打了", subcategory="safety.dv_now")
+    client = h.logged_in(world.dispatcher)
+    stub = client.get(f"/console/c/{c.pk}/").content.decode()
+    assert ('id="break-glass"' in stub, "他打我" in stub) == (True, False)
+    refused = client.post(f"/console/c/{c.pk}/break-glass/", {"reason": "  "})
+    assert (refused.status_code, BreakGlassGrant.objects.count()) == (400, 0)
+    done = client.post(f"/console/c/{c.pk}/break-glass/", {"reason": "受害人来电求助，核对地址"})
+    assert (done.status_code, done["Location"]) == (303, f"/console/c/{c.pk}/")
+    opened = client.get(f"/console/c/{c.pk}/").content.decode()
+    assert ("他打我" in opened, 'id="break-glass"' in opened) == (True, False)
+    assert AuditEntry.objects.filter(action="break_glass", object_id=str(c.pk)).count() == 1
+    hidden = h.logged_in(world.volunteer).post(f"/console/c/{c.pk}/break-glass/", {"reason": "x"})
+    assert (hidden.status_code, BreakGlassGrant.objects.count()) == (404, 1)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sanshi.concerns import actions
-from sanshi.concerns.access import FULL, access_concern, visibility
+from sanshi.concerns.access import FULL, STUB, access_concern, visibility
 from sanshi.concerns.models import Concern, ConcernEvent
-from sanshi.concerns.permissions import allowed_actions
+from sanshi.concerns.permissions import allowed_actions, may_break_glass
 from sanshi.console import forms as f
 from sanshi.console import presenters
 from sanshi.console.selectors import active_handlers
@@ -65,12 +66,14 @@ def _context(
             else step.form(concern, viewer, None)
         )
         steps.append({"step": step, "form": form, "open": name == failed})
-    full = visibility(request.user, concern) == FULL
+    level = visibility(request.user, concern)
+    full = level == FULL
     contact = _contact(concern, revealed or {}) if full else []
     legal = is_legal_case(concern) or concern.legal_steps.exists()
     return {
         "concern": concern,
         "full": full,
+        "may_break_glass": level == STUB and may_break_glass(request.user, concern),
         "contact": contact,
         "text": presenters.highlighted_text(concern) if full else "",
         "route": presenters.route_steps(concern.triage),
@@ -166,3 +169,15 @@ def reveal(request: ConsoleRequest, pk: int, field: str) -> HttpResponse:
     return page(
         request, "console/concern.html", _context(request, concern, revealed={field: value})
     )
+
+
+@require_POST
+@console_view
+def break_glass(request: ConsoleRequest, pk: int) -> HttpResponse:
+    """Open a protected concern for an hour, with a reason (audited; the chair is told)."""
+    concern = access_concern(request.user, pk)
+    if not isinstance(request.user, User):
+        raise NotAllowed("sign in first")
+    actions.break_glass(concern, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("已紧急调阅，一小时内有效；此次调阅已记录并通知主席。"))
+    return HttpResponseRedirect(reverse("console:concern", args=[concern.pk]), status=303)
