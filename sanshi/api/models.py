@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sanshi.core.fields import EncryptedJSONField
+
 
 class ApiToken(models.Model):
     """A bearer token for one staff application; only its SHA-256 is stored."""
@@ -39,7 +41,8 @@ class IdempotentResponse(models.Model):
     # SHA-256 of method, path and body: the same key with another request is refused.
     fingerprint = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField(default=0)
-    body = models.JSONField(default=dict)
+    # The first response, replayed on a retry: it quotes the concern, so it is sealed.
+    body = EncryptedJSONField(default=dict)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -122,3 +122,17 @@ def test_concurrent_retries_with_one_key_create_one_concern(world, api_as):
         t.join()
     assert results == [201, 201, 201, 201]
     assert Concern.objects.count() == 1
+
+
+def test_the_remembered_response_is_sealed_in_the_database(world, api_as):
+    from django.db import connection
+
+    api = api_as(world.dispatcher)
+    first = api.post("/concerns", REPORT, **{"Idempotency-Key": "sealed-1"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM api_idempotentresponse")
+        (raw,) = cursor.fetchone()
+    assert str(raw).startswith("A:")
+    assert REPORT["text"] not in str(raw)
+    replay = api.post("/concerns", REPORT, **{"Idempotency-Key": "sealed-1"})
+    assert (replay.status_code, replay.json()) == (201, first.json())
