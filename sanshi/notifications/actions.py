@@ -11,7 +11,7 @@ from sanshi.core import clock
 from sanshi.notifications.delivery import deliver
 from sanshi.notifications.models import Notification
 from sanshi.orgs.models import Org, Role
-from sanshi.orgs.selectors import people_with_role
+from sanshi.orgs.selectors import ancestor_ids, people_with_role
 
 DISPATCH_ROLES = (Role.DISPATCHER,)
 DUTY_ROLES = (Role.PROTECTION_OFFICER,)
@@ -37,7 +37,7 @@ def _duty_officers(concern: Concern) -> set[int]:
     """Protection officers of the concern's org and every org above it; where an org has
     none, its chair is the duty officer."""
     ids: set[int] = set()
-    for org in Org.objects.filter(pk__in=[int(p) for p in concern.org.path.strip("/").split("/")]):
+    for org in Org.objects.filter(pk__in=ancestor_ids(concern.org)):
         ids |= _role_user_ids(org, DUTY_ROLES) or _role_user_ids(org, (Role.CHAIR,))
     return ids
 
