@@ -76,10 +76,11 @@ def sees_in_full(user: User, concern: Concern) -> bool:
 
 def only_as_leader(user: User, concern: Concern) -> bool:
     """The user sees this concern only through a read-only leader role."""
-    if perm.is_assigned(user, concern):
-        return False
     covering = [g for g in perm.grants(user) if concern.org.path.startswith(g.org_path)]
-    return bool(covering) and all(g.role == Role.LEADER for g in covering)
+    if not covering or any(g.role != Role.LEADER for g in covering):
+        return False
+    # Only a leader here: an assignment would still show it to her as a handler.
+    return not perm.is_assigned(user, concern)
 
 
 def visibility(user: User, concern: Concern) -> str:
