@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,19 @@ def _fast_and_immediate(settings: Any) -> None:
     }
     settings.SANSHI_2FA_REQUIRED = False  # 2FA has its own tests in sanshi/accounts
     settings.SANSHI_SESSION_IDLE_MINUTES = 0  # off: tests travel in time with a session open
+
+
+@pytest.fixture(autouse=True)
+def _fresh_gazetteer() -> Iterator[None]:
+    """Routing asks the database again in each test (a rolled-back test sends no signals)."""
+    from sanshi.triage.intake import forget_receiving_orgs
+    from sanshi.triage.routing import forget_gazetteer
+
+    forget_gazetteer()
+    forget_receiving_orgs()
+    yield
+    forget_gazetteer()
+    forget_receiving_orgs()
 
 
 @pytest.fixture

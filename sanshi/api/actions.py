@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from sanshi.api.models import ApiToken, IdempotentResponse
 from sanshi.audit.actions import record_audit
@@ -63,17 +63,13 @@ def touch_api_token(token: ApiToken) -> None:
     token.last_used_at = now
 
 
-def claim_idempotency_key(token: ApiToken, key: str, fingerprint: str) -> IdempotentResponse | None:
-    """Reserve the key inside the caller's transaction; the earlier response if it was used.
+def earlier_response(token: ApiToken, key: str, fingerprint: str) -> IdempotentResponse | None:
+    """The response remembered for this key, if any.
 
-    Call it inside `transaction.atomic`: the unique constraint makes a concurrent duplicate
-    wait for the first transaction and then see its row, so two retries never both create.
     Raises Conflict when the key was used for a different request.
     """
-    existing = _insert_or_existing(token, key, fingerprint)
-    if existing is None:
-        return None
-    if existing.fingerprint != fingerprint:
+    existing = IdempotentResponse.objects.filter(token=token, key=key).first()
+    if existing is not None and existing.fingerprint != fingerprint:
         raise Conflict(
             "this Idempotency-Key was used for a different request",
             fields={"Idempotency-Key": "reused"},
@@ -81,17 +77,17 @@ def claim_idempotency_key(token: ApiToken, key: str, fingerprint: str) -> Idempo
     return existing
 
 
-def _insert_or_existing(token: ApiToken, key: str, fingerprint: str) -> IdempotentResponse | None:
-    try:
-        with transaction.atomic():
-            IdempotentResponse.objects.create(
-                token=token, key=key, fingerprint=fingerprint, created_at=clock.now()
-            )
-    except IntegrityError:
-        return IdempotentResponse.objects.get(token=token, key=key)
-    return None
+def remember_response(
+    token: ApiToken, key: str, fingerprint: str, status: int, body: dict[str, Any]
+) -> None:
+    """Store the response inside the transaction that made it, last.
 
-
-def remember_response(token: ApiToken, key: str, status: int, body: dict[str, Any]) -> None:
-    """Store the response of the request that claimed the key, in the same transaction."""
-    IdempotentResponse.objects.filter(token=token, key=key).update(status=status, body=body)
+    The unique constraint makes a concurrent request with the same key wait here for the
+    first transaction; when that one commits, this raises IntegrityError, the caller's whole
+    transaction (its concern too) rolls back, and the caller answers with `earlier_response`.
+    So two retries never both create.
+    """
+    IdempotentResponse.objects.create(
+        token=token, key=key, fingerprint=fingerprint, status=status, body=body,
+        created_at=clock.now(),
+    )  # fmt: skip

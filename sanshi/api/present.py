@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sanshi.concerns.models import Assignment, Concern, ConcernEvent, EventKind
@@ -33,13 +34,17 @@ def concern_out(concern: Concern, *, full: bool) -> dict[str, Any]:
     return out
 
 
-def concern_detail_out(concern: Concern, *, full: bool) -> dict[str, Any]:
+def concern_detail_out(
+    concern: Concern, *, full: bool, assignments: Iterable[Assignment] | None = None
+) -> dict[str, Any]:
+    """The concern with its active handlers (`assignments`, when the caller knows them)."""
     out = concern_out(concern, full=full)
-    assignments = (
-        Assignment.objects.filter(concern=concern, active=True)
-        .select_related("person")
-        .order_by("assigned_at", "pk")
-    )
+    if assignments is None:
+        assignments = (
+            Assignment.objects.filter(concern=concern, active=True)
+            .select_related("person")
+            .order_by("assigned_at", "pk")
+        )
     out["handlers"] = [
         {
             "person_id": a.person_id,

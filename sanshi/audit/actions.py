@@ -57,7 +57,8 @@ def record_audit(
     for name, value in fields.items():
         if len(value) > LIMITS[name]:
             raise ValueError(f"audit {name} longer than {LIMITS[name]}: {value[:80]!r}")
-    with transaction.atomic():
+    # Checked above: only the database can fail from here, so no savepoint of our own.
+    with transaction.atomic(savepoint=False):
         head = locked_head()
         return _append(head, user, data or {}, **fields)
 

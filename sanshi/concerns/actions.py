@@ -13,7 +13,6 @@ import datetime as dt
 import random
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -43,6 +42,7 @@ from sanshi.concerns.tracking import new_tracking_code
 from sanshi.core import clock
 from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
+from sanshi.core.outbox import enqueue_with_write
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
 
@@ -132,7 +132,7 @@ def _event(
     if kind in NOTIFY_KINDS and _notify.get():
         from sanshi.concerns.tasks import notify_event
 
-        transaction.on_commit(partial(notify_event.enqueue, event.pk))
+        enqueue_with_write(notify_event, event.pk)
     return event
 
 
@@ -229,7 +229,42 @@ def _deactivate_assignments(concern: Concern) -> None:
 # ---------------------------------------------------------------- intake
 
 
-@transaction.atomic
+def check_receivable(
+    *,
+    text: str,
+    channel: str,
+    category: str = "",
+    subcategory: str = "",
+    urgency: str | None = None,
+    minor_under_14: bool = False,
+    legal_basis: str = LegalBasis.CONSENT,
+    guardian_consent: bool = False,
+    **_rest: Any,
+) -> tuple[str, str, str, str, bool]:
+    """What `receive_concern` refuses, checked before anything is written (it takes the same
+    keywords); the clean text, category, subcategory, 三事 class and whether it is urgent."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("describe what happened", fields={"text": "required"})
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"at most {MAX_TEXT} characters", fields={"text": "too long"})
+    if channel not in Channel.values:
+        raise InvalidInput(f"unknown channel {channel!r}", fields={"channel": channel})
+    if legal_basis not in LegalBasis.values:
+        raise InvalidInput(
+            f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis}
+        )
+    if minor_under_14 and legal_basis == LegalBasis.CONSENT and not guardian_consent:
+        raise InvalidInput(
+            "a concern about a child under 14 needs the guardian's consent",
+            fields={"guardian_consent": "required"},
+        )
+    if urgency is not None and urgency not in Urgency.values:
+        raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
+    category, subcategory, sanshi, urgent = _classify(category, subcategory)
+    return text, category, subcategory, sanshi, urgent
+
+
 def receive_concern(
     *,
     text: str,
@@ -260,25 +295,10 @@ def receive_concern(
     rng: random.Random | None = None,
 ) -> Concern:
     """Take in a concern at the org that will dispatch it (首接负责制)."""
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput("describe what happened", fields={"text": "required"})
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"at most {MAX_TEXT} characters", fields={"text": "too long"})
-    if channel not in Channel.values:
-        raise InvalidInput(f"unknown channel {channel!r}", fields={"channel": channel})
-    if legal_basis not in LegalBasis.values:
-        raise InvalidInput(
-            f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis}
-        )
-    if minor_under_14 and legal_basis == LegalBasis.CONSENT and not guardian_consent:
-        raise InvalidInput(
-            "a concern about a child under 14 needs the guardian's consent",
-            fields={"guardian_consent": "required"},
-        )
-    if urgency is not None and urgency not in Urgency.values:
-        raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
-    category, subcategory, sanshi, urgent = _classify(category, subcategory)
+    text, category, subcategory, sanshi, urgent = check_receivable(
+        text=text, channel=channel, category=category, subcategory=subcategory, urgency=urgency,
+        minor_under_14=minor_under_14, legal_basis=legal_basis, guardian_consent=guardian_consent,
+    )  # fmt: skip
     level = Urgency.CRITICAL if urgent else (urgency or Urgency.NORMAL)
     now = clock.now()
     is_protected = protected or urgent or minor_under_14
@@ -315,23 +335,25 @@ def receive_concern(
         received_at=now,
         updated_at=now,
     )
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                concern = Concern.objects.create(tracking_code=new_tracking_code(rng), **fields)
-            break
-        except IntegrityError:
-            continue
-    else:  # pragma: no cover - 54 random bits do not collide five times
-        raise ConcurrentChange("could not allocate a tracking code; try again")
-    _event(
-        concern,
-        EventKind.RECEIVED,
-        actor=actor,
-        org=org,
-        to_status=Status.RECEIVED,
-        data={"channel": channel},
-    )
+    # Checked above: only the database can fail from here, so no savepoint of our own.
+    with transaction.atomic(savepoint=False):
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    concern = Concern.objects.create(tracking_code=new_tracking_code(rng), **fields)
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 54 random bits do not collide five times
+            raise ConcurrentChange("could not allocate a tracking code; try again")
+        _event(
+            concern,
+            EventKind.RECEIVED,
+            actor=actor,
+            org=org,
+            to_status=Status.RECEIVED,
+            data={"channel": channel},
+        )
     return concern
 
 

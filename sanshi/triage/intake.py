@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
-from sanshi.concerns.actions import User, dispatch_concern, receive_concern
+from sanshi.concerns.actions import User, check_receivable, dispatch_concern, receive_concern
 from sanshi.concerns.models import Concern, Urgency
 from sanshi.core.errors import InvalidInput
 from sanshi.orgs.models import Division, Membership, Org, Role
@@ -35,8 +36,7 @@ def _root_org() -> Org:
     return org
 
 
-def receiving_org(route: RouteResult | None) -> Org:
-    """The lowest org covering the route that has a dispatcher, walking up; else the root org."""
+def _receiving_org_in_db(route: RouteResult | None) -> Org:
     if route is None or route.org_id is None:
         return _root_org()
     covering = Org.objects.get(pk=route.org_id)
@@ -46,6 +46,32 @@ def receiving_org(route: RouteResult | None) -> Org:
         if org_id in staffed:
             return Org.objects.get(pk=org_id)
     return Org.objects.get(pk=chain[0])
+
+
+# The receiving org for each covering org (None: no route), as the org row's values and the
+# time.monotonic() they were read. Kept TRIAGE_GAZETTEER_CHECK_SECONDS like the gazetteer;
+# a change to an org or a membership saved through this process clears it at once (apps.py).
+_receiving: dict[int | None, tuple[float, tuple[Any, ...]]] = {}
+_ORG_FIELDS = [f.attname for f in Org._meta.concrete_fields]
+
+
+def receiving_org(route: RouteResult | None) -> Org:
+    """The lowest org covering the route that has a dispatcher, walking up; else the root org."""
+    key = route.org_id if route is not None else None
+    every = float(getattr(settings, "TRIAGE_GAZETTEER_CHECK_SECONDS", 10))
+    known = _receiving.get(key)
+    if known is not None and time.monotonic() - known[0] < every:
+        return Org.from_db(
+            DEFAULT_DB_ALIAS, _ORG_FIELDS, known[1]
+        )  # a fresh instance for each caller
+    org = _receiving_org_in_db(route)
+    _receiving[key] = (time.monotonic(), tuple(getattr(org, name) for name in _ORG_FIELDS))
+    return org
+
+
+def forget_receiving_orgs(**_signal: Any) -> None:
+    """Look the receiving orgs up again (an org or a membership changed in this process)."""
+    _receiving.clear()
 
 
 def _what(result: TriageResult, given: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +98,6 @@ def _where(route: RouteResult | None, given: dict[str, Any]) -> dict[str, Any]:
     return where
 
 
-@transaction.atomic
 def intake_concern(
     *,
     text: str,
@@ -85,11 +110,13 @@ def intake_concern(
 
     `receive_kwargs` go to `receive_concern` and win over triage's suggestions (an explicit
     `org`, `category`, `urgency`, ...), except that a critical triage keeps it critical.
+    Bad input is refused before the transaction starts, so a caller's own transaction stays
+    usable after an InvalidInput.
     """
     given = dict(receive_kwargs)
     result = triage(text, address or None)
     org = given.pop("org", None) or receiving_org(result.route)
-    concern = receive_concern(
+    intake: dict[str, Any] = dict(
         text=text,
         channel=channel,
         org=org,
@@ -101,7 +128,10 @@ def intake_concern(
         **_where(result.route, given),
         **given,
     )
-    target = auto_dispatch_target(concern, result)
-    if target is not None:
-        concern = dispatch_concern(concern, target, actor=None, note="自动派单（智能分拨）")
+    check_receivable(**intake)
+    with transaction.atomic(savepoint=False):
+        concern = receive_concern(**intake)
+        target = auto_dispatch_target(concern, result)
+        if target is not None:
+            concern = dispatch_concern(concern, target, actor=None, note="自动派单（智能分拨）")
     return concern, result

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -367,18 +368,37 @@ def build_gazetteer() -> Gazetteer:
 
 
 _lock = threading.Lock()
-_cache: dict[str, Any] = {}
+_cache: dict[str, Any] = {"checked": None}  # time.monotonic() of the last check
 
 
 def gazetteer() -> Gazetteer:
-    """The gazetteer for the current data, rebuilt when divisions, orgs or aliases change."""
+    """The gazetteer for the current data, rebuilt when divisions, orgs or aliases change.
+
+    Whether they changed is asked of the database at most every
+    TRIAGE_GAZETTEER_CHECK_SECONDS per process (three aggregate queries, which would otherwise
+    be paid by every concern taken in); a change saved through this process is seen at once
+    (`forget_gazetteer`, connected to the models' save and delete signals in apps.py).
+    """
+    every = float(getattr(settings, "TRIAGE_GAZETTEER_CHECK_SECONDS", 10))
+    with _lock:
+        gaz: Gazetteer | None = _cache.get("gazetteer")
+        checked = _cache["checked"]
+        if gaz is not None and checked is not None and time.monotonic() - checked < every:
+            return gaz
     signature = _signature()
     with _lock:
-        if _cache.get("signature") != signature:
+        if _cache.get("signature") != signature or "gazetteer" not in _cache:
             _cache["gazetteer"] = build_gazetteer()
             _cache["signature"] = signature
-        gaz: Gazetteer = _cache["gazetteer"]
+        _cache["checked"] = time.monotonic()
+        gaz = _cache["gazetteer"]
     return gaz
+
+
+def forget_gazetteer(**_signal: Any) -> None:
+    """Ask the database again on the next call (an org, division or alias changed here)."""
+    with _lock:
+        _cache["checked"] = None
 
 
 def route_address(address: str) -> RouteResult:

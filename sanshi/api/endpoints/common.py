@@ -10,9 +10,9 @@ from ninja import Path
 
 from sanshi.api.models import ApiToken
 from sanshi.api.schemas import MAX_ID, ErrorOut
+from sanshi.concerns.permissions import grants
 from sanshi.core.errors import NotAllowed
 from sanshi.orgs.models import Role
-from sanshi.orgs.selectors import roles_of_user
 
 # Every operation can answer 400 (bad input), 401 (no or bad token), 413 (body too large)
 # and 429 (over the rate limit); reads add 404, actions add 403, 404 and 409.
@@ -38,7 +38,7 @@ def token_of(request: HttpRequest) -> ApiToken:
 
 def require_staff_role(request: HttpRequest) -> None:
     """Staff applications act for someone with a role other than volunteer."""
-    if not any(m.role != Role.VOLUNTEER for m in roles_of_user(caller(request))):
+    if not any(g.role != Role.VOLUNTEER for g in grants(caller(request))):
         raise NotAllowed("this needs a staff role in an org")
 
 

@@ -6,12 +6,12 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
-from sanshi.api.actions import claim_idempotency_key, remember_response
+from sanshi.api.actions import earlier_response, remember_response
 from sanshi.api.endpoints.common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -46,8 +46,9 @@ from sanshi.api.selectors import (
     visible_org,
 )
 from sanshi.concerns.access import FULL, access_concern, visibility
-from sanshi.concerns.models import Channel, Concern
-from sanshi.core.errors import InvalidInput
+from sanshi.concerns.models import Assignment, Channel, Concern
+from sanshi.concerns.models import Status as ConcernStatus
+from sanshi.core.errors import InvalidInput, SanshiError
 from sanshi.orgs.models import Division, Org
 
 router = Router(tags=["concerns"])
@@ -138,19 +139,29 @@ def create_concern(
     require_staff_role(request)
     token = token_of(request)
     fingerprint = hashlib.sha256(b"POST /concerns\n" + request.body).hexdigest()
-    with transaction.atomic():
-        if idempotency_key:
-            earlier = claim_idempotency_key(token, idempotency_key, fingerprint)
-            if earlier is not None:
-                response["Idempotent-Replayed"] = "true"
-                return Status(earlier.status, earlier.body)
-        concern, result = _intake(request, payload)
-        out = _jsonable({
-            "concern": concern_detail_out(concern, full=visibility(caller(request), concern) == FULL),
-            "triage": result.as_dict(),
-        })  # fmt: skip
-        if idempotency_key:
-            remember_response(token, idempotency_key, 201, out)
+    try:
+        with transaction.atomic():
+            concern, result = _intake(request, payload)
+            full = visibility(caller(request), concern) == FULL
+            # Nobody is assigned to a concern that intake did not dispatch: no query for it.
+            handlers: list[Assignment] | None = (
+                [] if concern.status == ConcernStatus.RECEIVED else None
+            )
+            out = _jsonable({
+                "concern": concern_detail_out(concern, full=full, assignments=handlers),
+                "triage": result.as_dict(),
+            })  # fmt: skip
+            if idempotency_key:
+                # Last, so that a retry of a committed request (or of one still running)
+                # fails here, rolls back whole and answers with the first response.
+                remember_response(token, idempotency_key, fingerprint, 201, out)
+    except (IntegrityError, SanshiError):
+        # A retry answers with the first response even where a second run would now fail.
+        earlier = earlier_response(token, idempotency_key, fingerprint) if idempotency_key else None
+        if earlier is None:
+            raise
+        response["Idempotent-Replayed"] = "true"
+        return Status(earlier.status, earlier.body)
     return Status(201, out)
 
 

@@ -136,3 +136,25 @@ def test_the_remembered_response_is_sealed_in_the_database(world, api_as):
     assert REPORT["text"] not in str(raw)
     replay = api.post("/concerns", REPORT, **{"Idempotency-Key": "sealed-1"})
     assert (replay.status_code, replay.json()) == (201, first.json())
+
+
+def test_a_retry_replays_the_first_response_even_where_a_second_run_would_fail(world, api_as):
+    from sanshi.orgs.models import Org
+
+    api = api_as(world.dispatcher)
+    body = {**REPORT, "community_id": world.community.pk}
+    first = api.post("/concerns", body, **{"Idempotency-Key": "before-the-change"})
+    assert first.status_code == 201
+    # The org stops being a community: the same request, run again, would be a 400.
+    Org.objects.filter(pk=world.community.pk).update(level=Org.Level.TOWNSHIP)
+    assert api.post("/concerns", body).status_code == 400
+    replay = api.post("/concerns", body, **{"Idempotency-Key": "before-the-change"})
+    assert (replay.status_code, replay.json()) == (201, first.json())
+    assert replay["Idempotent-Replayed"] == "true"
+    assert Concern.objects.count() == 1
+
+
+def test_a_new_concern_lists_no_handlers_and_a_dispatched_one_lists_them(world, api_as):
+    api = api_as(world.dispatcher)
+    created = api.post("/concerns", REPORT).json()["concern"]
+    assert (created["status"], created["handlers"]) == ("received", [])

@@ -89,9 +89,9 @@ def test_search_results_run_a_fixed_number_of_queries(
     for _ in range(4):
         h.signed(world)
     client = h.logged_in(world.dispatcher)
-    # session, user, person, memberships, orgs, visibility grants (2), count, page, handlers,
-    # saved filters, unread count
-    with django_assert_num_queries(12):
+    # session, user, person, memberships, orgs, visibility grants (one query), count, page,
+    # handlers, saved filters, unread count
+    with django_assert_num_queries(11):
         assert len(_found(client, "status=signed")) == 4
 
 

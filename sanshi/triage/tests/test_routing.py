@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from sanshi.core import clock
 from sanshi.orgs.actions import create_org
 from sanshi.orgs.models import Division, Org
 from sanshi.triage.actions import add_place_alias
 from sanshi.triage.engine import triage_batch
+from sanshi.triage.models import PlaceAlias
 from sanshi.triage.routing import route_address
 
 ADDRESSES = Path(__file__).parents[1] / "addresses" / "guangxi.jsonl"
@@ -108,13 +110,42 @@ def test_an_old_county_name_routes_to_the_current_division(guangxi: None) -> Non
     assert route.township is not None and route.township["name"] == "庆远镇"
 
 
-def test_a_batch_checks_the_gazetteer_once_for_all_its_addresses(
-    beihai: dict[str, Org], django_assert_num_queries: Any
+def test_within_the_check_interval_routing_asks_the_database_nothing(
+    beihai: dict[str, Org], django_assert_num_queries: Any, settings: Any
 ) -> None:
+    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 3600
     addresses = ["北海市海城区东街街道", "合浦廉州镇", "北部湾社区", "", "东街街道"]
     triage_batch(["路灯坏了"], ["北海市"])  # builds the gazetteer, looks the model up
-    # The three aggregates that tell whether divisions, orgs or aliases changed: once.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(0):
         results = triage_batch(["路灯坏了"] * len(addresses), addresses)
     assert [r.route.township["name"] if r.route and r.route.township else None
             for r in results] == ["东街街道", "廉州镇", "东街街道", None, "东街街道"]  # fmt: skip
+
+
+def test_a_batch_checks_the_gazetteer_once_for_all_its_addresses(
+    beihai: dict[str, Org], django_assert_num_queries: Any, settings: Any
+) -> None:
+    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 0  # every call asks
+    addresses = ["北海市海城区东街街道", "合浦廉州镇", "北部湾社区", "", "东街街道"]
+    triage_batch(["路灯坏了"], ["北海市"])
+    # The three aggregates that tell whether divisions, orgs or aliases changed: once.
+    with django_assert_num_queries(3):
+        triage_batch(["路灯坏了"] * len(addresses), addresses)
+
+
+def test_a_place_written_by_another_process_is_seen_after_the_check_interval(
+    beihai: dict[str, Org], settings: Any
+) -> None:
+    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 3600
+    assert route_address("老街口菜市场").community is None
+    # Another process's write: bulk_create sends no signal to this one.
+    PlaceAlias.objects.bulk_create(
+        [PlaceAlias(alias="老街口", org=beihai["community"], created_at=clock.now())]
+    )
+    assert route_address("老街口菜市场").community is None  # not asked yet
+    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 0
+    route = route_address("老街口菜市场")
+    assert (route.community, route.org_id) == (
+        {"code": "", "name": "北部湾社区"},
+        beihai["community"].pk,
+    )

@@ -1,0 +1,55 @@
+"""A write's background task exists exactly when the write commits (core.outbox)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from sanshi.concerns.models import Concern
+from sanshi.testing import World
+
+DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+class Abort(Exception):
+    pass
+
+
+def test_with_the_database_backend_the_task_row_is_part_of_the_write(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TASKS = DB_BACKEND
+    with django_capture_on_commit_callbacks() as callbacks:
+        concern = world.concern()
+    # Written in the concern's own transaction: nothing left to do after the commit.
+    assert callbacks == []
+    assert list(DBTaskResult.objects.values_list("task_path", "args_kwargs")) == [
+        (
+            "sanshi.concerns.tasks.notify_event",
+            {"args": [concern.events.get().pk], "kwargs": {}},
+        )
+    ]
+
+
+def test_a_rolled_back_write_leaves_no_task(world: World, settings: Any) -> None:
+    settings.TASKS = DB_BACKEND
+    before = Concern.objects.count()
+    with pytest.raises(Abort), transaction.atomic():
+        world.concern(text="这条会回滚")
+        assert DBTaskResult.objects.count() == 1  # inside the transaction
+        raise Abort
+    assert DBTaskResult.objects.count() == 0
+    assert Concern.objects.count() == before
+
+
+def test_other_backends_get_the_task_after_the_commit(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The suite's immediate backend stands for any queue outside the database.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        world.concern()
+    assert len(callbacks) == 1
+    assert DBTaskResult.objects.count() == 0
