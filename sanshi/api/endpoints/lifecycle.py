@@ -31,7 +31,8 @@ from sanshi.api.selectors import visible_org
 from sanshi.concerns import actions
 from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Concern
-from sanshi.core.errors import InvalidInput, NotFound
+from sanshi.concerns.permissions import may_supervise
+from sanshi.core.errors import InvalidInput, NotAllowed, NotFound
 from sanshi.orgs.models import Org, Person
 
 router = Router(tags=["lifecycle"])
@@ -68,6 +69,10 @@ def dispatch(
     concern = _load(request, concern_id)
     org = visible_org(caller(request), payload.org_id)
     if org is None:
+        # Whoever may not dispatch this concern at all hears that, whatever the target; a
+        # dispatcher naming an org she cannot see hears that it does not exist.
+        if not may_supervise(caller(request), concern):
+            raise NotAllowed("you may not dispatch this concern")
         raise InvalidInput("no such org", fields={"org_id": "not found"})
     handlers = _people_in(org, payload.handler_ids, "handler_ids")
     actions.dispatch_concern(concern, org, actor=caller(request), handlers=handlers,

@@ -523,13 +523,9 @@ class Known:
     actions: frozenset[str] | None = None  # None: every action (or not an action at all)
 
 
-KNOWN: tuple[Known, ...] = (
-    Known(
-        "dispatch_to_an_org_one_cannot_see_is_400_not_403",
-        way="api", check="status", roles=frozenset({"assigned_volunteer"}),
-        places=frozenset({"outside"}), actions=frozenset({"dispatch"}),
-    ),
-)  # fmt: skip
+# Empty since "dispatch_to_an_org_one_cannot_see_is_400_not_403" was fixed (the API now
+# answers 403 to someone who may not dispatch the concern, before looking at the target).
+KNOWN: tuple[Known, ...] = ()
 
 
 def known(
