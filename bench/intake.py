@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/intake.py [--requests 1500] [--workers 4] [--rate 100]
                                      [--rate-seconds 20] [--time-limit 90] [--no-peer]
+                                     [--threads 1]
 
 For each target: a scratch PostgreSQL database on 127.0.0.1:5432, gunicorn with 2 workers on
 127.0.0.1, and the load from a second process (bench/load.py) on loopback:
@@ -10,7 +11,9 @@ For each target: a scratch PostgreSQL database on 127.0.0.1:5432, gunicorn with 
   2. open loop: `--rate` creates per second for `--rate-seconds`: latency at that rate,
      counted from each request's scheduled start.
 Before them, 10 creates per client warm the workers up (not measured, but counted).
-Then the rows in the database are counted and must equal the 201s received. The peer is
+Then the rows in the database are counted and must equal the 201s received. Around the
+closed loop the script reads /proc for where the machine's CPU time went per create: the
+gunicorn processes, PostgreSQL, the load process, and the machine's busy and idle time. The peer is
 django-helpdesk 2.6.1's ticket API (token auth), installed by bench/peer.py in a virtualenv
 outside the repository. Rate limits are off for the run (SANSHI_API_RATE=0,
 SANSHI_OPEN311_RATE=0): this measures the work, not the limiter.
@@ -23,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -50,14 +54,47 @@ def count(database_url: str, sql: str) -> int:
     return int(row[0]) if row else -1
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far (Linux /proc): gunicorn processes, PostgreSQL processes, this
+    script's finished children (the load), and the whole machine's busy and idle time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgres": 0.0}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if b"gunicorn" in cmd:
+            used["server"] += seconds
+        elif b"postgres" in cmd:
+            used["postgres"] += seconds
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["load"] = children.ru_utime + children.ru_stime
+    times = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    used["idle"] = (times[3] + times[4]) / tick
+    used["busy"] = sum(times) / tick - used["idle"]
+    return used
+
+
 def phases(base: str, target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     # Warm-up, not measured: each gunicorn worker builds the triage model on its first request.
     warm = run_phase({**target, "base": base, "shape": "closed", "tag": "warm",
                       "requests": 10 * args.workers, "workers": args.workers,
                       "time_limit": 120, "expect": 201})  # fmt: skip
+    before = cpu_seconds()
     closed = run_phase({**target, "base": base, "shape": "closed", "tag": "closed",
                         "requests": args.requests, "workers": args.workers,
                         "time_limit": args.time_limit, "expect": 201})  # fmt: skip
+    after = cpu_seconds()
+    # Where the machine's time went per create in the closed loop, in ms.
+    closed["cpu_ms_per_create"] = {
+        k: round(1000 * (after[k] - before[k]) / max(closed["created"], 1), 2) for k in after
+    }
     opened = run_phase({**target, "base": base, "shape": "open", "tag": "open",
                         "requests": int(args.rate * args.rate_seconds), "rate": args.rate,
                         "time_limit": args.rate_seconds + 5, "expect": 201})  # fmt: skip
@@ -73,7 +110,7 @@ def bench_sanshi(args: argparse.Namespace) -> dict[str, Any]:
         site.prepare()
         token = site.token("dispatcher", "bench")
         key = site.sanshi("open311-key", "create", "bench").strip().splitlines()[-1]
-        base = site.serve(workers=2)
+        base = site.serve(workers=2, threads=args.threads)
         results["sanshi-api"] = phases(base, {"target": "sanshi-api", "token": token}, args)
         results["sanshi-open311"] = phases(base, {"target": "sanshi-open311", "token": key}, args)
         site.stop()
@@ -96,7 +133,7 @@ def bench_peer(args: argparse.Namespace) -> dict[str, Any]:
     try:
         peer.install()
         queue, token = peer.prepare()
-        base = peer.serve(workers=2)
+        base = peer.serve(workers=2, threads=args.threads)
         results["helpdesk"] = phases(base, {"target": "helpdesk", "token": token, "queue": queue},
                                      args)  # fmt: skip
         peer.stop()
@@ -111,7 +148,8 @@ def bench_peer(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(results: dict[str, Any], args: argparse.Namespace) -> int:
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; gunicorn 2 sync workers; PostgreSQL on 127.0.0.1")  # fmt: skip
+          f"Python {platform.python_version()}; gunicorn 2 workers, {args.threads} thread(s) each; "
+          "PostgreSQL on 127.0.0.1")  # fmt: skip
     print(f"closed loop: {args.workers} clients, at most {args.requests} creates or "
           f"{args.time_limit} s; open loop: {args.rate}/s for {args.rate_seconds} s")  # fmt: skip
     header = (f"{'target':16} {'creates/s':>9} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | "
@@ -126,6 +164,12 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
         print(f"{target:16} {c['created_per_s']:9.1f} {c['p50_ms']:7.1f} {c['p95_ms']:7.1f} "
               f"{c['p99_ms']:7.1f} {c['errors']:6d} | {o['created_per_s']:6.1f} {o['p50_ms']:7.1f} "
               f"{o['p95_ms']:7.1f} {o['p99_ms']:7.1f} {o['errors']:6d} | {created:5d} {r['rows']:5d}{ok}")  # fmt: skip
+    print("CPU ms per create in the closed loop (machine busy / idle; server, PostgreSQL, load):")
+    for target, r in results.items():
+        cpu = r["closed"].get("cpu_ms_per_create", {})
+        if cpu:
+            print(f"  {target:16} {cpu['busy']:5.2f} / {cpu['idle']:5.2f}; {cpu['server']:5.2f}, "
+                  f"{cpu['postgres']:5.2f}, {cpu['load']:5.2f}")  # fmt: skip
     peer = results.get("helpdesk")
     for target in ("sanshi-api", "sanshi-open311"):
         if peer and target in results:
@@ -145,6 +189,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--rate-seconds", type=float, default=20)
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     args = parser.parse_args()
     results = bench_sanshi(args)
     if not args.no_peer:

@@ -130,7 +130,7 @@ class Peer:
         queue, token = self._manage("shell", "-c", SEED).split()[-2:]
         return int(queue), token
 
-    def serve(self, workers: int = 2) -> str:
+    def serve(self, workers: int = 2, threads: int = 1) -> str:
         port = free_port()
         env = {
             **os.environ,
@@ -139,7 +139,7 @@ class Peer:
         }
         self.proc = subprocess.Popen(
             [str(PEER_DIR / "venv" / "bin" / "gunicorn"), "peer.wsgi", "-w", str(workers),
-             "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+             "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
             env=env, cwd=self.project,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
