@@ -28,6 +28,14 @@ django.setup()
 from sanshi.concerns import actions
 from sanshi.testing import build_world, person_of
 world = build_world()
+# Real places, so that the benchmark's addresses route as they would in Beihai: Guangxi's
+# divisions, and the world's orgs tied to theirs.
+from sanshi.orgs.division_import import import_divisions
+from sanshi.orgs.models import Org
+import_divisions(provinces=["450000"])
+for org, code in ((world.province, "450000"), (world.city, "450500"),
+                  (world.county, "450502"), (world.township, "450502002")):
+    Org.objects.filter(pk=org.pk).update(division_code=code)
 for i in range(3):
     c = world.concern(text=f"孩子放学后没人照看（{i}）")
     actions.dispatch_concern(c, world.community, actor=world.dispatcher,

@@ -23,16 +23,16 @@ def _fast_and_immediate(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_gazetteer() -> Iterator[None]:
-    """Routing asks the database again in each test (a rolled-back test sends no signals)."""
-    from sanshi.triage.intake import forget_receiving_orgs
+def _fresh_reference_data() -> Iterator[None]:
+    """Each test reads reference data afresh (a rolled-back test sends no signals)."""
+    from sanshi.core.refcache import ReferenceCache
     from sanshi.triage.routing import forget_gazetteer
 
     forget_gazetteer()
-    forget_receiving_orgs()
+    ReferenceCache.forget_all()
     yield
     forget_gazetteer()
-    forget_receiving_orgs()
+    ReferenceCache.forget_all()
 
 
 @pytest.fixture

@@ -2,18 +2,24 @@
 
 Call `record_audit` as the last step of the transaction it records: it locks the chain head
 until that transaction ends, so every audited write is serialised behind it (and taking the
-head last keeps the lock order the same everywhere, so no deadlocks).
+head last keeps the lock order the same everywhere, so no deadlocks). A transaction that
+records several rows, or does more work after its first one, wraps itself in
+`chained_at_end()`: its rows are then chained together in its last moment, under one lock
+taken just before the commit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import connection, transaction
 
 from sanshi.audit import verify
 from sanshi.audit.chain import clean_text, normalise_data, row_hash
@@ -50,17 +56,77 @@ def record_audit(
     object_type: str,
     object_id: object,
     data: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one row to the chain; call it last inside the write's transaction."""
+) -> AuditEntry | None:
+    """Append one row to the chain; call it last inside the write's transaction.
+
+    Inside `chained_at_end()` the row is chained when that block ends, and None is returned.
+    """
     user = actor if actor is not None and actor.is_authenticated else None
     fields = {"action": action, "object_type": object_type, "object_id": clean_text(str(object_id))}
     for name, value in fields.items():
         if len(value) > LIMITS[name]:
             raise ValueError(f"audit {name} longer than {LIMITS[name]}: {value[:80]!r}")
+    batch = _batch.get()
+    if batch is not None and connection.in_atomic_block:
+        # Chained when the batch ends. Registered as an on-commit callback so that Django
+        # forgets it if a savepoint it was recorded under rolls back; calling it does nothing.
+        transaction.on_commit(_Pending(batch, user, normalise_data(data or {}), fields))
+        return None
     # Checked above: only the database can fail from here, so no savepoint of our own.
     with transaction.atomic(savepoint=False):
         head = locked_head()
         return _append(head, user, data or {}, **fields)
+
+
+class _Batch:
+    """The rows one `chained_at_end()` block recorded (identity only)."""
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "sanshi_audit_batch", default=None
+)
+
+
+@dataclass(frozen=True, eq=False)
+class _Pending:
+    """An audit row waiting for the end of its batch."""
+
+    batch: _Batch
+    user: User | None
+    data: dict[str, Any]
+    fields: dict[str, str]
+
+    def __call__(self) -> None:
+        """After the commit: nothing left to do (the row was chained before it)."""
+
+
+@contextlib.contextmanager
+def chained_at_end() -> Iterator[None]:
+    """Chain the audit rows recorded inside this block when it ends, still inside the
+    surrounding transaction (open one first: `with transaction.atomic(), chained_at_end():`).
+
+    The chain head is then locked for the last moment before the commit, not from the first
+    audited write on, and several rows cost one lock, one insert and one head update. Rows
+    recorded under a savepoint that rolls back are left out, as their writes are. Nested
+    blocks leave the chaining to the outermost one.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("chained_at_end() needs a transaction around it")
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    # Django's own list of this transaction's on-commit callbacks, (savepoints, callback, ...):
+    # what a rolled-back savepoint registered is gone from it (test_batch.py checks this).
+    callbacks = [registered[1] for registered in connection.run_on_commit]
+    pending = [f for f in callbacks if isinstance(f, _Pending) and f.batch is batch]
+    if pending:
+        _append_all(locked_head(), pending)
 
 
 def locked_head() -> AuditHead:
@@ -77,18 +143,32 @@ def locked_head() -> AuditHead:
 
 
 def _append(head: AuditHead, user: User | None, data: dict[str, Any], **fields: str) -> AuditEntry:
+    entry = _next_entry(head, user, normalise_data(data), fields)
+    entry.save(force_insert=True)
+    AuditHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+def _append_all(head: AuditHead, pending: list[_Pending]) -> None:
+    entries = [_next_entry(head, p.user, p.data, p.fields) for p in pending]
+    AuditEntry.objects.bulk_create(entries)
+    AuditHead.objects.filter(pk=HEAD_ID).update(seq=head.seq, hash=head.hash)
+
+
+def _next_entry(
+    head: AuditHead, user: User | None, data: dict[str, Any], fields: dict[str, str]
+) -> AuditEntry:
+    """The row after the head (its data already normalised); moves the head in memory."""
     entry = AuditEntry(
         seq=head.seq + 1,
         at=clock.now(),
         actor=user,
         actor_name=clean_text(user.get_username()) if user is not None else "",
-        data=normalise_data(data),
+        data=data,
         prev_hash=head.hash,
         **fields,
     )
     entry.hash = row_hash(entry)
-    entry.save(force_insert=True)
-    AuditHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, hash=entry.hash)
     head.seq, head.hash = entry.seq, entry.hash
     return entry
 

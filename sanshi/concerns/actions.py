@@ -390,6 +390,7 @@ def dispatch_concern(
         overdue_since=None,
         **_set_deadlines_from(concern, now),
     )
+    concern.org = to_org  # the org just written: no query to read it back
     for person in handlers:
         _assign(concern, person, Assignment.Role.LEAD, actor)
     return concern

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sanshi.concerns.models import DurationUnit, SlaPolicy, Urgency
 from sanshi.concerns.workcal import WorkingCalendar
+from sanshi.core.refcache import ReferenceCache
 
 # The tiers of taxonomy.yaml; a migration writes them as editable rows, and these stand in
 # when an admin has deleted a row.
@@ -57,8 +58,17 @@ class Deadlines:
     resolve: dt.datetime
 
 
+_policies = ReferenceCache("sla-policies", SlaPolicy)
+
+
 def policy_for(urgency: str, category: str = "") -> SlaPolicy:
-    """The category's own policy for the tier, else the tier's general one, else the default."""
+    """The category's own policy for the tier, else the tier's general one, else the default.
+
+    Read from the database at most every REFERENCE_DATA_SECONDS (sanshi.core.refcache)."""
+    return _policies.get((urgency, category), lambda: _policy_in_db(urgency, category))
+
+
+def _policy_in_db(urgency: str, category: str) -> SlaPolicy:
     found = {
         p.category: p
         for p in SlaPolicy.objects.filter(urgency=urgency, category__in=[category, ""])

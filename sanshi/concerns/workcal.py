@@ -13,6 +13,7 @@ import holidays
 from django.utils import timezone
 
 from sanshi.concerns.models import CalendarOverride
+from sanshi.core.refcache import ReferenceCache
 
 
 @lru_cache(maxsize=64)
@@ -44,6 +45,13 @@ class WorkingCalendar:
         return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
+_overrides = ReferenceCache("calendar-overrides", CalendarOverride)
+
+
 def load_overrides() -> dict[dt.date, bool]:
-    """Every admin override, keyed by date."""
+    """Every admin override, keyed by date (read at most every REFERENCE_DATA_SECONDS)."""
+    return dict(_overrides.get("all", _overrides_in_db))
+
+
+def _overrides_in_db() -> dict[dt.date, bool]:
     return dict(CalendarOverride.objects.values_list("date", "is_working_day"))

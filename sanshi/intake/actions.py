@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.models import Channel, Concern
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
@@ -123,18 +124,21 @@ def submit_open311_request(
         return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
 
 
-@transaction.atomic
 def _submit(client: Open311Key, idempotency_key: str, intake: dict[str, Any]) -> Submitted:
     from sanshi.triage.intake import intake_concern
 
-    concern, result = intake_concern(channel=Channel.OPEN311, source_client=client.name, **intake)
-    submission = Open311Submission.objects.create(
-        client=client,
-        concern=concern,
-        token=secrets.token_hex(16),
-        idempotency_key=idempotency_key,
-        created_at=clock.now(),
-    )
+    # The audit rows are chained after the submission row, just before the commit.
+    with transaction.atomic(), chained_at_end():
+        concern, result = intake_concern(
+            channel=Channel.OPEN311, source_client=client.name, **intake
+        )
+        submission = Open311Submission.objects.create(
+            client=client,
+            concern=concern,
+            token=secrets.token_hex(16),
+            idempotency_key=idempotency_key,
+            created_at=clock.now(),
+        )
     return Submitted(submission, bool(result.critical), replayed=False)
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model, Q, QuerySet
 
 from sanshi.core import clock
-from sanshi.orgs.models import Membership, Org, Person
+from sanshi.core.refcache import ReferenceCache
+from sanshi.orgs.models import Division, Membership, Org, Person
 
 
 def subtree(org: Org) -> QuerySet[Org]:
@@ -79,3 +82,35 @@ def division_ancestry(code: str) -> list[str]:
     if len(code) >= 6:
         found += [code[:4] + "00", code[:2] + "0000"]
     return list(dict.fromkeys(found))
+
+
+# Rows of orgs and divisions as read within REFERENCE_DATA_SECONDS (sanshi.core.refcache), for
+# intake's hot path: each call gets a fresh instance of its own.
+M = TypeVar("M", bound=Model)
+_org_rows = ReferenceCache("org-rows", Org)
+_division_rows = ReferenceCache("division-rows", Division)
+
+
+def org_by_id(pk: int) -> Org | None:
+    """The org with this id, or None (as read at most REFERENCE_DATA_SECONDS ago)."""
+    row = _org_rows.get(pk, lambda: _row_of(Org.objects.filter(pk=pk).first()))
+    return _instance(Org, row)
+
+
+def division_by_code(code: str) -> Division | None:
+    """The division with this code, or None (as read at most REFERENCE_DATA_SECONDS ago)."""
+    row = _division_rows.get(code, lambda: _row_of(Division.objects.filter(code=code).first()))
+    return _instance(Division, row)
+
+
+def _row_of(instance: Model | None) -> tuple[object, ...] | None:
+    if instance is None:
+        return None
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def _instance(model: type[M], row: tuple[object, ...] | None) -> M | None:
+    if row is None:
+        return None
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(DEFAULT_DB_ALIAS, names, row)

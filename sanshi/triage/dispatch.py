@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sanshi.concerns.models import Concern, Status
+from sanshi.core.refcache import ReferenceCache
 from sanshi.orgs.models import Org
+from sanshi.orgs.selectors import org_by_id
 from sanshi.triage.engine import TriageResult
 from sanshi.triage.models import DispatchThreshold
 
@@ -21,8 +23,16 @@ class Policy:
     min_confidence: float
 
 
+_thresholds = ReferenceCache("dispatch-thresholds", DispatchThreshold)
+
+
 def policy_for(category: str) -> Policy:
-    """The category's own threshold, else the default row (blank category), else the built-in."""
+    """The category's own threshold, else the default row (blank category), else the built-in
+    (read at most every REFERENCE_DATA_SECONDS)."""
+    return _thresholds.get(category, lambda: _policy_in_db(category))
+
+
+def _policy_in_db(category: str) -> Policy:
     rows = {t.category: t for t in DispatchThreshold.objects.filter(category__in=[category, ""])}
     row = rows.get(category) or rows.get("")
     if row is None:
@@ -44,7 +54,7 @@ def auto_dispatch_target(concern: Concern, result: TriageResult) -> Org | None:
     policy = policy_for(concern.category)
     if not policy.enabled or result.confidence < policy.min_confidence:
         return None
-    target = Org.objects.get(pk=route.org_id)
-    if not target.path.startswith(concern.org.path):
+    target = org_by_id(route.org_id)
+    if target is None or not target.path.startswith(concern.org.path):
         return None  # only downwards, inside the receiving org's own tree
     return target

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 
+from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.actions import User, check_receivable, dispatch_concern, receive_concern
 from sanshi.concerns.models import Concern, Urgency
 from sanshi.core.errors import InvalidInput
-from sanshi.orgs.models import Division, Membership, Org, Role
-from sanshi.orgs.selectors import ancestor_ids
+from sanshi.core.refcache import ReferenceCache
+from sanshi.orgs.models import Membership, Org, Role
+from sanshi.orgs.selectors import ancestor_ids, division_by_code, org_by_id
 from sanshi.triage.dispatch import auto_dispatch_target
 from sanshi.triage.engine import TriageResult, triage
 from sanshi.triage.routing import RouteResult
@@ -48,30 +49,17 @@ def _receiving_org_in_db(route: RouteResult | None) -> Org:
     return Org.objects.get(pk=chain[0])
 
 
-# The receiving org for each covering org (None: no route), as the org row's values and the
-# time.monotonic() they were read. Kept TRIAGE_GAZETTEER_CHECK_SECONDS like the gazetteer;
-# a change to an org or a membership saved through this process clears it at once (apps.py).
-_receiving: dict[int | None, tuple[float, tuple[Any, ...]]] = {}
-_ORG_FIELDS = [f.attname for f in Org._meta.concrete_fields]
+# The receiving org depends on the tree and on who dispatches where.
+_receiving = ReferenceCache("receiving-orgs", Org, Membership)
 
 
 def receiving_org(route: RouteResult | None) -> Org:
-    """The lowest org covering the route that has a dispatcher, walking up; else the root org."""
+    """The lowest org covering the route that has a dispatcher, walking up; else the root org
+    (looked up at most every REFERENCE_DATA_SECONDS per covering org)."""
     key = route.org_id if route is not None else None
-    every = float(getattr(settings, "TRIAGE_GAZETTEER_CHECK_SECONDS", 10))
-    known = _receiving.get(key)
-    if known is not None and time.monotonic() - known[0] < every:
-        return Org.from_db(
-            DEFAULT_DB_ALIAS, _ORG_FIELDS, known[1]
-        )  # a fresh instance for each caller
-    org = _receiving_org_in_db(route)
-    _receiving[key] = (time.monotonic(), tuple(getattr(org, name) for name in _ORG_FIELDS))
-    return org
-
-
-def forget_receiving_orgs(**_signal: Any) -> None:
-    """Look the receiving orgs up again (an org or a membership changed in this process)."""
-    _receiving.clear()
+    org_id = _receiving.get(key, lambda: _receiving_org_in_db(route).pk)
+    org = org_by_id(org_id)
+    return org if org is not None else _receiving_org_in_db(route)
 
 
 def _what(result: TriageResult, given: dict[str, Any]) -> dict[str, Any]:
@@ -92,9 +80,9 @@ def _where(route: RouteResult | None, given: dict[str, Any]) -> dict[str, Any]:
     if route is None:
         return where
     if "division" not in given and route.division_code:
-        where["division"] = Division.objects.filter(code=route.division_code).first()
+        where["division"] = division_by_code(route.division_code)
     if "community" not in given and route.community_org_id is not None:
-        where["community"] = Org.objects.filter(pk=route.community_org_id).first()
+        where["community"] = org_by_id(route.community_org_id)
     return where
 
 
@@ -129,7 +117,8 @@ def intake_concern(
         **given,
     )
     check_receivable(**intake)
-    with transaction.atomic(savepoint=False):
+    # The received and dispatched rows join the audit chain together, at the very end.
+    with transaction.atomic(savepoint=False), chained_at_end():
         concern = receive_concern(**intake)
         target = auto_dispatch_target(concern, result)
         if target is not None:

@@ -375,11 +375,11 @@ def gazetteer() -> Gazetteer:
     """The gazetteer for the current data, rebuilt when divisions, orgs or aliases change.
 
     Whether they changed is asked of the database at most every
-    TRIAGE_GAZETTEER_CHECK_SECONDS per process (three aggregate queries, which would otherwise
+    REFERENCE_DATA_SECONDS per process (three aggregate queries, which would otherwise
     be paid by every concern taken in); a change saved through this process is seen at once
     (`forget_gazetteer`, connected to the models' save and delete signals in apps.py).
     """
-    every = float(getattr(settings, "TRIAGE_GAZETTEER_CHECK_SECONDS", 10))
+    every = float(getattr(settings, "REFERENCE_DATA_SECONDS", 10))
     with _lock:
         gaz: Gazetteer | None = _cache.get("gazetteer")
         checked = _cache["checked"]

@@ -45,6 +45,7 @@ from sanshi.api.selectors import (
     page_of_concerns,
     visible_org,
 )
+from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Assignment, Channel, Concern
 from sanshi.concerns.models import Status as ConcernStatus
@@ -140,7 +141,8 @@ def create_concern(
     token = token_of(request)
     fingerprint = hashlib.sha256(b"POST /concerns\n" + request.body).hexdigest()
     try:
-        with transaction.atomic():
+        # The audit rows are chained after the response is remembered, just before the commit.
+        with transaction.atomic(), chained_at_end():
             concern, result = _intake(request, payload)
             full = visibility(caller(request), concern) == FULL
             # Nobody is assigned to a concern that intake did not dispatch: no query for it.

@@ -113,7 +113,7 @@ def test_an_old_county_name_routes_to_the_current_division(guangxi: None) -> Non
 def test_within_the_check_interval_routing_asks_the_database_nothing(
     beihai: dict[str, Org], django_assert_num_queries: Any, settings: Any
 ) -> None:
-    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 3600
+    settings.REFERENCE_DATA_SECONDS = 3600
     addresses = ["北海市海城区东街街道", "合浦廉州镇", "北部湾社区", "", "东街街道"]
     triage_batch(["路灯坏了"], ["北海市"])  # builds the gazetteer, looks the model up
     with django_assert_num_queries(0):
@@ -125,7 +125,7 @@ def test_within_the_check_interval_routing_asks_the_database_nothing(
 def test_a_batch_checks_the_gazetteer_once_for_all_its_addresses(
     beihai: dict[str, Org], django_assert_num_queries: Any, settings: Any
 ) -> None:
-    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 0  # every call asks
+    settings.REFERENCE_DATA_SECONDS = 0  # every call asks
     addresses = ["北海市海城区东街街道", "合浦廉州镇", "北部湾社区", "", "东街街道"]
     triage_batch(["路灯坏了"], ["北海市"])
     # The three aggregates that tell whether divisions, orgs or aliases changed: once.
@@ -136,14 +136,14 @@ def test_a_batch_checks_the_gazetteer_once_for_all_its_addresses(
 def test_a_place_written_by_another_process_is_seen_after_the_check_interval(
     beihai: dict[str, Org], settings: Any
 ) -> None:
-    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 3600
+    settings.REFERENCE_DATA_SECONDS = 3600
     assert route_address("老街口菜市场").community is None
     # Another process's write: bulk_create sends no signal to this one.
     PlaceAlias.objects.bulk_create(
         [PlaceAlias(alias="老街口", org=beihai["community"], created_at=clock.now())]
     )
     assert route_address("老街口菜市场").community is None  # not asked yet
-    settings.TRIAGE_GAZETTEER_CHECK_SECONDS = 0
+    settings.REFERENCE_DATA_SECONDS = 0
     route = route_address("老街口菜市场")
     assert (route.community, route.org_id) == (
         {"code": "", "name": "北部湾社区"},
