@@ -148,7 +148,14 @@ def _write(concern: Concern, *, to: str | None = None, **fields: Any) -> None:
         raise ConcurrentChange(
             f"the concern changed meanwhile (it is now {current}); reload and try again"
         )
-    concern.refresh_from_db()
+    # Keep the instance as written: the values we sent, and what the database made of the
+    # expressions (counters). No full re-read, which would also decrypt every sealed field.
+    computed = [name for name, value in values.items() if hasattr(value, "resolve_expression")]
+    for name, value in values.items():
+        if name not in computed:
+            setattr(concern, name, value)
+    if computed:
+        concern.refresh_from_db(fields=computed)
 
 
 def _step(

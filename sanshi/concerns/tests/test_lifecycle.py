@@ -316,3 +316,18 @@ def test_under_14_needs_guardian_consent_unless_another_legal_basis(world: World
 def test_anonymous_reporter_keeps_no_name_or_phone(world: World) -> None:
     concern = world.concern(anonymous=True, reporter_name="王女士", reporter_phone="13800000000")
     assert (concern.reporter_name, concern.reporter_phone) == ("", "")
+
+
+def test_an_action_returns_the_concern_as_the_database_now_holds_it(world: World) -> None:
+    # Steps keep the instance as written instead of reading it back; counters come from the
+    # database. Compare every column with a fresh read after a few steps.
+    concern = world.concern()
+    concern = actions.dispatch_concern(
+        concern, world.community, actor=world.dispatcher, handlers=[person_of(world.member)]
+    )
+    assert concern.org == world.community  # the org written, not a stale cached one
+    concern = actions.return_concern(concern, actor=world.member, reason="不属于本社区")
+    fresh = Concern.objects.get(pk=concern.pk)
+    columns = [f.attname for f in Concern._meta.concrete_fields]
+    assert {c: getattr(concern, c) for c in columns} == {c: getattr(fresh, c) for c in columns}
+    assert (concern.status, concern.return_count) == (Status.RETURNED, 1)
