@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
+from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
@@ -12,6 +14,8 @@ from sanshi.notifications.delivery import deliver
 from sanshi.notifications.models import Notification
 from sanshi.orgs.models import Org, Role
 from sanshi.orgs.selectors import ancestor_ids, people_with_role
+
+logger = logging.getLogger(__name__)
 
 DISPATCH_ROLES = (Role.DISPATCHER,)
 DUTY_ROLES = (Role.PROTECTION_OFFICER,)
@@ -75,8 +79,21 @@ def notify_for_event(event: ConcernEvent) -> int:
     """Create one notification per recipient; safe to run twice for the same event."""
     kind = "critical" if event.concern.urgency == Urgency.CRITICAL and event.kind in (
         EventKind.RECEIVED, EventKind.URGENCY_CHANGED) else event.kind  # fmt: skip
+    recipients = recipients_for(event)
+    if not recipients and kind == "critical":
+        # Nobody in the org tree can be reached about danger: the administrators must hear of
+        # it (the message carries only the kind, the tracking code and a link).
+        logger.error(
+            "critical concern %s at org %s has no duty officer, chair or dispatcher to tell; "
+            "telling the administrators",
+            event.concern.tracking_code,
+            event.concern.org_id,
+        )
+        recipients = set(
+            AuthUser.objects.filter(is_superuser=True, is_active=True).values_list("pk", flat=True)
+        )
     made: list[Notification] = []
-    for user_id in sorted(recipients_for(event)):
+    for user_id in sorted(recipients):
         if event.actor_id == user_id:
             continue
         try:

@@ -14,7 +14,8 @@ from sanshi.console.tests import helpers as h
 from sanshi.notifications.actions import notify_for_event
 from sanshi.notifications.models import Notification
 from sanshi.notifications.sms import LogSmsSender, MemorySmsSender, SmsSender, sms_sender
-from sanshi.orgs.models import Person
+from sanshi.orgs.actions import create_org
+from sanshi.orgs.models import Org, Person
 from sanshi.testing import World, person_of
 
 
@@ -163,3 +164,34 @@ def test_centre_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         body = client.get("/console/notifications/").content.decode()
     assert len(re.findall(r'data-kind="', body)) == 8
+
+
+def test_danger_that_reaches_nobody_in_the_tree_goes_to_the_administrators(
+    world: World, commit: Any, caplog: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    User.objects.create_superuser("retired", "", "x", is_active=False)
+    # An org tree of its own with nobody in it: no duty officer, chair or dispatcher.
+    empty = create_org(name="某县妇联", level=Org.Level.COUNTY, parent=None)
+    lonely = world.concern(org=empty, subcategory="safety.dv_now", text="他拿刀要砍我")
+    event = ConcernEvent.objects.get(concern=lonely, kind=EventKind.RECEIVED)
+    Notification.objects.all().delete()
+    with commit(), caplog.at_level("ERROR", logger="sanshi.notifications.actions"):
+        made = notify_for_event(event)
+    assert made == 1
+    assert _kinds(admin) == ["critical"]
+    assert Notification.objects.count() == 1
+    assert lonely.tracking_code in caplog.text
+
+
+def test_danger_with_a_duty_officer_does_not_go_to_the_administrators(
+    world: World, commit: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    with commit():
+        h.received(world, text="他拿刀要砍我", subcategory="safety.dv_now")
+    assert _kinds(admin) == []
