@@ -26,12 +26,9 @@ def _fast_and_immediate(settings: Any) -> None:
 def _fresh_reference_data() -> Iterator[None]:
     """Each test reads reference data afresh (a rolled-back test sends no signals)."""
     from sanshi.core.refcache import ReferenceCache
-    from sanshi.triage.routing import forget_gazetteer
 
-    forget_gazetteer()
     ReferenceCache.forget_all()
     yield
-    forget_gazetteer()
     ReferenceCache.forget_all()
 
 

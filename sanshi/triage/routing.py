@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import yaml
 from django.conf import settings
 from django.db.models import Count, Max
 
+from sanshi.core.refcache import ReferenceCache
 from sanshi.orgs.models import Division, Org
 from sanshi.triage.models import PlaceAlias
 from sanshi.triage.text import normalise
@@ -367,38 +367,22 @@ def build_gazetteer() -> Gazetteer:
     return Gazetteer(divisions, orgs, [*_old_names(), *aliases], home=home)
 
 
+# Whether divisions, orgs or aliases changed (three aggregate queries) is asked at most every
+# REFERENCE_DATA_SECONDS per process, and at once after one is saved here (sanshi.core.refcache).
+_signatures = ReferenceCache("gazetteer-signature", Division, Org, PlaceAlias)
 _lock = threading.Lock()
-_cache: dict[str, Any] = {"checked": None}  # time.monotonic() of the last check
+_built: dict[str, Any] = {}
 
 
 def gazetteer() -> Gazetteer:
-    """The gazetteer for the current data, rebuilt when divisions, orgs or aliases change.
-
-    Whether they changed is asked of the database at most every
-    REFERENCE_DATA_SECONDS per process (three aggregate queries, which would otherwise
-    be paid by every concern taken in); a change saved through this process is seen at once
-    (`forget_gazetteer`, connected to the models' save and delete signals in apps.py).
-    """
-    every = float(getattr(settings, "REFERENCE_DATA_SECONDS", 10))
+    """The gazetteer for the current data, rebuilt when divisions, orgs or aliases change."""
+    signature = _signatures.get("current", _signature)
     with _lock:
-        gaz: Gazetteer | None = _cache.get("gazetteer")
-        checked = _cache["checked"]
-        if gaz is not None and checked is not None and time.monotonic() - checked < every:
-            return gaz
-    signature = _signature()
-    with _lock:
-        if _cache.get("signature") != signature or "gazetteer" not in _cache:
-            _cache["gazetteer"] = build_gazetteer()
-            _cache["signature"] = signature
-        _cache["checked"] = time.monotonic()
-        gaz = _cache["gazetteer"]
+        if _built.get("signature") != signature or "gazetteer" not in _built:
+            _built["gazetteer"] = build_gazetteer()
+            _built["signature"] = signature
+        gaz: Gazetteer = _built["gazetteer"]
     return gaz
-
-
-def forget_gazetteer(**_signal: Any) -> None:
-    """Ask the database again on the next call (an org, division or alias changed here)."""
-    with _lock:
-        _cache["checked"] = None
 
 
 def route_address(address: str) -> RouteResult:
