@@ -74,8 +74,8 @@ def record_audit(
         return None
     # Checked above: only the database can fail from here, so no savepoint of our own.
     with transaction.atomic(savepoint=False):
-        head = locked_head()
-        return _append(head, user, data or {}, **fields)
+        [entry] = _append_all(locked_head(), [(user, normalise_data(data or {}), fields)])
+        return entry
 
 
 class _Batch:
@@ -126,7 +126,7 @@ def chained_at_end() -> Iterator[None]:
     callbacks = [registered[1] for registered in connection.run_on_commit]
     pending = [f for f in callbacks if isinstance(f, _Pending) and f.batch is batch]
     if pending:
-        _append_all(locked_head(), pending)
+        _append_all(locked_head(), [(p.user, p.data, p.fields) for p in pending])
 
 
 def locked_head() -> AuditHead:
@@ -142,17 +142,16 @@ def locked_head() -> AuditHead:
     return AuditHead.objects.select_for_update().get(pk=HEAD_ID)
 
 
-def _append(head: AuditHead, user: User | None, data: dict[str, Any], **fields: str) -> AuditEntry:
-    entry = _next_entry(head, user, normalise_data(data), fields)
-    entry.save(force_insert=True)
-    AuditHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, hash=entry.hash)
-    return entry
+# One row to chain: who, its data (already normalised), action / object_type / object_id.
+Row = tuple[User | None, dict[str, Any], dict[str, str]]
 
 
-def _append_all(head: AuditHead, pending: list[_Pending]) -> None:
-    entries = [_next_entry(head, p.user, p.data, p.fields) for p in pending]
+def _append_all(head: AuditHead, rows: list[Row]) -> list[AuditEntry]:
+    """Chain the rows after the locked head: one insert, one head update."""
+    entries = [_next_entry(head, user, data, fields) for user, data, fields in rows]
     AuditEntry.objects.bulk_create(entries)
     AuditHead.objects.filter(pk=HEAD_ID).update(seq=head.seq, hash=head.hash)
+    return entries
 
 
 def _next_entry(
@@ -241,14 +240,8 @@ def prune_audit(*, dry_run: bool = False) -> PruneResult:
             "cutoff": cutoff,
             "retention_days": days,
         }
-        _append(
-            head,
-            None,
-            anchor,
-            action=AuditAction.PRUNED,
-            object_type="audit",
-            object_id=str(through),
-        )
+        pruned = {"action": AuditAction.PRUNED, "object_type": "audit", "object_id": str(through)}
+        _append_all(head, [(None, normalise_data(anchor), pruned)])
     return PruneResult(count, through, cutoff, days)
 
 
