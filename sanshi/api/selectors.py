@@ -34,11 +34,6 @@ class ConcernFilters:
     q: str = ""
 
 
-def full_view_condition(user: User) -> Q:
-    """SQL for `visibility(...) == FULL` over many concerns (the rule lives in access)."""
-    return in_full_q(user)
-
-
 def fully_visible_ids(user: User, concerns: Iterable[Concern]) -> set[int]:
     """Ids among these concerns that the user sees in full (one query at most)."""
     ids = [c.pk for c in concerns]

@@ -75,16 +75,11 @@ def viewer_for(user: User) -> Viewer:
     return Viewer(user=user, person=person, memberships=memberships)
 
 
-def full_view_q(viewer: Viewer) -> Q:
-    """Concerns the viewer sees in full (the rule lives in sanshi.concerns.access)."""
-    return in_full_q(viewer.user, viewer.grants)
-
-
 def with_full_flag(qs: QuerySet[Concern], viewer: Viewer) -> QuerySet[Concern]:
     """Annotate `full`: whether each row's text, reporter and address may be shown."""
     return qs.annotate(
         full=Case(
-            When(full_view_q(viewer), then=Value(True)),
+            When(in_full_q(viewer.user, viewer.grants), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
