@@ -203,6 +203,10 @@ TRIAGE_MODEL_CHECK_SECONDS = env_int("SANSHI_TRIAGE_MODEL_CHECK_SECONDS", 30, mi
 # How long a process may keep reference data (places, orgs, dispatchers, SLA policies, the
 # calendar's overrides, dispatch thresholds) before reading it again; 0: read it every time.
 REFERENCE_DATA_SECONDS = env_int("SANSHI_REFERENCE_DATA_SECONDS", 10, minimum=0)
+# How long a process may trust an API token or Open311 key it checked (with the token's user
+# and roles) before checking it again; a revocation made through the same process counts at
+# once, one made elsewhere within this time; 0: check on every request.
+CREDENTIALS_SECONDS = env_int("SANSHI_CREDENTIALS_SECONDS", 10, minimum=0)
 
 # Notifications: SMS sender class (no real provider is called by default), absolute links in
 # emails, the sender address.

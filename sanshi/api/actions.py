@@ -51,6 +51,9 @@ def revoke_api_token(token: ApiToken, *, actor: User | AnonymousUser | None = No
     token.refresh_from_db()
     if changed:
         record_audit(actor, "api_token.revoked", "api_token", token.pk, {})
+        from sanshi.api.selectors import credentials
+
+        credentials.forget_on_commit()
     return token
 
 

@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from sanshi.api import conf
-from sanshi.api.actions import hash_token, touch_api_token
+from sanshi.api.actions import touch_api_token
 from sanshi.api.errors import PayloadTooLarge, RateLimited
 from sanshi.api.models import ApiToken
+from sanshi.api.selectors import active_token, request_user
 
 WINDOW = 60  # seconds: the rate is counted per token per clock minute
 
@@ -27,16 +28,12 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         if not token or len(token) > 200:
             return None
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        found = active_token(token)
         if found is None:
             return None
         check_rate(found)
         touch_api_token(found)
-        request.user = found.user
+        request.user = request_user(found)
         return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,13 +13,51 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
+from sanshi.api.actions import hash_token
+from sanshi.api.models import ApiToken
 from sanshi.concerns.access import concerns_visible_to, in_full_q
 from sanshi.concerns.models import Concern
+from sanshi.concerns.permissions import grants
 from sanshi.core.errors import InvalidInput
-from sanshi.orgs.models import Org, Role
+from sanshi.core.refcache import ReferenceCache
+from sanshi.orgs.models import Membership, Org, Person, Role
 from sanshi.orgs.selectors import roles_of_user
 
 User = AuthUser | AnonymousUser
+
+# Tokens as checked, with their users' roles: forgotten when any of these is saved here or a
+# token is revoked here (actions.revoke_api_token), kept CREDENTIALS_SECONDS otherwise.
+credentials = ReferenceCache(
+    "api-credentials", ApiToken, AuthUser, Person, Membership, Org,
+    seconds_setting="CREDENTIALS_SECONDS", keep_none=False,
+)  # fmt: skip
+
+
+def _active_token(key_hash: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is not None:
+        grants(token.user)  # kept on the user object, so copies of it carry the roles
+    return token
+
+
+def active_token(raw: str) -> ApiToken | None:
+    """The unrevoked token of an active user with this value, its user's roles loaded.
+
+    Checked in the database at most every CREDENTIALS_SECONDS per process. The token and its
+    user are shared by the process: read them only, and give a request `request_user(token)`.
+    """
+    key_hash = hash_token(raw)
+    return credentials.get(key_hash, lambda: _active_token(key_hash))
+
+
+def request_user(token: ApiToken) -> AuthUser:
+    """The token's user for one request: a copy, so that what a request keeps on its user
+    (Django's permission cache, ...) stays with that request; the roles come along."""
+    return copy.copy(token.user)
 
 
 @dataclass(frozen=True)

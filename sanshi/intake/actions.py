@@ -96,6 +96,9 @@ def revoke_open311_key(key: Open311Key) -> Open311Key:
     """Stop accepting a key."""
     Open311Key.objects.filter(pk=key.pk).update(active=False)
     key.refresh_from_db()
+    from sanshi.intake.selectors import open311_keys
+
+    open311_keys.forget_on_commit()
     return key
 
 

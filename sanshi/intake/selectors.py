@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.core import clock
-from sanshi.intake.models import MemberCard
+from sanshi.core.refcache import ReferenceCache
+from sanshi.intake.actions import hash_key
+from sanshi.intake.models import MemberCard, Open311Key
 from sanshi.intake.open311.catalogue import PRIVATE_CATEGORIES
 from sanshi.orgs.models import Division, Membership, Org, Role
 from sanshi.orgs.selectors import lowest_org_for_division
@@ -23,6 +25,22 @@ PUBLIC_FIELDS = (
     "division__parent__parent__name", "division__parent__parent__parent__name",
     "division__parent__parent__parent__parent",
 )  # fmt: skip
+
+
+# Open311 keys as checked: forgotten when a key is saved here or revoked here
+# (actions.revoke_open311_key), kept CREDENTIALS_SECONDS otherwise.
+open311_keys = ReferenceCache(
+    "open311-keys", Open311Key, seconds_setting="CREDENTIALS_SECONDS", keep_none=False
+)
+
+
+def active_open311_key(raw: str) -> Open311Key | None:
+    """The active key with this value, checked in the database at most every
+    CREDENTIALS_SECONDS per process (the object is shared by the process: read it only)."""
+    key_hash = hash_key(raw)
+    return open311_keys.get(
+        key_hash, lambda: Open311Key.objects.filter(key_hash=key_hash, active=True).first()
+    )
 
 
 def public_concerns() -> QuerySet[Concern]:

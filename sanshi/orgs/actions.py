@@ -11,6 +11,7 @@ from django.db.models.functions import Concat, Substr
 
 from sanshi.audit.actions import record_audit
 from sanshi.core.errors import InvalidInput
+from sanshi.core.refcache import ReferenceCache
 from sanshi.orgs.divisions import check_division_code
 from sanshi.orgs.models import Membership, Org, Person, Role
 
@@ -105,6 +106,9 @@ def move_org(org: Org, *, new_parent: Org, actor: Actor = None) -> Org:
         depth=F("depth") + depth_change,
     )
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
+    # The updates above send no signals: every cache of orgs (and of roles, whose grants
+    # carry org paths) forgets them here.
+    ReferenceCache.forget_all_on_commit()
     record_audit(actor, "org.moved", "org", org.pk, {"from": old_path, "to": new_path})
     org.refresh_from_db()
     return org

@@ -20,12 +20,12 @@ from django.views.decorators.http import require_http_methods
 from sanshi.concerns.models import ConcernEvent, Status
 from sanshi.core.errors import SanshiError
 from sanshi.intake import conf, ratelimit
-from sanshi.intake.actions import hash_key, submit_open311_request
+from sanshi.intake.actions import submit_open311_request
 from sanshi.intake.models import Open311Key, Open311Submission
 from sanshi.intake.open311 import render
 from sanshi.intake.open311.catalogue import Attribute, Service, service, services
 from sanshi.intake.open311.present import request_item, service_notice, update_item
-from sanshi.intake.selectors import PUBLIC_KINDS, public_concerns
+from sanshi.intake.selectors import PUBLIC_KINDS, active_open311_key, public_concerns
 from sanshi.orgs.models import Division
 
 View = Callable[..., HttpResponse]
@@ -158,7 +158,7 @@ def _client(request: HttpRequest) -> Open311Key:
     raw = _param(request.POST, "api_key") or _param(request.GET, "api_key")
     if not raw:
         raise Problem(403, "api_key missing")
-    key = Open311Key.objects.filter(key_hash=hash_key(raw), active=True).first()
+    key = active_open311_key(raw)
     if key is None:
         raise Problem(403, "api_key invalid")
     return key

@@ -274,6 +274,20 @@ def test_key_command_prints_the_key_on_its_last_line(client: Client, world: Worl
     assert post(client, **good(raw)).status_code == 403
 
 
+def test_a_key_revoked_by_another_process_counts_within_credentials_seconds(
+    client: Client, key: str, settings: Any
+) -> None:
+    settings.CREDENTIALS_SECONDS = 3600
+    assert post(client, **good(key)).status_code == 201  # the process now keeps the key
+    # Another process's write: no signal reaches this one, so it trusts what it checked...
+    Open311Key.objects.update(active=False)
+    assert post(client, **good(key)).status_code == 201
+    # ...until CREDENTIALS_SECONDS have passed since it checked.
+    settings.CREDENTIALS_SECONDS = 0
+    assert post(client, **good(key)).status_code == 403
+    assert Concern.objects.count() == 2
+
+
 def test_admin_shows_a_new_key_once(client: Client, world: World, settings: Any) -> None:
     from django.contrib.auth import get_user_model
 
