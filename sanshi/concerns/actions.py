@@ -130,10 +130,48 @@ def _event(
     # Every write to a concern also goes into the tamper-evident audit chain.
     record_audit(actor, f"concern.{kind}", "concern", concern.pk, {"event": event.pk})
     if kind in NOTIFY_KINDS and _notify.get():
-        from sanshi.concerns.tasks import notify_event
-
-        enqueue_with_write(notify_event, event.pk)
+        batch = _notify_batch.get()
+        if batch is not None:
+            batch.append(event.pk)
+        else:
+            _enqueue_notifications([event.pk])
     return event
+
+
+# The events one `notified_together()` block wrote that people must hear of.
+_notify_batch: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "sanshi_notify_batch", default=None
+)
+
+
+@contextlib.contextmanager
+def notified_together() -> Iterator[None]:
+    """One notification task for all the events written inside this block (intake receives
+    and dispatches at once), enqueued as the block ends, inside the surrounding transaction.
+
+    An event under a savepoint that rolls back is gone when the task runs; the task skips it.
+    Nested blocks leave the task to the outermost one; a block that raises enqueues nothing.
+    """
+    if _notify_batch.get() is not None:
+        yield
+        return
+    event_ids: list[int] = []
+    token = _notify_batch.set(event_ids)
+    try:
+        yield
+    finally:
+        _notify_batch.reset(token)
+    if event_ids:
+        _enqueue_notifications(event_ids)
+
+
+def _enqueue_notifications(event_ids: list[int]) -> None:
+    from sanshi.concerns.tasks import notify_event, notify_events
+
+    if len(event_ids) == 1:
+        enqueue_with_write(notify_event, event_ids[0])
+    else:
+        enqueue_with_write(notify_events, event_ids)
 
 
 def _write(concern: Concern, *, to: str | None = None, **fields: Any) -> None:
@@ -153,9 +191,17 @@ def _write(concern: Concern, *, to: str | None = None, **fields: Any) -> None:
     computed = [name for name, value in values.items() if hasattr(value, "resolve_expression")]
     for name, value in values.items():
         if name not in computed:
-            setattr(concern, name, value)
+            setattr(concern, name, _as_read_back(value))
     if computed:
         concern.refresh_from_db(fields=computed)
+
+
+def _as_read_back(value: Any) -> Any:
+    """A value as the database gives it back: times in UTC (a deadline counted in working
+    days is computed in local time; the same instant must not print two ways)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return value
 
 
 def _step(

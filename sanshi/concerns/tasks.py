@@ -17,6 +17,16 @@ def notify_event(event_id: int) -> int:
 
 
 @task()
+def notify_events(event_ids: list[int]) -> int:
+    """Notify about several events of one write, in the order they happened (an event that
+    no longer exists, rolled back with its savepoint, is skipped)."""
+    from sanshi.notifications.actions import notify_for_event
+
+    events = ConcernEvent.objects.select_related("concern__org").filter(pk__in=event_ids)
+    return sum(notify_for_event(event) for event in events.order_by("pk"))
+
+
+@task()
 def sla_sweep() -> dict[str, int]:
     """The SLA sweep as a task, for deployments that schedule through the worker."""
     from sanshi.concerns.sweep import run_sla_sweep

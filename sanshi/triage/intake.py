@@ -8,7 +8,13 @@ from django.conf import settings
 from django.db import transaction
 
 from sanshi.audit.actions import chained_at_end
-from sanshi.concerns.actions import User, check_receivable, dispatch_concern, receive_concern
+from sanshi.concerns.actions import (
+    User,
+    check_receivable,
+    dispatch_concern,
+    notified_together,
+    receive_concern,
+)
 from sanshi.concerns.models import Concern, Urgency
 from sanshi.core.errors import InvalidInput
 from sanshi.core.refcache import ReferenceCache
@@ -117,8 +123,9 @@ def intake_concern(
         **given,
     )
     check_receivable(**intake)
-    # The received and dispatched rows join the audit chain together, at the very end.
-    with transaction.atomic(savepoint=False), chained_at_end():
+    # The received and dispatched rows join the audit chain together, at the very end, and
+    # their notifications share one task.
+    with transaction.atomic(savepoint=False), chained_at_end(), notified_together():
         concern = receive_concern(**intake)
         target = auto_dispatch_target(concern, result)
         if target is not None:

@@ -47,8 +47,7 @@ from sanshi.api.selectors import (
 )
 from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.access import FULL, access_concern, visibility
-from sanshi.concerns.models import Assignment, Channel, Concern
-from sanshi.concerns.models import Status as ConcernStatus
+from sanshi.concerns.models import Channel, Concern
 from sanshi.core.errors import InvalidInput, SanshiError
 from sanshi.orgs.models import Division, Org
 
@@ -145,12 +144,9 @@ def create_concern(
         with transaction.atomic(), chained_at_end():
             concern, result = _intake(request, payload)
             full = visibility(caller(request), concern) == FULL
-            # Nobody is assigned to a concern that intake did not dispatch: no query for it.
-            handlers: list[Assignment] | None = (
-                [] if concern.status == ConcernStatus.RECEIVED else None
-            )
+            # Intake assigns nobody (auto-dispatch names an org, not people): no query for it.
             out = _jsonable({
-                "concern": concern_detail_out(concern, full=full, assignments=handlers),
+                "concern": concern_detail_out(concern, full=full, assignments=[]),
                 "triage": result.as_dict(),
             })  # fmt: skip
             if idempotency_key:

@@ -182,3 +182,56 @@ def test_a_reclassification_is_a_confirmed_example(world: World) -> None:
     assert [(e.text, e.subcategory, e.critical) for e in confirmed_examples()] == [
         ("楼下天天吵架摔东西", "community.neighbours", False)
     ]
+
+
+def test_the_api_answers_an_auto_dispatched_concern_as_a_fresh_read_shows_it(
+    beihai: dict[str, Org],
+) -> None:
+    import json
+
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from sanshi.api.actions import issue_api_token
+
+    DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.5)
+    _, raw = issue_api_token(User.objects.get(username="county_dispatcher"), name="tests")
+    client, auth = Client(), {"Authorization": f"Bearer {raw}"}
+    body = {"text": "孩子放学后没人照看，想问问儿童之家几点开门",
+            "address": "北海市海城区东街街道北部湾社区"}  # fmt: skip
+    created = client.post("/api/v1/concerns", json.dumps(body), content_type="application/json",
+                          headers=auth)  # fmt: skip
+    assert created.status_code == 201
+    concern = created.json()["concern"]
+    assert (concern["status"], concern["org"]["id"], concern["handlers"]) == (
+        "dispatched", beihai["community"].pk, []
+    )  # fmt: skip
+    read = client.get(f"/api/v1/concerns/{concern['id']}", headers=auth)
+    assert read.json() == concern
+
+
+def test_an_auto_dispatched_concern_makes_one_notification_task_for_both_events(
+    beihai: dict[str, Org], settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from sanshi.concerns.tasks import notify_events
+    from sanshi.notifications.models import Notification
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_user("community_chair", role=Role.CHAIR, org=beihai["community"])
+    DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.5)
+    concern, _ = intake_concern(
+        text="孩子放学后没人照看，想问问儿童之家几点开门",
+        channel="web",
+        address="北海市海城区东街街道北部湾社区",
+    )
+    received, dispatched = concern.events.order_by("pk").values_list("pk", flat=True)
+    assert list(DBTaskResult.objects.values_list("task_path", "args_kwargs")) == [
+        ("sanshi.concerns.tasks.notify_events", {"args": [[received, dispatched]], "kwargs": {}})
+    ]
+    # Nobody hears of an ordinary concern's receipt; a missing event is skipped.
+    assert notify_events.call([received, dispatched, 10**9]) == 1
+    assert list(Notification.objects.values_list("event_id", "user__username", "kind")) == [
+        (dispatched, "community_chair", "dispatched")
+    ]
