@@ -1,19 +1,23 @@
 """Benchmark of concern intake: sanshi's JSON API and Open311 against django-helpdesk.
 
     .venv/bin/python bench/intake.py [--requests 1500] [--workers 4] [--rate 100]
-                                     [--rate-seconds 20] [--time-limit 90] [--no-peer]
-                                     [--threads 1]
+                                     [--rate-seconds 20] [--time-limit 90] [--rounds 3]
+                                     [--no-peer] [--threads 1]
 
-For each target: a scratch PostgreSQL database on 127.0.0.1:5432, gunicorn with 2 workers on
-127.0.0.1, and the load from a second process (bench/load.py) on loopback:
+Each system on a scratch PostgreSQL database on 127.0.0.1:5432 behind gunicorn with 2
+workers on 127.0.0.1, both serving from the start; the load comes from a second process
+(bench/load.py) on loopback:
   1. closed loop: `--workers` clients, `--requests` creates at most, `--time-limit` seconds
-     at most: the most creates per second the server sustains;
+     at most: the most creates per second the server sustains. The loop is cut into
+     `--rounds` slices and the targets take turns (API, Open311, peer, API, ...), so that a
+     machine whose speed drifts during the run (a shared VM does) weighs on all alike;
   2. open loop: `--rate` creates per second for `--rate-seconds`: latency at that rate,
      counted from each request's scheduled start.
 Before them, 10 creates per client warm the workers up (not measured, but counted).
-Then the rows in the database are counted and must equal the 201s received. Around the
-closed loop the script reads /proc for where the machine's CPU time went per create: the
-gunicorn processes, PostgreSQL, the load process, and the machine's busy and idle time. The peer is
+Then the rows in the database are counted and must equal the 201s received. Around each
+closed slice the script reads /proc for where the machine's CPU time went per create: the
+gunicorn processes (the idle other system's included, which is next to nothing), PostgreSQL,
+the load process, and the machine's busy and idle time. The peer is
 django-helpdesk 2.6.1's ticket API (token auth), installed by bench/peer.py in a virtualenv
 outside the repository. Rate limits are off for the run (SANSHI_API_RATE=0,
 SANSHI_OPEN311_RATE=0): this measures the work, not the limiter.
@@ -34,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.load import combined
 from bench.peer import Peer
 from bench.server import REPO, Site, drop_postgres, scratch_postgres
 
@@ -81,68 +86,89 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
-def phases(base: str, target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    # Warm-up, not measured: each gunicorn worker builds the triage model on its first request.
-    warm = run_phase({**target, "base": base, "shape": "closed", "tag": "warm",
-                      "requests": 10 * args.workers, "workers": args.workers,
-                      "time_limit": 120, "expect": 201})  # fmt: skip
+def closed_slice(base: str, target: dict[str, Any], args: argparse.Namespace, r: int
+                 ) -> dict[str, Any]:  # fmt: skip
+    """One round's share of the closed loop, with the CPU it cost."""
     before = cpu_seconds()
-    closed = run_phase({**target, "base": base, "shape": "closed", "tag": "closed",
-                        "requests": args.requests, "workers": args.workers,
-                        "time_limit": args.time_limit, "expect": 201})  # fmt: skip
+    part = run_phase({**target, "base": base, "shape": "closed", "tag": f"closed{r}", "raw": True,
+                      "requests": args.requests // args.rounds, "workers": args.workers,
+                      "time_limit": args.time_limit / args.rounds, "expect": 201})  # fmt: skip
     after = cpu_seconds()
-    # Where the machine's time went per create in the closed loop, in ms.
-    closed["cpu_ms_per_create"] = {
-        k: round(1000 * (after[k] - before[k]) / max(closed["created"], 1), 2) for k in after
-    }
-    opened = run_phase({**target, "base": base, "shape": "open", "tag": "open",
-                        "requests": int(args.rate * args.rate_seconds), "rate": args.rate,
-                        "time_limit": args.rate_seconds + 5, "expect": 201})  # fmt: skip
-    return {"warm": warm, "closed": closed, "open": opened}
+    part["cpu"] = {k: after[k] - before[k] for k in after}
+    return part
 
 
-def bench_sanshi(args: argparse.Namespace) -> dict[str, Any]:
+def run_all(targets: dict[str, tuple[str, dict[str, Any]]], args: argparse.Namespace
+            ) -> dict[str, Any]:  # fmt: skip
+    """Warm every target, take turns at the closed loop, then the open loop one by one."""
+    results: dict[str, Any] = {}
+    for name, (base, target) in targets.items():
+        # Not measured: each gunicorn worker builds the triage model on its first request.
+        results[name] = {"warm": run_phase({**target, "base": base, "shape": "closed",
+                                            "tag": "warm", "requests": 10 * args.workers,
+                                            "workers": args.workers, "time_limit": 120,
+                                            "expect": 201})}  # fmt: skip
+    slices: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+    for r in range(args.rounds):
+        for name, (base, target) in targets.items():
+            slices[name].append(closed_slice(base, target, args, r))
+    for name in targets:
+        closed = combined(slices[name], 201)
+        cpu = {k: sum(p["cpu"][k] for p in slices[name]) for k in slices[name][0]["cpu"]}
+        # Where the machine's time went per create in the closed loop, in ms.
+        closed["cpu_ms_per_create"] = {
+            k: round(1000 * v / max(closed["created"], 1), 2) for k, v in cpu.items()
+        }
+        closed["rounds_per_s"] = [p["created_per_s"] for p in slices[name]]
+        results[name]["closed"] = closed
+    for name, (base, target) in targets.items():
+        results[name]["open"] = run_phase({**target, "base": base, "shape": "open", "tag": "open",
+                                           "requests": int(args.rate * args.rate_seconds),
+                                           "rate": args.rate, "time_limit": args.rate_seconds + 5,
+                                           "expect": 201})  # fmt: skip
+    return results
+
+
+def bench(args: argparse.Namespace) -> dict[str, Any]:
+    """Serve sanshi (and the peer), run the load, count the rows each kept."""
     name = f"sanshi_bench_{os.getpid()}"
+    peer_name = f"helpdesk_bench_{os.getpid()}"
     site = Site(scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0",
                                                    "SANSHI_OPEN311_RATE": "0"})  # fmt: skip
-    results: dict[str, Any] = {}
+    peer = None if args.no_peer else Peer(scratch_postgres(peer_name))
     try:
         site.prepare()
         token = site.token("dispatcher", "bench")
         key = site.sanshi("open311-key", "create", "bench").strip().splitlines()[-1]
         base = site.serve(workers=2, threads=args.threads)
-        results["sanshi-api"] = phases(base, {"target": "sanshi-api", "token": token}, args)
-        results["sanshi-open311"] = phases(base, {"target": "sanshi-open311", "token": key}, args)
+        targets: dict[str, tuple[str, dict[str, Any]]] = {
+            "sanshi-api": (base, {"target": "sanshi-api", "token": token}),
+            "sanshi-open311": (base, {"target": "sanshi-open311", "token": key}),
+        }
+        if peer is not None:
+            peer.install()
+            queue, peer_token = peer.prepare()
+            peer_base = peer.serve(workers=2, threads=args.threads)
+            targets["helpdesk"] = (peer_base, {"target": "helpdesk", "token": peer_token,
+                                               "queue": queue})  # fmt: skip
+        results = run_all(targets, args)
         site.stop()
         for target, channel in (("sanshi-api", "api"), ("sanshi-open311", "open311")):
-            rows = count(
+            results[target]["rows"] = count(
                 site.database_url,
                 f"SELECT count(*) FROM concerns_concern WHERE channel = '{channel}'",  # noqa: S608
             )
-            results[target]["rows"] = rows
+        if peer is not None:
+            peer.stop()
+            results["helpdesk"]["rows"] = count(
+                peer.database_url, "SELECT count(*) FROM helpdesk_ticket"
+            )
     finally:
         site.stop()
         drop_postgres(name)
-    return results
-
-
-def bench_peer(args: argparse.Namespace) -> dict[str, Any]:
-    name = f"helpdesk_bench_{os.getpid()}"
-    peer = Peer(scratch_postgres(name))
-    results: dict[str, Any] = {}
-    try:
-        peer.install()
-        queue, token = peer.prepare()
-        base = peer.serve(workers=2, threads=args.threads)
-        results["helpdesk"] = phases(base, {"target": "helpdesk", "token": token, "queue": queue},
-                                     args)  # fmt: skip
-        peer.stop()
-        results["helpdesk"]["rows"] = count(
-            peer.database_url, "SELECT count(*) FROM helpdesk_ticket"
-        )
-    finally:
-        peer.stop()
-        drop_postgres(name)
+        if peer is not None:
+            peer.stop()
+            drop_postgres(peer_name)
     return results
 
 
@@ -151,7 +177,8 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
           f"Python {platform.python_version()}; gunicorn 2 workers, {args.threads} thread(s) each; "
           "PostgreSQL on 127.0.0.1")  # fmt: skip
     print(f"closed loop: {args.workers} clients, at most {args.requests} creates or "
-          f"{args.time_limit} s; open loop: {args.rate}/s for {args.rate_seconds} s")  # fmt: skip
+          f"{args.time_limit} s in {args.rounds} rounds, targets taking turns; "
+          f"open loop: {args.rate}/s for {args.rate_seconds} s")  # fmt: skip
     header = (f"{'target':16} {'creates/s':>9} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | "
               f"{'@rate':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | {'201s':>5} {'rows':>5}")  # fmt: skip
     print(header)
@@ -170,6 +197,9 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
         if cpu:
             print(f"  {target:16} {cpu['busy']:5.2f} / {cpu['idle']:5.2f}; {cpu['server']:5.2f}, "
                   f"{cpu['postgres']:5.2f}, {cpu['load']:5.2f}")  # fmt: skip
+    print("closed loop creates/s round by round:")
+    for target, r in results.items():
+        print(f"  {target:16} " + "  ".join(f"{x:6.1f}" for x in r["closed"]["rounds_per_s"]))
     peer = results.get("helpdesk")
     for target in ("sanshi-api", "sanshi-open311"):
         if peer and target in results:
@@ -188,13 +218,14 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=90)
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--rate-seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="slices of the closed loop; the targets take turns")  # fmt: skip
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     args = parser.parse_args()
-    results = bench_sanshi(args)
-    if not args.no_peer:
-        results.update(bench_peer(args))
-    return report(results, args)
+    if args.rounds < 1 or args.requests < args.rounds:
+        parser.error("--rounds must be at least 1 and at most --requests")
+    return report(bench(args), args)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 Request = tuple[str, str, bytes, dict[str, str]]  # method, path, body, headers
@@ -96,7 +97,7 @@ def open_loop(base: str, make: Callable[[int], Request], *, requests: int, rate:
     return outcomes, time.perf_counter() - start
 
 
-def summary(outcomes: list[Outcome], elapsed: float, expect: int) -> dict[str, float | int]:
+def summary(outcomes: list[Outcome], elapsed: float, expect: int) -> dict[str, Any]:
     ok = [o.latency for o in outcomes if o.status == expect]
     latencies = sorted(o.latency for o in outcomes)
 
@@ -112,7 +113,7 @@ def summary(outcomes: list[Outcome], elapsed: float, expect: int) -> dict[str, f
         "sent": len(outcomes),
         "created": len(ok),
         "errors": len(outcomes) - len(ok),
-        "statuses": statuses,  # type: ignore[dict-item]
+        "statuses": statuses,
         "elapsed_s": round(elapsed, 2),
         "created_per_s": round(len(ok) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(pct(0.50), 1),
@@ -120,6 +121,12 @@ def summary(outcomes: list[Outcome], elapsed: float, expect: int) -> dict[str, f
         "p99_ms": round(pct(0.99), 1),
         "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else float("nan"),
     }
+
+
+def combined(parts: list[dict[str, Any]], expect: int) -> dict[str, Any]:
+    """One summary of several phases run with `raw` (slices of one closed loop)."""
+    outcomes = [Outcome(status, latency) for p in parts for status, latency in p["outcomes"]]
+    return summary(outcomes, sum(p["elapsed"] for p in parts), expect)
 
 
 def main() -> None:
@@ -134,7 +141,10 @@ def main() -> None:
     else:
         outcomes, elapsed = open_loop(spec["base"], make, requests=spec["requests"],
                                       rate=spec["rate"], time_limit=spec["time_limit"])  # fmt: skip
-    print(json.dumps(summary(outcomes, elapsed, spec["expect"])))
+    result = summary(outcomes, elapsed, spec["expect"])
+    if spec.get("raw"):  # for combined(): every outcome and the unrounded time
+        result.update(outcomes=[(o.status, o.latency) for o in outcomes], elapsed=elapsed)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
