@@ -73,7 +73,9 @@ def cpu_seconds() -> dict[str, float]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        seconds = (int(fields[11]) + int(fields[12])) / tick
+        # Its own time and its reaped children's: a PostgreSQL backend that exits (a closed
+        # connection) moves its time to the postmaster instead of vanishing from the sum.
+        seconds = sum(int(f) for f in fields[11:15]) / tick
         if b"gunicorn" in cmd:
             used["server"] += seconds
         elif b"postgres" in cmd:
