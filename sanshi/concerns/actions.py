@@ -78,7 +78,6 @@ def _reason(text: str, what: str = "reason") -> str:
 # Events that someone must hear about; the rest only go on the timeline.
 NOTIFY_KINDS = frozenset(
     {
-        EventKind.RECEIVED,
         EventKind.BREAK_GLASS,
         EventKind.DISPATCHED,
         EventKind.ASSIGNED,
@@ -89,9 +88,21 @@ NOTIFY_KINDS = frozenset(
         EventKind.REOPENED,
         EventKind.EXTENSION_REQUESTED,
         EventKind.FOLLOWED_UP,
-        EventKind.URGENCY_CHANGED,
     }
 )
+# A receipt or a change of urgency concerns someone only when the concern is critical (the
+# duty officers); otherwise the dispatch board shows it and no task is written for it.
+NOTIFY_KINDS_WHEN_CRITICAL = frozenset({EventKind.RECEIVED, EventKind.URGENCY_CHANGED})
+
+
+def notifies(kind: str, urgency: str) -> bool:
+    """Whether an event of this kind, on a concern of this urgency, goes to anyone
+    (notifications.recipients_for answers whom)."""
+    return kind in NOTIFY_KINDS or (
+        kind in NOTIFY_KINDS_WHEN_CRITICAL and urgency == Urgency.CRITICAL
+    )
+
+
 _notify: contextvars.ContextVar[bool] = contextvars.ContextVar("sanshi_notify", default=True)
 
 
@@ -129,7 +140,7 @@ def _event(
     )
     # Every write to a concern also goes into the tamper-evident audit chain.
     record_audit(actor, f"concern.{kind}", "concern", concern.pk, {"event": event.pk})
-    if kind in NOTIFY_KINDS and _notify.get():
+    if notifies(kind, concern.urgency) and _notify.get():
         batch = _notify_batch.get()
         if batch is not None:
             batch.append(event.pk)

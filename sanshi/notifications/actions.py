@@ -72,6 +72,7 @@ def recipients_for(event: ConcernEvent) -> set[int]:
         and concern.urgency == Urgency.CRITICAL
     ):
         return _duty_officers(concern) | _role_user_ids(concern.org, DISPATCH_ROLES)
+    # Nobody else: concerns.actions.notifies() writes no task for these (keep the two agreed).
     return set()
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from sanshi.concerns import actions
-from sanshi.concerns.models import ConcernEvent, EventKind
+from sanshi.concerns.models import ConcernEvent, EventKind, Urgency
 from sanshi.console.tests import helpers as h
 from sanshi.notifications.actions import notify_for_event
 from sanshi.notifications.models import Notification
@@ -195,3 +195,25 @@ def test_danger_with_a_duty_officer_does_not_go_to_the_administrators(
     with commit():
         h.received(world, text="他拿刀要砍我", subcategory="safety.dv_now")
     assert _kinds(admin) == []
+
+
+@pytest.mark.parametrize("urgency", Urgency.values)
+def test_no_task_is_skipped_for_an_event_someone_would_hear_of(world: World, urgency: str) -> None:
+    # concerns.actions writes no task where notifies() says no one hears: recipients_for
+    # must agree for every kind, with handlers, chairs, dispatchers and officers all present.
+    from sanshi.concerns.actions import notifies
+    from sanshi.notifications.actions import recipients_for
+
+    concern = world.concern()
+    actions.dispatch_concern(
+        concern, world.community, actor=world.dispatcher, handlers=[person_of(world.member)]
+    )
+    concern.urgency = urgency
+    silent = [kind for kind in EventKind.values if not notifies(kind, urgency)]
+    receipt_heard = urgency == Urgency.CRITICAL
+    assert (EventKind.RECEIVED in silent, EventKind.URGENCY_CHANGED in silent) == (
+        not receipt_heard, not receipt_heard
+    )  # fmt: skip
+    for kind in silent:
+        event = ConcernEvent(concern=concern, kind=kind, org=world.community)
+        assert (kind, recipients_for(event)) == (kind, set())

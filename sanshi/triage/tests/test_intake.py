@@ -220,18 +220,22 @@ def test_an_auto_dispatched_concern_makes_one_notification_task_for_both_events(
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     make_user("community_chair", role=Role.CHAIR, org=beihai["community"])
-    DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.5)
-    concern, _ = intake_concern(
-        text="孩子放学后没人照看，想问问儿童之家几点开门",
+    DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.0)
+    # Critical, so the receipt goes to someone too (an ordinary one only to the board).
+    concern, result = intake_concern(
+        text="丈夫喝醉了拿刀威胁我和孩子，我现在躲在邻居家",
         channel="web",
         address="北海市海城区东街街道北部湾社区",
     )
+    assert (result.critical, concern.status) == (True, Status.DISPATCHED)
     received, dispatched = concern.events.order_by("pk").values_list("pk", flat=True)
     assert list(DBTaskResult.objects.values_list("task_path", "args_kwargs")) == [
         ("sanshi.concerns.tasks.notify_events", {"args": [[received, dispatched]], "kwargs": {}})
     ]
-    # Nobody hears of an ordinary concern's receipt; a missing event is skipped.
-    assert notify_events.call([received, dispatched, 10**9]) == 1
-    assert list(Notification.objects.values_list("event_id", "user__username", "kind")) == [
-        (dispatched, "community_chair", "dispatched")
+    assert notify_events.call([received, dispatched, 10**9]) == 2  # a missing event is skipped
+    # Both go to the community's duty officer (its chair, having no protection officer), where
+    # the concern now is.
+    assert sorted(Notification.objects.values_list("event_id", "user__username", "kind")) == [
+        (received, "community_chair", "critical"),
+        (dispatched, "community_chair", "dispatched"),
     ]
