@@ -10,16 +10,18 @@ from sanshi.concerns.models import ConcernEvent
 @task()
 def notify_event(event_id: int) -> int:
     """Notify the people an event concerns (run after the event's transaction commits)."""
-    from sanshi.notifications.actions import notify_for_event
-
-    event = ConcernEvent.objects.select_related("concern__org").filter(pk=event_id).first()
-    return notify_for_event(event) if event is not None else 0
+    return _notify_about([event_id])
 
 
 @task()
 def notify_events(event_ids: list[int]) -> int:
-    """Notify about several events of one write, in the order they happened (an event that
-    no longer exists, rolled back with its savepoint, is skipped)."""
+    """Notify about several events of one write, in the order they happened."""
+    return _notify_about(event_ids)
+
+
+def _notify_about(event_ids: list[int]) -> int:
+    """Notifications made for the events; one that no longer exists (rolled back with its
+    savepoint) is skipped."""
     from sanshi.notifications.actions import notify_for_event
 
     events = ConcernEvent.objects.select_related("concern__org").filter(pk__in=event_ids)

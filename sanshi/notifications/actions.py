@@ -8,6 +8,7 @@ from functools import partial
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 
+from sanshi.concerns.actions import NOTIFY_KINDS_WHEN_CRITICAL
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
 from sanshi.core import clock
 from sanshi.notifications.delivery import deliver
@@ -67,10 +68,7 @@ def recipients_for(event: ConcernEvent) -> set[int]:
         return _role_user_ids(event.org, (*DISPATCH_ROLES, Role.CHAIR))
     if kind == EventKind.FOLLOWED_UP:
         return _handler_user_ids(concern)
-    if (
-        kind in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED)
-        and concern.urgency == Urgency.CRITICAL
-    ):
+    if kind in NOTIFY_KINDS_WHEN_CRITICAL and concern.urgency == Urgency.CRITICAL:
         return _duty_officers(concern) | _role_user_ids(concern.org, DISPATCH_ROLES)
     # Nobody else: concerns.actions.notifies() writes no task for these (keep the two agreed).
     return set()
