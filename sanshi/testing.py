@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.db import connections
 
 from sanshi.concerns.actions import receive_concern
 from sanshi.concerns.models import Channel, Concern
@@ -15,6 +18,29 @@ from sanshi.orgs.actions import add_membership, create_org, create_person
 from sanshi.orgs.models import Org, Person, Role
 
 TERM_START = dt.date(2020, 1, 1)
+
+
+def run_at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls in threads released together, each on its own database connections
+    (closed after): what each returned, or the exception it raised, in call order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except BaseException as exc:
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
 
 
 def make_user(username: str, *, role: str | None = None, org: Org | None = None) -> User:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from sanshi.audit.actions import chained_at_end, record_audit
 from sanshi.audit.models import AuditEntry, AuditHead
 from sanshi.audit.verify import verify_chain
+from sanshi.testing import run_at_once
 
 
 class Abort(Exception):
@@ -90,27 +91,14 @@ def test_the_block_needs_a_transaction() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_blocks_make_one_unbroken_chain() -> None:
     writers, each = 4, 10
-    barrier = threading.Barrier(writers)
-    errors: list[BaseException] = []
 
     def write(writer: int) -> None:
-        try:
-            barrier.wait()
-            for n in range(each):
-                with transaction.atomic(), chained_at_end():
-                    record_audit(None, "test.race", "writer", writer, {"n": n, "part": 1})
-                    record_audit(None, "test.race", "writer", writer, {"n": n, "part": 2})
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for n in range(each):
+            with transaction.atomic(), chained_at_end():
+                record_audit(None, "test.race", "writer", writer, {"n": n, "part": 1})
+                record_audit(None, "test.race", "writer", writer, {"n": n, "part": 2})
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(*(partial(write, w) for w in range(writers))) == [None] * writers
     rows = list(AuditEntry.objects.order_by("seq").values_list("seq", "object_id", "data"))
     assert [r[0] for r in rows] == list(range(1, 2 * writers * each + 1))
     # Each block's two rows are neighbours in the chain.

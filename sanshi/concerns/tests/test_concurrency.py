@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from sanshi.concerns import actions
 from sanshi.concerns.models import Concern, EventKind, SlaNotice
 from sanshi.core.errors import ConcurrentChange
-from sanshi.testing import build_world
+from sanshi.testing import build_world, run_at_once
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL for real concurrent connections"
@@ -18,24 +16,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
     outcomes: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("won")
-        except ConcurrentChange:
+    for result in run_at_once(*calls):
+        if isinstance(result, ConcurrentChange):
             outcomes.append("conflict")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            outcomes.append("won")
     return sorted(outcomes)
 
 
@@ -73,19 +61,7 @@ def test_two_sweeps_at_once_send_one_reminder() -> None:
     concern = world.concern()
     actions.dispatch_concern(concern, world.community, actor=world.dispatcher)
     when = clock.now() + dt.timedelta(hours=25)
-    results = []
-    barrier = threading.Barrier(2)
-
-    def sweep():
-        barrier.wait()
-        results.append(run_sla_sweep(when))
-        connections.close_all()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(lambda: run_sla_sweep(when), lambda: run_sla_sweep(when))
     assert sorted(r.overdue for r in results) == [0, 1]
     assert SlaNotice.objects.filter(concern=concern).count() == 1
     assert concern.events.filter(kind=EventKind.OVERDUE).count() == 1
