@@ -116,7 +116,7 @@ def notifications_off() -> Iterator[None]:
         _notify.reset(token)
 
 
-def _event(
+def _new_event(
     concern: Concern,
     kind: str,
     *,
@@ -126,11 +126,13 @@ def _event(
     to_status: str = "",
     note: str = "",
     data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> ConcernEvent:
-    event = ConcernEvent.objects.create(
+    """A timeline row, not yet written (`_record_events` writes it)."""
+    return ConcernEvent(
         concern=concern,
         kind=kind,
-        at=clock.now(),
+        at=at or clock.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         org=org,
         from_status=from_status,
@@ -138,14 +140,31 @@ def _event(
         note=note,
         data=data or {},
     )
-    # Every write to a concern also goes into the tamper-evident audit chain.
-    record_audit(actor, f"concern.{kind}", "concern", concern.pk, {"event": event.pk})
-    if notifies(kind, concern.urgency) and _notify.get():
-        batch = _notify_batch.get()
-        if batch is not None:
-            batch.append(event.pk)
-        else:
-            _enqueue_notifications([event.pk])
+
+
+def _record_events(concern: Concern, events: list[ConcernEvent]) -> None:
+    """Write timeline rows (several in one INSERT), each with its audit row and, where someone
+    must hear of it, its notification."""
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        ConcernEvent.objects.bulk_create(events)  # sets each row's id (RETURNING)
+    for event in events:
+        # Every write to a concern also goes into the tamper-evident audit chain.
+        record_audit(
+            event.actor, f"concern.{event.kind}", "concern", concern.pk, {"event": event.pk}
+        )
+        if notifies(event.kind, concern.urgency) and _notify.get():
+            batch = _notify_batch.get()
+            if batch is not None:
+                batch.append(event.pk)
+            else:
+                _enqueue_notifications([event.pk])
+
+
+def _event(concern: Concern, kind: str, *, actor: User | None, **details: Any) -> ConcernEvent:
+    event = _new_event(concern, kind, actor=actor, **details)
+    _record_events(concern, [event])
     return event
 
 
@@ -357,8 +376,14 @@ def receive_concern(
     triage: dict[str, Any] | None = None,
     triage_version: str = "",
     rng: random.Random | None = None,
+    dispatch_to: Org | None = None,
+    dispatch_note: str = "",
 ) -> Concern:
-    """Take in a concern at the org that will dispatch it (首接负责制)."""
+    """Take in a concern at the org that will dispatch it (首接负责制).
+
+    With `dispatch_to` (an org below `org`) the system dispatches it in the same write: one
+    row, inserted dispatched, with its received and dispatched timeline rows (auto-dispatch).
+    """
     text, category, subcategory, sanshi, urgent = check_receivable(
         text=text, channel=channel, category=category, subcategory=subcategory, urgency=urgency,
         minor_under_14=minor_under_14, legal_basis=legal_basis, guardian_consent=guardian_consent,
@@ -399,29 +424,76 @@ def receive_concern(
         received_at=now,
         updated_at=now,
     )
+    concern = Concern(**fields)
+    events = [
+        _new_event(concern, EventKind.RECEIVED, actor=actor, org=org, to_status=Status.RECEIVED,
+                   data={"channel": channel}, at=now),
+    ]  # fmt: skip
+    if dispatch_to is not None:
+        events.append(_dispatch_in_memory(concern, dispatch_to, now=now, note=dispatch_note))
     # Checked above: only the database can fail from here, so no savepoint of our own.
     with transaction.atomic(savepoint=False):
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    concern = Concern.objects.create(tracking_code=new_tracking_code(rng), **fields)
-                break
-            except IntegrityError:
-                continue
-        else:  # pragma: no cover - 54 random bits do not collide five times
-            raise ConcurrentChange("could not allocate a tracking code; try again")
-        _event(
-            concern,
-            EventKind.RECEIVED,
-            actor=actor,
-            org=org,
-            to_status=Status.RECEIVED,
-            data={"channel": channel},
-        )
+        _insert_with_tracking_code(concern, rng)
+        _record_events(concern, events)
     return concern
 
 
+def _dispatch_in_memory(concern: Concern, to_org: Org, *, now: dt.datetime, note: str
+                        ) -> ConcernEvent:  # fmt: skip
+    """Dispatch a concern not yet written, by the system (auto-dispatch at intake): the row
+    is inserted dispatched; its timeline row, unwritten."""
+    from_org = concern.org
+    if to_org.pk == from_org.pk or not to_org.path.startswith(from_org.path):
+        raise InvalidInput(
+            "a concern is dispatched only down the receiving org's own tree",
+            fields={"org": str(to_org.pk)},
+        )
+    for name, value in _dispatch_values(concern, to_org, now).items():
+        setattr(concern, name, _as_read_back(value))
+    concern.status = Status.DISPATCHED
+    concern.org, concern.dispatching_org = to_org, from_org  # no query to read them back
+    return _new_event(concern, EventKind.DISPATCHED, actor=None, org=to_org,
+                      from_status=Status.RECEIVED, to_status=Status.DISPATCHED, note=note,
+                      data={"from_org": from_org.pk}, at=now)  # fmt: skip
+
+
+def _insert_with_tracking_code(concern: Concern, rng: random.Random | None) -> None:
+    if rng is None:
+        # 54 random bits: at ten million stored concerns a new code collides about once in
+        # 10^9 intakes. Such a collision fails this write as a ConcurrentChange ("try
+        # again"; nothing was taken in) rather than costing every intake a savepoint.
+        concern.tracking_code = new_tracking_code()
+        try:
+            concern.save(force_insert=True)
+        except IntegrityError as exc:
+            raise ConcurrentChange("could not take the concern in; try again") from exc
+        return
+    # A seeded sequence (reproducible demo data) can repeat itself: draw again.
+    for _attempt in range(5):
+        concern.tracking_code = new_tracking_code(rng)
+        try:
+            with transaction.atomic():
+                concern.save(force_insert=True)
+            return
+        except IntegrityError:
+            continue
+    raise ConcurrentChange("could not allocate a tracking code; try again")
+
+
 # ---------------------------------------------------------------- dispatch, sign, return
+
+
+def _dispatch_values(concern: Concern, to_org: Org, now: dt.datetime) -> dict[str, Any]:
+    """What dispatching writes on the concern's row (a dispatch, or an intake that dispatches
+    in the same write)."""
+    return {
+        "org_id": to_org.pk,
+        "dispatching_org_id": concern.org_id,
+        "dispatched_at": now,
+        "first_dispatched_at": concern.first_dispatched_at or now,
+        "overdue_since": None,
+        **_set_deadlines_from(concern, now),
+    }
 
 
 @transaction.atomic
@@ -437,7 +509,6 @@ def dispatch_concern(
     _require_status(concern, "dispatch", UNDISPATCHED)
     if actor is not None:
         _require(perm.may_dispatch(actor, concern, to_org), "dispatch")
-    now = clock.now()
     from_org = concern.org
     _step(
         concern,
@@ -447,12 +518,7 @@ def dispatch_concern(
         org=to_org,
         note=note,
         data={"from_org": from_org.pk},
-        org_id=to_org.pk,
-        dispatching_org_id=from_org.pk,
-        dispatched_at=now,
-        first_dispatched_at=concern.first_dispatched_at or now,
-        overdue_since=None,
-        **_set_deadlines_from(concern, now),
+        **_dispatch_values(concern, to_org, clock.now()),
     )
     concern.org = to_org  # the org just written: no query to read it back
     for person in handlers:

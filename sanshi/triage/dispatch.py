@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sanshi.concerns.models import Concern, Status
 from sanshi.core.refcache import ReferenceCache
 from sanshi.orgs.models import Org
 from sanshi.orgs.selectors import org_by_id
@@ -40,21 +39,22 @@ def _policy_in_db(category: str) -> Policy:
     return Policy(row.enabled, row.min_confidence)
 
 
-def auto_dispatch_target(concern: Concern, result: TriageResult) -> Org | None:
-    """The org to dispatch to without a person, or None to leave it on the dispatch board."""
+def auto_dispatch_target(category: str, receiving: Org, result: TriageResult) -> Org | None:
+    """The org to dispatch a new concern of `category` to without a person, or None to leave
+    it on `receiving`'s dispatch board."""
     route = result.route
-    if concern.status != Status.RECEIVED or not concern.category:
+    if not category:
         return None
     if route is None or route.ambiguous or route.org_id is None:
         return None
-    if route.level not in ROUTABLE_LEVELS or route.org_id == concern.org_id:
+    if route.level not in ROUTABLE_LEVELS or route.org_id == receiving.pk:
         return None
-    if concern.category != result.category:
+    if category != result.category:
         return None  # the caller chose another category: triage's confidence says nothing
-    policy = policy_for(concern.category)
+    policy = policy_for(category)
     if not policy.enabled or result.confidence < policy.min_confidence:
         return None
     target = org_by_id(route.org_id)
-    if target is None or not target.path.startswith(concern.org.path):
+    if target is None or not target.path.startswith(receiving.path):
         return None  # only downwards, inside the receiving org's own tree
     return target

@@ -11,7 +11,6 @@ from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.actions import (
     User,
     check_receivable,
-    dispatch_concern,
     notified_together,
     receive_concern,
 )
@@ -54,6 +53,8 @@ def _receiving_org_in_db(route: RouteResult | None) -> Org:
             return Org.objects.get(pk=org_id)
     return Org.objects.get(pk=chain[0])
 
+
+AUTO_DISPATCH_NOTE = "自动派单（智能分拨）"
 
 # The receiving org depends on the tree and on who dispatches where.
 _receiving = ReferenceCache("receiving-orgs", Org, Membership)
@@ -122,12 +123,12 @@ def intake_concern(
         **_where(result.route, given),
         **given,
     )
-    check_receivable(**intake)
+    _text, category, *_rest = check_receivable(**intake)
+    target = auto_dispatch_target(category, org, result)
     # The received and dispatched rows join the audit chain together, at the very end, and
     # their notifications share one task.
     with transaction.atomic(savepoint=False), chained_at_end(), notified_together():
-        concern = receive_concern(**intake)
-        target = auto_dispatch_target(concern, result)
-        if target is not None:
-            concern = dispatch_concern(concern, target, actor=None, note="自动派单（智能分拨）")
+        concern = receive_concern(
+            **intake, dispatch_to=target, dispatch_note=AUTO_DISPATCH_NOTE if target else ""
+        )
     return concern, result
