@@ -36,7 +36,8 @@ class ApiToken(models.Model):
 class IdempotentResponse(models.Model):
     """The first response to a POST with an Idempotency-Key, replayed on retries."""
 
-    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    # Indexed by idempotent_response_once (token, key).
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=255)
     # SHA-256 of method, path and body: the same key with another request is refused.
     fingerprint = models.CharField(max_length=64)

@@ -61,15 +61,16 @@ class LegalBasis(models.TextChoices):
 class Concern(models.Model):
     """A resident's concern and where it stands."""
 
-    tracking_code = models.CharField(max_length=12, unique=True)
+    tracking_code = models.CharField(max_length=12)  # unique: Meta.constraints
     channel = models.CharField(max_length=16, choices=Channel.choices)
     # Sealed at rest. search_text holds the same words in clear only while the concern is not
     # protected, so staff can search ordinary concerns; a protected one is findable by code.
     text = EncryptedTextField()
     search_text = models.TextField(blank=True, default="")
     # Where
+    # No index of its own: (division, received_at) below serves it.
     division = models.ForeignKey(
-        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     community = models.ForeignKey(
         Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -78,7 +79,7 @@ class Concern(models.Model):
     # Who (sealed; the phone is searchable through its keyed blind index)
     reporter_name = EncryptedTextField(blank=True, default="")
     reporter_phone = EncryptedTextField(blank=True, default="")
-    reporter_phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    reporter_phone_index = models.CharField(max_length=64, blank=True, default="")  # indexed below
     reporter_id_number = EncryptedTextField(blank=True, default="")
     anonymous = models.BooleanField(default=False)
     minor_under_14 = models.BooleanField(default=False)
@@ -106,7 +107,8 @@ class Concern(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     # Who handles it
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="concerns")
+    # No index of its own: (org, received_at) below serves it.
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="concerns", db_index=False)
     dispatching_org = models.ForeignKey(
         Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -156,6 +158,13 @@ class Concern(models.Model):
             models.Index(fields=["resolve_due"]),
             models.Index(fields=["category", "subcategory"]),
             models.Index(fields=["division", "received_at"]),  # same-event candidates
+            models.Index(fields=["reporter_phone_index"], name="concern_phone_index"),
+        ]
+        # Declared here rather than with unique=True / db_index=True on the fields: on
+        # PostgreSQL those also build a second, varchar_pattern_ops index for LIKE, and
+        # nothing searches these columns by prefix (every intake paid for both).
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="concern_tracking_code_unique")
         ]
 
     def __str__(self) -> str:
@@ -226,7 +235,10 @@ class EventKind(models.TextChoices):
 class ConcernEvent(models.Model):
     """One row of a concern's timeline; rows are only ever added."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: (concern, at) below serves it.
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=EventKind.choices)
     at = models.DateTimeField()
     actor = models.ForeignKey(
@@ -299,7 +311,10 @@ class SlaNotice(models.Model):
         OVERDUE = "overdue", _("超期")
         ESCALATED = "escalated", _("升级")
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="sla_notices")
+    # Indexed by sla_notice_once (concern, deadline, stage, due).
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="sla_notices", db_index=False
+    )
     deadline = models.CharField(max_length=8)  # sign, contact or resolve
     stage = models.CharField(max_length=12, choices=Stage.choices)
     due = models.DateTimeField()
@@ -343,7 +358,10 @@ class LegalStep(models.Model):
 class BreakGlassGrant(models.Model):
     """Time-limited access in full to a protected concern, asked for with a reason."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Indexed by (user, concern, expires_at) below.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="break_glass")
     reason = EncryptedTextField()
     granted_at = models.DateTimeField()

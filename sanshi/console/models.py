@@ -11,8 +11,11 @@ from django.db import models
 class SavedFilter(models.Model):
     """A search a user named to run again (the query string of the search page)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    user = models.ForeignKey(  # indexed by saved_filter_unique_name (user, name)
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+        db_index=False,
     )
     name = models.CharField(max_length=60)
     query = models.CharField(max_length=1000, blank=True, default="")

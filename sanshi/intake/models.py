@@ -52,7 +52,7 @@ class Open311Submission(models.Model):
 
     client = models.ForeignKey(Open311Key, on_delete=models.PROTECT, related_name="submissions")
     concern = models.OneToOneField(Concern, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=32, unique=True)
+    token = models.CharField(max_length=32)  # unique: Meta.constraints (no LIKE index)
     idempotency_key = models.CharField(max_length=128, blank=True, default="")
     created_at = models.DateTimeField()
 
@@ -62,7 +62,8 @@ class Open311Submission(models.Model):
                 fields=["client", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="open311_submission_idempotent",
-            )
+            ),
+            models.UniqueConstraint(fields=["token"], name="open311_submission_token_unique"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,11 @@ from sanshi.concerns.models import Concern, ConcernEvent
 class Notification(models.Model):
     """One thing one user should know about; read_at set when she has seen it."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    user = models.ForeignKey(  # indexed by notification_once_per_event (user, event)
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(ConcernEvent, on_delete=models.CASCADE, related_name="+")

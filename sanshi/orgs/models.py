@@ -58,8 +58,13 @@ class Org(models.Model):
     name = models.CharField(max_length=100)
     level = models.CharField(max_length=16, choices=Level.choices)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.FEDERATION)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    parent = models.ForeignKey(  # indexed by org_unique_name_under_parent (parent, name)
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_index=False,
     )
     division_code = models.CharField(max_length=12, blank=True, default="")
     # Materialised path of ids, "/1/4/17/", so a subtree is one indexed prefix match.
@@ -120,7 +125,10 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A person's role in one org for a term."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by membership_unique_term (person, org, role, term_start).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=24, choices=Role.choices)
     term_start = models.DateField()
