@@ -92,6 +92,10 @@ class Site:
             SANSHI_SECRET_KEY=secrets.token_urlsafe(40),
             SANSHI_TASKS_BACKEND="db",
             SANSHI_LOG_LEVEL="ERROR",
+            # This checkout's code in every process, the `sanshi` command's included: the
+            # virtualenv's editable install points at one checkout, and a benchmark of another
+            # (a worktree of an older commit) must migrate with its own migrations.
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             **self.extra_env,
         )
         env.pop("REDIS_URL", None) if "REDIS_URL" not in self.extra_env else None
