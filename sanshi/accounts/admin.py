@@ -1,4 +1,8 @@
-"""Users and groups in the admin, with every change of who may do what in the audit chain."""
+"""Users and groups in the admin, with every change of who may do what in the audit chain.
+
+Authenticators are listed read-only, without their secret; django-otp's own TOTP device
+admin is taken out (its table is no longer used, and its pages show the secret and QR code).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
 
+from sanshi.accounts.models import Authenticator
 from sanshi.audit.actions import AuditAction, record_audit
 
 PERMISSION_FLAGS = ("is_active", "is_staff", "is_superuser")
@@ -103,7 +109,29 @@ class AuditedGroupAdmin(GroupAdmin):
         return super().log_deletions(request, queryset)
 
 
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Who has an authenticator, since when, last used; never the secret. Read-only: removing
+    one is `sanshi reset-2fa`, which is audited."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 admin.site.unregister(User)
 admin.site.register(User, AuditedUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, AuditedGroupAdmin)
+admin.site.register(Authenticator, AuthenticatorAdmin)
+# Imported above so that it has registered itself (this module is discovered first).
+admin.site.unregister(otp_totp_admin.TOTPDevice)

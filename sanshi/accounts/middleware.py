@@ -16,6 +16,7 @@ from sanshi.accounts import sessions, twofactor
 OPEN_BEFORE_CODE = frozenset(
     {
         "accounts:verify",
+        "accounts:verify_backup",
         "accounts:setup",
         "accounts:logout",
         "console:logout",

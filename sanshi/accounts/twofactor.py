@@ -3,11 +3,13 @@
 Who needs it: admins (is_staff or is_superuser), chairs and protection officers, when
 SANSHI_2FA_REQUIRED is on (the default). They sign in with their password as usual; until they
 also give a code, SecondFactorMiddleware sends every page to /accounts/2fa/ (or to
-/accounts/2fa/setup/ when they have no authenticator yet).
+/accounts/2fa/setup/ when they have no authenticator yet). The authenticator's secret is
+sealed at rest (sanshi.accounts.models.Authenticator); backup codes are in backup_codes.py.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,8 +17,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sanshi.accounts.backup_codes import CODES_PER_SET, replace_backup_codes
+from sanshi.accounts.models import Authenticator, BackupCode, BackupCodeSet
 from sanshi.audit.actions import AuditAction, record_audit
 from sanshi.orgs.models import Role
 from sanshi.orgs.selectors import roles_of_user
@@ -48,71 +51,87 @@ def needs_code_now(request: HttpRequest) -> bool:
     return requires_second_factor(request.user) and not is_verified(request)
 
 
-def confirmed_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+def confirmed_device(user: User) -> Authenticator | None:
+    return Authenticator.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
 def verify_code(request: HttpRequest, code: str) -> bool:
     """Check a code against the user's authenticator; on success mark the session verified.
 
-    django-otp refuses a code already used (replay) and slows down repeated failures
+    A code already used is refused (replay) and repeated failures slow down
     (OTP_TOTP_THROTTLE_FACTOR); both outcomes are audited.
     """
     user: User = request.user  # type: ignore[assignment]
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        device = Authenticator.objects.select_for_update().filter(user=user, confirmed=True).first()
         ok = device is not None and device.verify_token(code)
-    if not ok or device is None:
-        record_audit(user, AuditAction.SECOND_FACTOR_FAILED, "user", user.pk, _where(request))
-        return False
-    otp_login(request, device)
-    record_audit(user, AuditAction.SECOND_FACTOR_OK, "user", user.pk, _where(request))
-    return True
+        if ok:
+            record_audit(user, AuditAction.SECOND_FACTOR_OK, "user", user.pk, _where(request))
+        else:
+            _audit_failure(request, user)
+    if ok and device is not None:
+        otp_login(request, device)
+    return ok
 
 
-def pending_device(user: User) -> TOTPDevice:
+def pending_device(user: User) -> Authenticator:
     """The unconfirmed authenticator being set up (the same one until it is confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False, name=DEVICE).first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE, confirmed=False)
+    device = Authenticator.objects.filter(user=user, confirmed=False, name=DEVICE).first()
+    return device or Authenticator.objects.create(user=user, name=DEVICE, confirmed=False)
 
 
-def confirm_enrolment(request: HttpRequest, code: str) -> bool:
-    """Confirm the pending authenticator with its first code; the session is then verified.
+def confirm_enrolment(request: HttpRequest, code: str) -> list[str] | None:
+    """Confirm the pending authenticator with its first code: the session is then verified.
 
+    Returns the user's new backup codes, to be shown once, or None when the code was wrong.
     Only allowed while the user has no confirmed authenticator: a stolen password must not be
     enough to add a second one.
     """
     user: User = request.user  # type: ignore[assignment]
     with transaction.atomic():
         if confirmed_device(user) is not None:
-            return False
+            return None
         device = (
-            TOTPDevice.objects.select_for_update()
+            Authenticator.objects.select_for_update()
             .filter(user=user, confirmed=False, name=DEVICE)
             .first()
         )
         if device is None or not device.verify_token(code):
-            record_audit(user, AuditAction.SECOND_FACTOR_FAILED, "user", user.pk, _where(request))
-            return False
-        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+            _audit_failure(request, user)
+            return None
+        Authenticator.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
-        record_audit(user, AuditAction.SECOND_FACTOR_ENROLLED, "user", user.pk, _where(request))
+        codes = replace_backup_codes(user)
+        enrolled = {**_where(request), "backup_codes": CODES_PER_SET}
+        record_audit(user, AuditAction.SECOND_FACTOR_ENROLLED, "user", user.pk, enrolled)
     otp_login(request, device)
-    return True
+    return codes
 
 
-def reset_second_factor(user: User, *, actor: User | None, reason: str) -> int:
-    """Remove all of a user's authenticators (lost phone); they enrol again at next login."""
+@dataclass(frozen=True)
+class Removed:
+    authenticators: int
+    backup_codes: int  # unused ones
+
+
+def reset_second_factor(user: User, *, actor: User | None, reason: str) -> Removed:
+    """Remove all of a user's authenticators and backup codes (lost phone and codes).
+
+    They set up a new authenticator at their next login (and get new backup codes with it).
+    """
     with transaction.atomic():
-        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        unused = BackupCode.objects.filter(code_set__user=user, used_at=None).count()
+        BackupCodeSet.objects.filter(user=user).delete()
+        deleted, _ = Authenticator.objects.filter(user=user).delete()
+        removed = Removed(authenticators=deleted, backup_codes=unused)
         record_audit(
             actor,
             AuditAction.SECOND_FACTOR_RESET,
             "user",
             user.pk,
-            {"devices": deleted, "reason": reason},
+            {"devices": deleted, "backup_codes": unused, "reason": reason},
         )
-    return deleted
+    return removed
 
 
 def provision_demo_device(user: User) -> str:
@@ -123,14 +142,19 @@ def provision_demo_device(user: User) -> str:
     call returns the same URI, so reloading the demo keeps what people set up.
     """
     with transaction.atomic():
-        device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE, confirmed=True).first()
+        device = Authenticator.objects.filter(user=user, name=DEMO_DEVICE, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
+            device = Authenticator.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
             record_audit(
                 None, AuditAction.SECOND_FACTOR_ENROLLED, "user", user.pk, {"device": DEMO_DEVICE}
             )
-    return str(device.config_url)
+    return device.config_url
 
 
 def _where(request: HttpRequest) -> dict[str, str]:
     return {"ip": request.META.get("REMOTE_ADDR", "")}
+
+
+def _audit_failure(request: HttpRequest, user: User) -> None:
+    data = {**_where(request), "method": "totp"}
+    record_audit(user, AuditAction.SECOND_FACTOR_FAILED, "user", user.pk, data)

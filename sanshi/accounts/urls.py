@@ -9,6 +9,8 @@ app_name = "accounts"
 
 urlpatterns: list[URLPattern] = [
     path("2fa/", views.verify, name="verify"),
+    path("2fa/backup/", views.verify_backup, name="verify_backup"),
     path("2fa/setup/", views.setup, name="setup"),
+    path("2fa/backup-codes/", views.backup_codes_page, name="backup_codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

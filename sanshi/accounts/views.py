@@ -1,8 +1,9 @@
-"""The second step of signing in: give a code, or set up an authenticator first."""
+"""The second step of signing in: give a code (or a backup code), or set up an authenticator."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -11,11 +12,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from sanshi.accounts import twofactor
-from sanshi.accounts.forms import CodeForm
+from sanshi.accounts import backup_codes, twofactor
+from sanshi.accounts.forms import BackupCodeForm, CodeForm
+from sanshi.core.errors import Conflict
 
 
 def _next(request: HttpRequest) -> str:
@@ -27,36 +30,75 @@ def _next(request: HttpRequest) -> str:
     return target if target and safe else str(settings.LOGIN_REDIRECT_URL)
 
 
+def _after_code(request: HttpRequest) -> str:
+    """Where a session goes once verified: ?next=, but first to the backup codes page when
+    the user has no unused backup code left (or never had any)."""
+    user: Any = request.user
+    if backup_codes.backup_codes_left(user) == 0:
+        return f"{reverse('accounts:backup_codes')}?{urlencode({'next': _next(request)})}"
+    return _next(request)
+
+
+def _verify_page(
+    request: HttpRequest, code_form: CodeForm, backup_form: BackupCodeForm, status: int
+) -> HttpResponse:
+    context = {"form": code_form, "backup_form": backup_form, "next": _next(request)}
+    return render(request, "accounts/verify.html", context, status=status)
+
+
+def _redirect_before_code(request: HttpRequest) -> HttpResponse | None:
+    """Already verified: on to ?next=. No authenticator yet: to the setup page."""
+    if twofactor.is_verified(request):
+        return HttpResponseRedirect(_next(request))
+    if twofactor.confirmed_device(request.user) is None:  # type: ignore[arg-type]
+        return HttpResponseRedirect(f"{reverse('accounts:setup')}?{request.GET.urlencode()}")
+    return None
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Ask for the code from the user's authenticator app."""
-    user: Any = request.user
-    if twofactor.is_verified(request):
-        return HttpResponseRedirect(_next(request))
-    if twofactor.confirmed_device(user) is None:
-        return HttpResponseRedirect(f"{reverse('accounts:setup')}?{request.GET.urlencode()}")
+    """Ask for the code from the user's authenticator app (or, in a second form, a backup code)."""
+    if (elsewhere := _redirect_before_code(request)) is not None:
+        return elsewhere
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid() and twofactor.verify_code(request, form.cleaned_data["code"]):
-            return HttpResponseRedirect(_next(request))
+            return HttpResponseRedirect(_after_code(request))
         if form.is_valid():
             form.add_error(
-                "code", "验证码不正确、已用过或尝试过于频繁，请稍等片刻，用下一个验证码再试。"
+                "code",
+                _("验证码不正确、已用过或尝试过于频繁，请稍等片刻，用下一个验证码再试。"),
             )
         status = 400
-    return render(
-        request, "accounts/verify.html", {"form": form, "next": _next(request)}, status=status
-    )
+    return _verify_page(request, form, BackupCodeForm(), status)
+
+
+@never_cache
+@login_required
+@require_POST
+def verify_backup(request: HttpRequest) -> HttpResponse:
+    """Sign in with a backup code instead (the second form of the code page)."""
+    if (elsewhere := _redirect_before_code(request)) is not None:
+        return elsewhere
+    form = BackupCodeForm(request.POST)
+    if form.is_valid():
+        if backup_codes.verify_backup_code(request, form.cleaned_data["backup_code"]):
+            return HttpResponseRedirect(_after_code(request))
+        form.add_error("backup_code", _("备用码不正确或已用过；连续出错后需稍等片刻才能再试。"))
+    return _verify_page(request, CodeForm(), form, 400)
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator: scan the QR code, confirm with the first code."""
+    """Set up an authenticator: scan the QR code, confirm with the first code.
+
+    Once confirmed, the page shows the new backup codes, this once.
+    """
     user: Any = request.user
     if twofactor.confirmed_device(user) is not None:
         return HttpResponseRedirect(f"{reverse('accounts:verify')}?{request.GET.urlencode()}")
@@ -64,16 +106,47 @@ def setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and twofactor.confirm_enrolment(request, form.cleaned_data["code"]):
-            return HttpResponseRedirect(_next(request))
         if form.is_valid():
-            form.add_error("code", "验证码不正确，请对准二维码重新添加后再试。")
+            codes = twofactor.confirm_enrolment(request, form.cleaned_data["code"])
+            if codes is not None:
+                return _codes_page(request, codes, enrolled=True)
+            form.add_error("code", _("验证码不正确，请对准二维码重新添加后再试。"))
         status = 400
-    uri = str(device.config_url)
+    uri = device.config_url
     context = {
         "form": form,
         "next": _next(request),
         "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, title="otpauth"),
-        "secret": uri.split("secret=", 1)[1].split("&", 1)[0],
+        "secret": device.secret,
     }
     return render(request, "accounts/setup.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def backup_codes_page(request: HttpRequest) -> HttpResponse:
+    """How many backup codes are left; POST makes a new set (the old one stops working)."""
+    user: Any = request.user
+    if not twofactor.is_verified(request):
+        query = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse('accounts:verify')}?{query}")
+    status, conflict = 200, False
+    if request.method == "POST":
+        try:
+            codes = backup_codes.make_backup_codes(
+                user, actor=user, data={"ip": request.META.get("REMOTE_ADDR", "")}
+            )
+        except Conflict:
+            status, conflict = 409, True
+        else:
+            return _codes_page(request, codes, enrolled=False)
+    left = backup_codes.backup_codes_left(user)
+    context = {"left": left, "conflict": conflict, "next": _next(request)}
+    return render(request, "accounts/backup_codes.html", context, status=status)
+
+
+def _codes_page(request: HttpRequest, codes: list[str], *, enrolled: bool) -> HttpResponse:
+    """The new backup codes, shown this once (they are stored only as keyed hashes)."""
+    context = {"codes": codes, "enrolled": enrolled, "next": _next(request)}
+    return render(request, "accounts/backup_codes.html", context)

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import Client
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sanshi.accounts.backup_codes import replace_backup_codes
+from sanshi.accounts.models import Authenticator
 
 PASSWORD = "pw-for-tests-only"  # sanshi.testing.make_user's
 
 
-def code_for(device: TOTPDevice) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():06d}"
+def code_for(device: Authenticator) -> str:
+    return f"{device.totp().token():06d}"
+
+
+def wrong_code_for(device: Authenticator) -> str:
+    return "000000" if code_for(device) != "000000" else "111111"
 
 
 def password_login(
@@ -18,3 +24,11 @@ def password_login(
     client = Client(REMOTE_ADDR=ip)
     response = client.post("/console/login/", {"username": username, "password": password})
     return client, response.status_code
+
+
+def enrolled(user: User, name: str = "phone") -> tuple[Authenticator, list[str]]:
+    """A confirmed authenticator and a set of backup codes, as after setting up."""
+    device = Authenticator.objects.create(user=user, name=name, confirmed=True)
+    with transaction.atomic():
+        codes = replace_backup_codes(user)
+    return device, codes

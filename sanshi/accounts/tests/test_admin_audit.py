@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sanshi.accounts.models import Authenticator
 from sanshi.accounts.tests.helpers import code_for
 from sanshi.audit.actions import AuditAction
 from sanshi.audit.models import AuditEntry
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client() -> Client:
     root = get_user_model().objects.create_superuser(username="root", password="pw-root")
-    device = TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
+    device = Authenticator.objects.create(user=root, name="phone", confirmed=True)
     client = Client()
     assert (
         client.post("/admin/login/", {"username": "root", "password": "pw-root"}).status_code == 302
@@ -38,7 +38,7 @@ def change_form(user, **changes) -> dict:
 
 def test_the_admin_asks_for_the_code_too() -> None:
     get_user_model().objects.create_superuser(username="root", password="pw-root")
-    TOTPDevice.objects.filter().delete()
+    Authenticator.objects.filter().delete()
     client = Client()
     client.post("/admin/login/", {"username": "root", "password": "pw-root"})
     response = client.get("/admin/")

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sanshi.accounts.models import Authenticator
 from sanshi.orgs.models import Division
 from sanshi.testing import World
 from sanshi.triage.models import DispatchThreshold, PlaceAlias, TriageModel
@@ -24,7 +24,7 @@ def admin_client(settings: Any) -> Client:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     root = get_user_model().objects.create_superuser(username="root", password="pw-root")
-    device = TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
+    device = Authenticator.objects.create(user=root, name="phone", confirmed=True)
     client = Client()
     login = client.post("/admin/login/", {"username": "root", "password": "pw-root"})
     code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sanshi.accounts.models import Authenticator
 from sanshi.accounts.twofactor import DEMO_DEVICE
 
 
@@ -24,11 +23,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = get_user_model().objects.filter(username=options["username"]).first()
         device = (
-            TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE, confirmed=True).first()
+            Authenticator.objects.filter(user=user, name=DEMO_DEVICE, confirmed=True).first()
             if user
             else None
         )
         if device is None:
             raise CommandError(f"{options['username']}: no demo authenticator")
-        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        self.stdout.write(f"{totp.token():0{device.digits}d}")
+        self.stdout.write(f"{device.totp().token():0{device.digits}d}")

@@ -1,4 +1,4 @@
-"""`sanshi reset-2fa USERNAME --reason ...`: remove a user's authenticators (lost phone)."""
+"""`sanshi reset-2fa USERNAME --reason ...`: remove a user's authenticators and backup codes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from sanshi.accounts.twofactor import reset_second_factor
 
 
 class Command(BaseCommand):
-    help = "Remove a user's authenticators; they set up a new one at their next login. Audited."
+    help = (
+        "Remove a user's authenticators and backup codes; they set up a new authenticator at"
+        " their next login. Audited."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -25,4 +28,7 @@ class Command(BaseCommand):
         if not reason:
             raise CommandError("--reason must not be empty")
         removed = reset_second_factor(user, actor=None, reason=reason)
-        self.stdout.write(f"{user.get_username()}: removed {removed} authenticator(s)")
+        self.stdout.write(
+            f"{user.get_username()}: removed {removed.authenticators} authenticator(s)"
+            f" and {removed.backup_codes} unused backup code(s)"
+        )
