@@ -55,6 +55,12 @@ def _database(url: str | None) -> dict[str, Any]:
         raise ConfigError("DATABASE_URL", str(exc)) from None
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        if env_bool("SANSHI_DB_PREPARED", True):
+            # Parameters sent apart from the SQL, and a statement run five times on a
+            # connection is prepared once: PostgreSQL stops parsing and planning the same
+            # intake statements again (docs/benchmarks.md, session 5). Turn it off behind a
+            # pooler in transaction mode that cannot keep prepared statements.
+            config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return config
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -100,3 +101,36 @@ def test_healthz_answers_503_when_the_database_is_down(tmp_path: Path) -> None:
         check=False,
     )
     assert result.stdout.strip() == '503 {"status": "error", "database": "unavailable"}'
+
+
+@pytest.mark.parametrize(
+    ("flag", "options"),
+    [
+        ({}, "{'server_side_binding': True, 'prepare_threshold': 5}"),
+        ({"SANSHI_DB_PREPARED": "false"}, "{}"),
+    ],
+)
+def test_postgresql_binds_server_side_and_prepares_unless_turned_off(
+    tmp_path: Path, flag: dict[str, str], options: str
+) -> None:
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = _sanshi(
+        "shell", "-v", "0", "-c", show, SANSHI_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://someone@db.invalid:5432/sanshi", **flag,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (0, options + "\n")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's binding")
+def test_on_postgresql_a_repeated_statement_is_prepared() -> None:
+    """The sixth run of one statement on a connection uses a prepared statement."""
+    for _ in range(6):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM orgs_org WHERE level = %s", ["city"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%FROM orgs_org WHERE level = $1%"],
+        )
+        assert cursor.fetchone() == (1,)
