@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 
-from sanshi.accounts.backup_codes import CODES_PER_SET, replace_backup_codes
+from sanshi.accounts.backup_codes import CODES_PER_SET, backup_codes_left, replace_backup_codes
 from sanshi.accounts.models import Authenticator, BackupCode, BackupCodeSet
 from sanshi.audit.actions import AuditAction, record_audit
 from sanshi.orgs.models import Role
@@ -53,6 +53,20 @@ def needs_code_now(request: HttpRequest) -> bool:
 
 def confirmed_device(user: User) -> Authenticator | None:
     return Authenticator.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+@dataclass(frozen=True)
+class SecondFactor:
+    """What one's own profile page says about one's second factor."""
+
+    backup_codes_left: int
+
+
+def second_factor_of(user: User) -> SecondFactor | None:
+    """None without a confirmed authenticator; else how many backup codes are left."""
+    if not Authenticator.objects.filter(user=user, confirmed=True).exists():
+        return None
+    return SecondFactor(backup_codes_left=backup_codes_left(user))
 
 
 def verify_code(request: HttpRequest, code: str) -> bool:

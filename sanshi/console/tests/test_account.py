@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.test import Client
+from django.utils import timezone
 
 from sanshi.console.tests import helpers as h
 from sanshi.testing import World
@@ -69,3 +70,37 @@ def test_english_by_switch(world: World) -> None:
     assert "What needs me now" in body
     client.post("/console/language/", {"language": "zh-hans", "next": "/console/"})
     assert "现在需要我处理的" in client.get("/console/").content.decode()
+
+
+def test_profile_says_how_many_backup_codes_are_left(world: World) -> None:
+    from sanshi.accounts.backup_codes import make_backup_codes
+    from sanshi.accounts.models import Authenticator, BackupCode
+
+    Authenticator.objects.create(user=world.member, name="authenticator", confirmed=True)
+    make_backup_codes(world.member, actor=None, data={})
+    first = BackupCode.objects.order_by("pk").values_list("pk", flat=True)[0]
+    BackupCode.objects.filter(pk=first).update(used_at=timezone.now())
+    body = h.logged_in(world.member).get("/console/me/").content.decode()
+    assert "已设置验证器应用。还剩 9 个备用码。" in body
+    assert (
+        '<a href="/accounts/2fa/backup-codes/?next=/console/me/">查看或重新生成备用码</a>' in body
+    )
+
+
+def test_profile_without_an_authenticator_says_none_is_needed(world: World) -> None:
+    body = h.logged_in(world.member).get("/console/me/").content.decode()
+    assert "未设置验证器应用：你的角色登录时不需要动态验证码。" in body
+    assert "/accounts/2fa/backup-codes/" not in body
+
+
+def test_profile_second_factor_in_english(world: World) -> None:
+    from sanshi.accounts.backup_codes import make_backup_codes
+    from sanshi.accounts.models import Authenticator
+
+    Authenticator.objects.create(user=world.member, name="authenticator", confirmed=True)
+    make_backup_codes(world.member, actor=None, data={})
+    client = h.logged_in(world.member)
+    client.post("/console/language/", {"language": "en", "next": "/console/me/"})
+    body = client.get("/console/me/").content.decode()
+    assert "Authenticator app set up. 10 backup codes left." in body
+    assert ">See or renew backup codes</a>" in body

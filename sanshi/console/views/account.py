@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
+from sanshi.accounts.twofactor import second_factor_of
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 
 
@@ -21,6 +22,7 @@ class LogoutView(auth_views.LogoutView):
 @require_GET
 @console_view
 def profile(request: ConsoleRequest) -> HttpResponse:
-    """Who I am: my person record and the roles I hold in which orgs."""
+    """Who I am: my person record, the roles I hold in which orgs, my second factor."""
     memberships = sorted(request.viewer.memberships, key=lambda m: m.org.path)
-    return page(request, "console/profile.html", {"memberships": memberships})
+    context = {"memberships": memberships, "second_factor": second_factor_of(request.viewer.user)}
+    return page(request, "console/profile.html", context)
