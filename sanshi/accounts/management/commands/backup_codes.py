@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.contrib.auth.models import User
+from django.core.management.base import CommandError
 
 from sanshi.accounts.backup_codes import make_backup_codes
+from sanshi.accounts.management.user_command import UserWithReasonCommand
 from sanshi.core.errors import Conflict
 
 
-class Command(BaseCommand):
+class Command(UserWithReasonCommand):
     help = (
         "Make a new set of backup codes for a user who has an authenticator (the old set stops"
         " working) and print them, one a line, last. Audited (without the codes)."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username")
-        parser.add_argument("--reason", required=True, help="why (kept in the audit chain)")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        user = get_user_model().objects.filter(username=options["username"]).first()
-        if user is None:
-            raise CommandError(f"{options['username']}: no such user")
-        reason = options["reason"].strip()
-        if not reason:
-            raise CommandError("--reason must not be empty")
+    def act(self, user: User, reason: str) -> None:
         try:
             codes = make_backup_codes(user, actor=None, data={"reason": reason})
         except Conflict as exc:
