@@ -141,10 +141,11 @@ def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpRespo
 
 
 def _add_routers() -> None:
-    from sanshi.api.endpoints import concerns, lifecycle, reference
+    from sanshi.api.endpoints import concerns, lifecycle, privacy, reference
 
     api.add_router("/concerns", concerns.router)
     api.add_router("/concerns", lifecycle.router)
+    api.add_router("/concerns", privacy.router)
     api.add_router("", reference.router)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sanshi.concerns.models import Assignment, Concern, ConcernEvent, EventKind
+from sanshi.core.crypto import mask_address, mask_name, mask_phone, mask_phones_in_text
 from sanshi.orgs.models import Org
 
 PLAIN_FIELDS = (
@@ -17,6 +18,9 @@ PLAIN_FIELDS = (
     "rated_at", "return_count", "reopen_count", "extension_count", "updated_at",
 )  # fmt: skip
 EVENT_LABELS = dict(EventKind.choices)
+# Shown masked even to those who see a concern in full, as the console shows them: the value
+# itself takes POST /concerns/{id}/reveal, which is audited.
+MASKED = {"address": mask_address, "reporter_name": mask_name, "reporter_phone": mask_phone}
 
 
 def org_ref(org: Org | None) -> dict[str, Any] | None:
@@ -24,13 +28,15 @@ def org_ref(org: Org | None) -> dict[str, Any] | None:
 
 
 def concern_out(concern: Concern, *, full: bool) -> dict[str, Any]:
-    """The concern as a dict; `full` False withholds what identifies or describes."""
+    """The concern as a dict; `full` False withholds what identifies or describes, and `full`
+    True still masks the contact details and any phone number written in the text."""
     out: dict[str, Any] = {name: getattr(concern, name) for name in PLAIN_FIELDS}
     out["org"] = org_ref(concern.org)
     out["division_code"] = concern.division_id
     out["redacted"] = not full
-    for name in ("text", "address", "reporter_name", "reporter_phone"):
-        out[name] = getattr(concern, name) if full else None
+    out["text"] = mask_phones_in_text(concern.text) if full else None
+    for name, mask in MASKED.items():
+        out[name] = mask(getattr(concern, name)) if full else None
     return out
 
 
@@ -69,6 +75,6 @@ def event_out(event: ConcernEvent, *, full: bool) -> dict[str, Any]:
         "org": org_ref(event.org),
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "note": event.note if full else None,
+        "note": mask_phones_in_text(event.note) if full else None,
         "data": event.data if full else None,
     }

@@ -175,7 +175,11 @@ class HandlerOut(Schema):
 
 
 class ConcernOut(Schema):
-    """A concern; `redacted` true means text, address and reporter are withheld (null)."""
+    """A concern; `redacted` true means text, address and reporter are withheld (null).
+
+    Even unredacted, address, reporter_name and reporter_phone are masked (138****1234) and
+    so is any phone number in the text; POST /concerns/{id}/reveal gives one value in clear.
+    """
 
     id: int
     tracking_code: str
@@ -302,6 +306,19 @@ class AssignIn(In):
 
 class ReasonIn(In):
     reason: Reason
+
+
+RevealField = Literal["reporter_name", "reporter_phone", "address", "reporter_id_number"]
+
+
+class RevealIn(In):
+    field: RevealField = Field(description="which contact detail to show in clear")
+
+
+class RevealOut(Schema):
+    concern_id: int
+    field: RevealField
+    value: str = Field(description="the value in clear; this look is in the audit chain")
 
 
 class ContactIn(In):
