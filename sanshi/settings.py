@@ -167,13 +167,16 @@ TASKS: dict[str, dict[str, Any]] = {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "rq": "django_tasks_rq.RQBackend",
         }[_tasks_backend],
+        "QUEUES": ["default"],
     }
 }
 REDIS_URL = env_str("REDIS_URL", "")
 if _tasks_backend == "rq":
     if not REDIS_URL:
         raise ConfigError("REDIS_URL", "must be set when SANSHI_TASKS_BACKEND=rq")
+    # Workers: `sanshi rqworker --job-class django_tasks_rq.Job default` (docs/operations.md).
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 CACHES: dict[str, dict[str, Any]] = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
