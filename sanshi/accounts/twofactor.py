@@ -27,6 +27,7 @@ from sanshi.orgs.selectors import roles_of_user
 ROLES_NEEDING_2FA = frozenset({Role.CHAIR, Role.PROTECTION_OFFICER})
 DEMO_DEVICE = "demo"
 DEVICE = "authenticator"
+REPLACEMENT = "replacement"  # a new authenticator being set up while the old one still works
 
 
 def requires_second_factor(user: User | AnonymousUser | Any) -> bool:
@@ -118,6 +119,39 @@ def confirm_enrolment(request: HttpRequest, code: str) -> list[str] | None:
         codes = replace_backup_codes(user)
         enrolled = {**_where(request), "backup_codes": CODES_PER_SET}
         record_audit(user, AuditAction.SECOND_FACTOR_ENROLLED, "user", user.pk, enrolled)
+    otp_login(request, device)
+    return codes
+
+
+def pending_replacement(user: User) -> Authenticator:
+    """The new authenticator being set up to replace the current one (the same until confirmed)."""
+    device = Authenticator.objects.filter(user=user, confirmed=False, name=REPLACEMENT).first()
+    return device or Authenticator.objects.create(user=user, name=REPLACEMENT, confirmed=False)
+
+
+def confirm_replacement(request: HttpRequest, code: str) -> list[str] | None:
+    """Swap in the replacement authenticator once its first code is right; new backup codes.
+
+    For a session already verified (by the old authenticator or a backup code: a lost phone).
+    The old authenticator keeps working until this moment, so the account is never left
+    without one. Returns the new backup codes, to be shown once, or None for a wrong code.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    with transaction.atomic():
+        device = (
+            Authenticator.objects.select_for_update()
+            .filter(user=user, confirmed=False, name=REPLACEMENT)
+            .first()
+        )
+        if device is None or not device.verify_token(code):
+            _audit_failure(request, user)
+            return None
+        replaced, _ = Authenticator.objects.filter(user=user, confirmed=True).delete()
+        Authenticator.objects.filter(pk=device.pk).update(confirmed=True, name=DEVICE)
+        device.confirmed, device.name = True, DEVICE
+        codes = replace_backup_codes(user)
+        data = {**_where(request), "replaced": replaced, "backup_codes": CODES_PER_SET}
+        record_audit(user, AuditAction.SECOND_FACTOR_REPLACED, "user", user.pk, data)
     otp_login(request, device)
     return codes
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sanshi.accounts import backup_codes, twofactor
 from sanshi.accounts.forms import BackupCodeForm, CodeForm
+from sanshi.accounts.models import Authenticator
 from sanshi.core.errors import Conflict
 
 
@@ -112,14 +113,45 @@ def setup(request: HttpRequest) -> HttpResponse:
                 return _codes_page(request, codes, enrolled=True)
             form.add_error("code", _("验证码不正确，请对准二维码重新添加后再试。"))
         status = 400
+    return _setup_page(request, device, form, status, replacing=False)
+
+
+def _setup_page(
+    request: HttpRequest, device: Authenticator, form: CodeForm, status: int, *, replacing: bool
+) -> HttpResponse:
     uri = device.config_url
     context = {
         "form": form,
         "next": _next(request),
         "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, title="otpauth"),
         "secret": device.secret,
+        "replacing": replacing,
     }
     return render(request, "accounts/setup.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def replace(request: HttpRequest) -> HttpResponse:
+    """Replace the authenticator (a new phone, or a lost one after signing in with a backup
+    code): scan a new QR code and confirm with its first code; the old one works until then."""
+    if not twofactor.is_verified(request):
+        query = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse('accounts:verify')}?{query}")
+    if twofactor.confirmed_device(request.user) is None:  # type: ignore[arg-type]
+        return HttpResponseRedirect(f"{reverse('accounts:setup')}?{request.GET.urlencode()}")
+    device = twofactor.pending_replacement(request.user)  # type: ignore[arg-type]
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            codes = twofactor.confirm_replacement(request, form.cleaned_data["code"])
+            if codes is not None:
+                return _codes_page(request, codes, enrolled=True)
+            form.add_error("code", _("验证码不正确，请对准二维码重新添加后再试。"))
+        status = 400
+    return _setup_page(request, device, form, status, replacing=True)
 
 
 @never_cache

@@ -41,6 +41,7 @@ class AuditAction:
     SECOND_FACTOR_FAILED = "auth.2fa_failed"
     SECOND_FACTOR_ENROLLED = "auth.2fa_enrolled"
     SECOND_FACTOR_RESET = "auth.2fa_reset"
+    SECOND_FACTOR_REPLACED = "auth.2fa_replaced"
     SECOND_FACTOR_BACKUP_USED = "auth.2fa_backup_used"
     BACKUP_CODES_MADE = "auth.2fa_backup_codes_made"
     USER_CHANGED = "user.changed"

@@ -104,3 +104,4 @@ def test_profile_second_factor_in_english(world: World) -> None:
     body = client.get("/console/me/").content.decode()
     assert "Authenticator app set up. 10 backup codes left." in body
     assert ">See or renew backup codes</a>" in body
+    assert ">Replace the authenticator (new phone)</a>" in body
