@@ -91,8 +91,7 @@ def verify_code(request: HttpRequest, code: str) -> bool:
 
 def pending_device(user: User) -> Authenticator:
     """The unconfirmed authenticator being set up (the same one until it is confirmed)."""
-    device = Authenticator.objects.filter(user=user, confirmed=False, name=DEVICE).first()
-    return device or Authenticator.objects.create(user=user, name=DEVICE, confirmed=False)
+    return _pending(user, DEVICE)
 
 
 def confirm_enrolment(request: HttpRequest, code: str) -> list[str] | None:
@@ -106,27 +105,17 @@ def confirm_enrolment(request: HttpRequest, code: str) -> list[str] | None:
     with transaction.atomic():
         if confirmed_device(user) is not None:
             return None
-        device = (
-            Authenticator.objects.select_for_update()
-            .filter(user=user, confirmed=False, name=DEVICE)
-            .first()
-        )
-        if device is None or not device.verify_token(code):
-            _audit_failure(request, user)
+        device = _checked_pending(request, user, DEVICE, code)
+        if device is None:
             return None
-        Authenticator.objects.filter(pk=device.pk).update(confirmed=True)
-        device.confirmed = True
-        codes = replace_backup_codes(user)
-        enrolled = {**_where(request), "backup_codes": CODES_PER_SET}
-        record_audit(user, AuditAction.SECOND_FACTOR_ENROLLED, "user", user.pk, enrolled)
+        codes = _put_in_use(request, user, device, AuditAction.SECOND_FACTOR_ENROLLED, {})
     otp_login(request, device)
     return codes
 
 
 def pending_replacement(user: User) -> Authenticator:
     """The new authenticator being set up to replace the current one (the same until confirmed)."""
-    device = Authenticator.objects.filter(user=user, confirmed=False, name=REPLACEMENT).first()
-    return device or Authenticator.objects.create(user=user, name=REPLACEMENT, confirmed=False)
+    return _pending(user, REPLACEMENT)
 
 
 def confirm_replacement(request: HttpRequest, code: str) -> list[str] | None:
@@ -138,21 +127,50 @@ def confirm_replacement(request: HttpRequest, code: str) -> list[str] | None:
     """
     user: User = request.user  # type: ignore[assignment]
     with transaction.atomic():
-        device = (
-            Authenticator.objects.select_for_update()
-            .filter(user=user, confirmed=False, name=REPLACEMENT)
-            .first()
-        )
-        if device is None or not device.verify_token(code):
-            _audit_failure(request, user)
+        device = _checked_pending(request, user, REPLACEMENT, code)
+        if device is None:
             return None
         replaced, _ = Authenticator.objects.filter(user=user, confirmed=True).delete()
-        Authenticator.objects.filter(pk=device.pk).update(confirmed=True, name=DEVICE)
-        device.confirmed, device.name = True, DEVICE
-        codes = replace_backup_codes(user)
-        data = {**_where(request), "replaced": replaced, "backup_codes": CODES_PER_SET}
-        record_audit(user, AuditAction.SECOND_FACTOR_REPLACED, "user", user.pk, data)
+        codes = _put_in_use(
+            request, user, device, AuditAction.SECOND_FACTOR_REPLACED, {"replaced": replaced}
+        )
     otp_login(request, device)
+    return codes
+
+
+def _pending(user: User, name: str) -> Authenticator:
+    device = Authenticator.objects.filter(user=user, confirmed=False, name=name).first()
+    return device or Authenticator.objects.create(user=user, name=name, confirmed=False)
+
+
+def _checked_pending(
+    request: HttpRequest, user: User, name: str, code: str
+) -> Authenticator | None:
+    """The unconfirmed authenticator `name`, locked, if `code` is right for it (else audited)."""
+    device = (
+        Authenticator.objects.select_for_update()
+        .filter(user=user, confirmed=False, name=name)
+        .first()
+    )
+    if device is None or not device.verify_token(code):
+        _audit_failure(request, user)
+        return None
+    return device
+
+
+def _put_in_use(
+    request: HttpRequest,
+    user: User,
+    device: Authenticator,
+    action: str,
+    data: dict[str, Any],
+) -> list[str]:
+    """Confirm the device as the user's authenticator, with a new set of backup codes."""
+    Authenticator.objects.filter(pk=device.pk).update(confirmed=True, name=DEVICE)
+    device.confirmed, device.name = True, DEVICE
+    codes = replace_backup_codes(user)
+    audited = {**_where(request), **data, "backup_codes": CODES_PER_SET}
+    record_audit(user, action, "user", user.pk, audited)
     return codes
 
 

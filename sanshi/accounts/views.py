@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -103,22 +104,29 @@ def setup(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if twofactor.confirmed_device(user) is not None:
         return HttpResponseRedirect(f"{reverse('accounts:verify')}?{request.GET.urlencode()}")
-    device = twofactor.pending_device(user)
+    return _new_authenticator(
+        request, twofactor.pending_device(user), twofactor.confirm_enrolment, replacing=False
+    )
+
+
+def _new_authenticator(
+    request: HttpRequest,
+    device: Authenticator,
+    confirm: Callable[[HttpRequest, str], list[str] | None],
+    *,
+    replacing: bool,
+) -> HttpResponse:
+    """The QR code of a new authenticator; its first code (POST) confirms it and shows the
+    new backup codes, once."""
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            codes = twofactor.confirm_enrolment(request, form.cleaned_data["code"])
+            codes = confirm(request, form.cleaned_data["code"])
             if codes is not None:
                 return _codes_page(request, codes, enrolled=True)
             form.add_error("code", _("验证码不正确，请对准二维码重新添加后再试。"))
         status = 400
-    return _setup_page(request, device, form, status, replacing=False)
-
-
-def _setup_page(
-    request: HttpRequest, device: Authenticator, form: CodeForm, status: int, *, replacing: bool
-) -> HttpResponse:
     uri = device.config_url
     context = {
         "form": form,
@@ -136,22 +144,22 @@ def _setup_page(
 def replace(request: HttpRequest) -> HttpResponse:
     """Replace the authenticator (a new phone, or a lost one after signing in with a backup
     code): scan a new QR code and confirm with its first code; the old one works until then."""
-    if not twofactor.is_verified(request):
-        query = urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(f"{reverse('accounts:verify')}?{query}")
-    if twofactor.confirmed_device(request.user) is None:  # type: ignore[arg-type]
+    if (unverified := _verify_first(request)) is not None:
+        return unverified
+    user: Any = request.user
+    if twofactor.confirmed_device(user) is None:
         return HttpResponseRedirect(f"{reverse('accounts:setup')}?{request.GET.urlencode()}")
-    device = twofactor.pending_replacement(request.user)  # type: ignore[arg-type]
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            codes = twofactor.confirm_replacement(request, form.cleaned_data["code"])
-            if codes is not None:
-                return _codes_page(request, codes, enrolled=True)
-            form.add_error("code", _("验证码不正确，请对准二维码重新添加后再试。"))
-        status = 400
-    return _setup_page(request, device, form, status, replacing=True)
+    return _new_authenticator(
+        request, twofactor.pending_replacement(user), twofactor.confirm_replacement, replacing=True
+    )
+
+
+def _verify_first(request: HttpRequest) -> HttpResponse | None:
+    """A session not yet verified goes to the code page first, and comes back here after."""
+    if twofactor.is_verified(request):
+        return None
+    query = urlencode({"next": request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('accounts:verify')}?{query}")
 
 
 @never_cache
@@ -159,10 +167,9 @@ def replace(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def backup_codes_page(request: HttpRequest) -> HttpResponse:
     """How many backup codes are left; POST makes a new set (the old one stops working)."""
+    if (unverified := _verify_first(request)) is not None:
+        return unverified
     user: Any = request.user
-    if not twofactor.is_verified(request):
-        query = urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(f"{reverse('accounts:verify')}?{query}")
     status, conflict = 200, False
     if request.method == "POST":
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -9,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
-class UserWithReasonCommand(BaseCommand):
+class UserWithReasonCommand(BaseCommand, ABC):
     """Finds the user and checks the reason (kept in the audit chain); `act` does the rest."""
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,5 +26,6 @@ class UserWithReasonCommand(BaseCommand):
             raise CommandError("--reason must not be empty")
         self.act(user, reason)
 
+    @abstractmethod
     def act(self, user: User, reason: str) -> None:
-        raise NotImplementedError
+        """What the command does for this user, for this reason."""
