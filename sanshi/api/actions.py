@@ -13,6 +13,7 @@ from sanshi.api.models import ApiToken, IdempotentResponse
 from sanshi.audit.actions import record_audit
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput
+from sanshi.core.rows import insert_rows
 
 TOKEN_PREFIX = "ss_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -90,7 +91,7 @@ def remember_response(
     transaction (its concern too) rolls back, and the caller answers with `earlier_response`.
     So two retries never both create.
     """
-    IdempotentResponse.objects.create(
+    insert_rows([IdempotentResponse(
         token=token, key=key, fingerprint=fingerprint, status=status, body=body,
         created_at=clock.now(),
-    )  # fmt: skip
+    )])  # fmt: skip

@@ -26,6 +26,7 @@ from sanshi.audit.chain import clean_text, normalise_data, row_hash
 from sanshi.audit.models import GENESIS, HEAD_ID, AuditEntry, AuditHead
 from sanshi.core import clock
 from sanshi.core.errors import Conflict
+from sanshi.core.rows import insert_rows
 
 LIMITS = {"action": 64, "object_type": 32, "object_id": 64}
 
@@ -178,7 +179,7 @@ Row = tuple[User | None, dict[str, Any], dict[str, str]]
 def _append_all(head: AuditHead, rows: list[Row]) -> list[AuditEntry]:
     """Chain the rows after the locked head: one insert, one head update."""
     entries = [_next_entry(head, user, data, fields) for user, data, fields in rows]
-    AuditEntry.objects.bulk_create(entries)
+    insert_rows(entries)
     _move_head(head)
     return entries
 

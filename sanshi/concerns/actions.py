@@ -43,6 +43,7 @@ from sanshi.core import clock
 from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
 from sanshi.core.outbox import enqueue_with_write
+from sanshi.core.rows import insert_rows
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
 
@@ -145,10 +146,7 @@ def _new_event(
 def _record_events(concern: Concern, events: list[ConcernEvent]) -> None:
     """Write timeline rows (several in one INSERT), each with its audit row and, where someone
     must hear of it, its notification."""
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-    else:
-        ConcernEvent.objects.bulk_create(events)  # sets each row's id (RETURNING)
+    insert_rows(events)  # sets each row's id
     for event in events:
         # Every write to a concern also goes into the tamper-evident audit chain.
         record_audit(
@@ -464,7 +462,7 @@ def _insert_with_tracking_code(concern: Concern, rng: random.Random | None) -> N
         # again"; nothing was taken in) rather than costing every intake a savepoint.
         concern.tracking_code = new_tracking_code()
         try:
-            concern.save(force_insert=True)
+            insert_rows([concern])
         except IntegrityError as exc:
             raise ConcurrentChange("could not take the concern in; try again") from exc
         return
@@ -473,7 +471,7 @@ def _insert_with_tracking_code(concern: Concern, rng: random.Random | None) -> N
         concern.tracking_code = new_tracking_code(rng)
         try:
             with transaction.atomic():
-                concern.save(force_insert=True)
+                insert_rows([concern])
             return
         except IntegrityError:
             continue

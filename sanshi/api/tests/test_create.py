@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
 
 from sanshi.api.models import IdempotentResponse
+from sanshi.api.schemas import ConcernDetailOut, CreatedOut
 from sanshi.concerns.models import Concern
+from sanshi.orgs.models import Role
+from sanshi.testing import make_user
 
 REPORT = {"text": "孩子放学后没人照看，想问问社区有没有儿童之家", "reporter_name": "李女士",
           "reporter_phone": "13800000000"}  # fmt: skip
@@ -25,6 +29,28 @@ def test_post_creates_a_committed_concern_on_channel_api(world, api_as):
     assert body["concern"]["tracking_code"] == concern.tracking_code
     assert body["triage"]["category"] == concern.triage["category"]
     assert concern.events.filter(kind="received").count() == 1
+
+
+def _keys(schema: type[Any]) -> set[str]:
+    return set(schema.model_fields)
+
+
+def test_the_201_has_the_documented_shape_and_the_concern_as_get_shows_it(world, api_as):
+    # The 201 body is sent as made, without ninja's second pass through CreatedOut.
+    # Without a place the concern is received at the root: someone there sees it in full.
+    api = api_as(make_user("root_dispatcher", role=Role.DISPATCHER, org=world.province))
+    report = REPORT
+    response = api.post("/concerns", report, **{"Idempotency-Key": "shape-1"})
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert set(body) == _keys(CreatedOut)
+    assert set(body["concern"]) == _keys(ConcernDetailOut)
+    CreatedOut.model_validate(body)
+    assert api.get(f"/concerns/{body['concern']['id']}").json() == body["concern"]
+    replay = api.post("/concerns", report, **{"Idempotency-Key": "shape-1"})
+    assert replay.content == response.content
+    assert replay["Content-Type"] == response["Content-Type"]
 
 
 def test_retry_with_the_same_idempotency_key_creates_one_concern(world, api_as):

@@ -1,0 +1,123 @@
+"""insert_rows writes what save() writes, sets the keys, and fails whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
+
+from sanshi.api.actions import issue_api_token
+from sanshi.api.models import IdempotentResponse
+from sanshi.audit.models import AuditEntry
+from sanshi.concerns.models import Concern, ConcernEvent
+from sanshi.core.rows import insert_rows
+
+pytestmark = pytest.mark.django_db
+
+AT = dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC)
+
+
+def _concern(world: Any, code: str) -> Concern:
+    return Concern(
+        tracking_code=code, channel="api", text="丈夫喝酒后经常骂人，电话13800000000",
+        search_text="", address="北海市海城区东街街道", reporter_name="林女士",
+        reporter_phone="13800000000", reporter_phone_index="idx", org=world.county,
+        community=world.community, category="family", subcategory="family.conflict",
+        sanshi="jiuxin", urgency="high", protected=True, latitude=Decimal("21.481234"),
+        longitude=Decimal("109.120001"), triage={"category": "family", "danger": 0.91},
+        triage_version="t1", status="received", received_at=AT, updated_at=AT,
+    )  # fmt: skip
+
+
+def _stored(concern: Concern) -> dict[str, Any]:
+    row = Concern.objects.get(pk=concern.pk)
+    skip = {"id", "tracking_code"}
+    return {f.attname: getattr(row, f.attname) for f in Concern._meta.concrete_fields
+            if f.attname not in skip}  # fmt: skip
+
+
+def test_a_row_reads_back_as_the_same_row_written_by_save(world):
+    by_save, by_rows = _concern(world, "SAVE00000001"), _concern(world, "ROWS00000001")
+    by_save.save(force_insert=True)
+    insert_rows([by_rows])
+    assert by_rows.pk is not None and by_rows.pk != by_save.pk
+    assert by_rows._state.adding is False
+    assert _stored(by_rows) == _stored(by_save)
+    assert Concern.objects.get(pk=by_rows.pk).tracking_code == "ROWS00000001"
+    # Sealed columns are sealed, as save() seals them.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporter_phone, text FROM concerns_concern WHERE id = %s",
+                       [by_rows.pk])  # fmt: skip
+        phone, text = cursor.fetchone()
+    assert phone.startswith("A:") and text.startswith("A:")
+    assert "13800000000" not in phone + text
+
+
+def _event(concern: Concern, org: Any, kind: str) -> ConcernEvent:
+    return ConcernEvent(concern=concern, kind=kind, at=AT, org=org, to_status=kind,
+                        note=f"note {kind}", data={"kind": kind})  # fmt: skip
+
+
+def test_several_rows_are_one_statement_and_each_gets_its_own_key(world):
+    concern = _concern(world, "ROWS00000002")
+    # Assigned before the concern has a key: insert_rows takes it once it has one.
+    kinds = ("received", "dispatched", "signed")
+    events = [_event(concern, world.county, kind) for kind in kinds]
+    insert_rows([concern])
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(events)
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    stored = {e.pk: (e.kind, e.note, e.data) for e in ConcernEvent.objects.filter(concern=concern)}
+    assert stored == {e.pk: (e.kind, f"note {e.kind}", {"kind": e.kind}) for e in events}
+    assert len(stored) == 3
+
+
+def test_a_unique_clash_raises_and_writes_none_of_the_rows(world):
+    insert_rows([_concern(world, "DUPE00000001")])
+    batch = [_concern(world, "FINE00000001"), _concern(world, "DUPE00000001")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(batch)
+    assert Concern.objects.filter(tracking_code="FINE00000001").count() == 0
+
+
+def test_rows_with_keys_or_of_two_models_are_refused(world):
+    concern = _concern(world, "ROWS00000003")
+    insert_rows([concern])
+    with pytest.raises(ValueError, match="already has a primary key"):
+        insert_rows([concern])
+    event = ConcernEvent(concern=concern, kind="received", at=AT, org=world.county)
+    with pytest.raises(TypeError, match="one model"):
+        insert_rows([_concern(world, "ROWS00000004"), event])
+    assert insert_rows([]) is None
+
+
+def test_a_model_with_save_receivers_goes_through_save_and_sends_them(world):
+    token, _raw = issue_api_token(world.dispatcher, name="rows")
+    heard: list[int] = []
+
+    def receiver(sender: Any, instance: IdempotentResponse, created: bool, **_: Any) -> None:
+        heard.append(instance.pk)
+
+    post_save.connect(receiver, sender=IdempotentResponse, dispatch_uid="test-rows")
+    try:
+        rows = [IdempotentResponse(token=token, key=k, fingerprint="f", status=201,
+                                   body={"k": k}, created_at=AT) for k in ("a", "b")]  # fmt: skip
+        insert_rows(rows)
+    finally:
+        post_save.disconnect(sender=IdempotentResponse, dispatch_uid="test-rows")
+    assert heard == [rows[0].pk, rows[1].pk]
+    assert IdempotentResponse.objects.get(pk=rows[1].pk).body == {"k": "b"}
+
+
+def test_the_audit_chain_written_through_insert_rows_verifies(world):
+    from sanshi.audit.verify import verify_chain
+
+    world.concern(text="第一件")
+    world.concern(text="第二件")
+    assert AuditEntry.objects.count() >= 2
+    assert verify_chain().ok
