@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanshi.accounts.models import BACKUP_CODE, normalise_backup_code
 
@@ -14,7 +15,7 @@ CODE = re.compile(r"^\d{6}$")
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="动态验证码",
+        label=_("动态验证码"),
         max_length=12,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -24,7 +25,7 @@ class CodeForm(forms.Form):
     def clean_code(self) -> str:
         code = re.sub(r"\s", "", self.cleaned_data["code"])
         if not CODE.match(code):
-            raise forms.ValidationError("请输入 6 位数字验证码。")
+            raise forms.ValidationError(_("请输入 6 位数字验证码。"))
         return code
 
 
@@ -32,7 +33,7 @@ class BackupCodeForm(forms.Form):
     """A backup code as printed ("abcd-efgh"); case, spaces and dashes do not matter."""
 
     backup_code = forms.CharField(
-        label=_("备用码"),
+        label=pgettext_lazy("one code", "备用码"),
         max_length=20,
         widget=forms.TextInput(
             attrs={
