@@ -39,6 +39,11 @@ def new_secret() -> str:
     return str(random_hex(20))
 
 
+def totp_issuer() -> str:
+    """The issuer in the authenticator's otpauth:// URI (SANSHI_OTP_ISSUER; no colon)."""
+    return str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
+
+
 class Authenticator(TimestampMixin, ThrottlingMixin, Device):
     """An authenticator app (TOTP, RFC 6238: 6 digits every 30 s) with its secret sealed.
 
@@ -75,10 +80,15 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):
         return TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
 
     @property
+    def shown_as(self) -> str:
+        """What the authenticator app lists this account under (its issuer, else the name)."""
+        return totp_issuer() or self.user.get_username()
+
+    @property
     def config_url(self) -> str:
         """The otpauth:// URI (Google's Key Uri Format) that the setup page shows as a QR code."""
         username = self.user.get_username()
-        issuer = str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
+        issuer = totp_issuer()
         label = f"{issuer}:{username}" if issuer else username
         query = urlencode(
             {"secret": self.secret, "algorithm": "SHA1", "digits": self.digits, "period": self.step}

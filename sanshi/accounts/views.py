@@ -44,7 +44,12 @@ def _after_code(request: HttpRequest) -> str:
 def _verify_page(
     request: HttpRequest, code_form: CodeForm, backup_form: BackupCodeForm, status: int
 ) -> HttpResponse:
-    context = {"form": code_form, "backup_form": backup_form, "next": _next(request)}
+    device = twofactor.confirmed_device(request.user)  # type: ignore[arg-type]
+    context = {
+        "form": code_form, "backup_form": backup_form, "next": _next(request),
+        # The name to look for in the app, as the QR code set it up.
+        "shown_as": device.shown_as if device is not None else "",
+    }  # fmt: skip
     return render(request, "accounts/verify.html", context, status=status)
 
 

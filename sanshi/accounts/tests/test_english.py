@@ -60,7 +60,7 @@ def test_code_page_in_english_for_a_user_who_chose_english(world: World) -> None
     assert "<h1>Enter your one-time code</h1>" in body
     assert (
         "<p>Open the authenticator app on your phone (such as Google Authenticator, Microsoft "
-        "Authenticator or FreeOTP) and enter the 6-digit code it shows for “Sanshi”.</p>"
+        "Authenticator or FreeOTP) and enter the 6-digit code it shows for “sanshi”.</p>"
     ) in body
     assert '<label for="id_code">One-time code</label>' in body
     assert '<button class="primary" type="submit">Confirm</button>' in body
@@ -85,7 +85,7 @@ def test_code_page_in_chinese_by_default(world: World) -> None:
     assert "<h1>输入动态验证码</h1>" in body
     assert (
         "<p>打开手机上的验证器应用（如 Google Authenticator、Microsoft Authenticator、FreeOTP），"
-        "输入“三事”显示的 6 位数字。</p>"
+        "输入“sanshi”显示的 6 位数字。</p>"
     ) in body
     assert '<label for="id_code">动态验证码</label>' in body
     assert "<summary>手机不在身边？改用备用码</summary>" in body
@@ -295,3 +295,15 @@ def test_the_committed_mo_is_compiled_from_the_po(tmp_path: Path) -> None:
         [msgfmt, "--check", "-o", str(fresh), str(PO)], check=True, capture_output=True
     )
     assert fresh.read_bytes() == PO.with_suffix(".mo").read_bytes()
+
+
+@pytest.mark.django_db
+def test_code_page_names_the_account_as_the_app_lists_it(world: World, settings) -> None:
+    settings.OTP_TOTP_ISSUER = "北海妇联"
+    device, _ = enrolled(world.chair)
+    assert "issuer=%E5%8C%97%E6%B5%B7%E5%A6%87%E8%81%94" in device.config_url
+    client, _ = password_login("chair")
+    body = client.get(VERIFY).content.decode()
+    assert "输入“北海妇联”显示的 6 位数字。</p>" in body
+    settings.OTP_TOTP_ISSUER = ""  # no issuer: the app lists the account by its name
+    assert "输入“chair”显示的 6 位数字。</p>" in client.get(VERIFY).content.decode()
