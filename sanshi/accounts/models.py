@@ -80,11 +80,6 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):
         return TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
 
     @property
-    def shown_as(self) -> str:
-        """What the authenticator app lists this account under (its issuer, else the name)."""
-        return totp_issuer() or self.user.get_username()
-
-    @property
     def config_url(self) -> str:
         """The otpauth:// URI (Google's Key Uri Format) that the setup page shows as a QR code."""
         username = self.user.get_username()

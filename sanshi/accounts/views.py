@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sanshi.accounts import backup_codes, twofactor
 from sanshi.accounts.forms import BackupCodeForm, CodeForm
-from sanshi.accounts.models import Authenticator
+from sanshi.accounts.models import Authenticator, totp_issuer
 from sanshi.core.errors import Conflict
 
 
@@ -44,11 +44,10 @@ def _after_code(request: HttpRequest) -> str:
 def _verify_page(
     request: HttpRequest, code_form: CodeForm, backup_form: BackupCodeForm, status: int
 ) -> HttpResponse:
-    device = twofactor.confirmed_device(request.user)  # type: ignore[arg-type]
     context = {
         "form": code_form, "backup_form": backup_form, "next": _next(request),
         # The name to look for in the app, as the QR code set it up.
-        "shown_as": device.shown_as if device is not None else "",
+        "shown_as": totp_issuer() or request.user.get_username(),
     }  # fmt: skip
     return render(request, "accounts/verify.html", context, status=status)
 
