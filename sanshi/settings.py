@@ -163,7 +163,7 @@ _tasks_backend = env_choice("SANSHI_TASKS_BACKEND", "db", ("db", "immediate", "r
 TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": {
-            "db": "django_tasks_db.DatabaseBackend",
+            "db": "sanshi.core.outbox.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "rq": "django_tasks_rq.RQBackend",
         }[_tasks_backend],

@@ -7,6 +7,34 @@ from typing import Any
 
 from django.db import connection, transaction
 from django_tasks.base import Task
+from django_tasks_db import DatabaseBackend as _DatabaseBackend
+from django_tasks_db.compat import normalize_json
+
+from sanshi.core.rows import insert_rows
+
+
+class DatabaseBackend(_DatabaseBackend):
+    """django-tasks-db's backend (SANSHI_TASKS_BACKEND=db), writing the task row through
+    `insert_rows`: the same row, with a statement built once instead of by `Model.save()`
+    for every task (docs/benchmarks.md, session 7). Everything else, its worker included, is
+    django-tasks-db's own (pinned below 0.14 in pyproject.toml; test_outbox.py checks that
+    the row equals the one its own backend writes)."""
+
+    def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> Any:
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        row: DBTaskResult[Any, Any] = DBTaskResult(
+            id=self._get_id(),
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            # What django-tasks-db's one save receiver (set_run_after) does, done here.
+            run_after=task.run_after if task.run_after is not None else get_date_max(),
+            backend_name=self.alias,
+        )
+        insert_rows([row], signals=False)
+        return row
 
 
 def enqueue_with_write(task: Task[Any, Any], *args: Any) -> None:
@@ -18,9 +46,7 @@ def enqueue_with_write(task: Task[Any, Any], *args: Any) -> None:
     Backends outside the database (a Redis queue; immediate in tests) get the task once the
     transaction has committed, so that a worker never looks for a row it cannot see yet.
     """
-    from django_tasks_db import DatabaseBackend
-
-    if isinstance(task.get_backend(), DatabaseBackend) and connection.in_atomic_block:
+    if isinstance(task.get_backend(), _DatabaseBackend) and connection.in_atomic_block:
         task.enqueue(*args)
     else:
         transaction.on_commit(partial(task.enqueue, *args))

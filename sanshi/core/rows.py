@@ -2,12 +2,17 @@
 
 Django's `save(force_insert=True)` and `bulk_create` build their INSERT anew on every call,
 and for the few rows an intake writes that costs more CPU than the database spends storing
-them (docs/benchmarks.md, session 6). `insert_rows` writes the same values (each field's own
-`pre_save` and `get_db_prep_save`, so defaults, `auto_now_add`, encrypted and JSON fields
-behave as in `save()`), with a statement built once per model and row count, and reads the
-primary keys back with RETURNING. Where the database cannot return them from a multi-row
-insert it is `bulk_create`; where the model has save signals or what this does not cover,
-`save()`.
+them (docs/benchmarks.md, sessions 6 and 7). `insert_rows` writes the same values (each
+field's own `pre_save` and `get_db_prep_save`, so defaults, `auto_now_add`, encrypted and
+JSON fields behave as in `save()`; a None, or a str in a CharField, that Django would pass
+through unchanged is passed without the calls), with a statement built once per model, row
+count and set of columns, and reads the primary keys back with RETURNING.
+
+A column that is NULL in every row is left out of the statement: the database writes NULL
+there all the same (none of these models has a database default), and psycopg keeps its
+parsed form of a statement only up to 50 parameters, which a concern's 56 columns exceeded.
+Where the database cannot return keys from a multi-row insert it is `bulk_create`; where the
+model has save signals or what this does not cover, `save()`.
 
 It is not a way around the actions: it is called inside them, like `save()`.
 """
@@ -24,8 +29,14 @@ from django.db.models.signals import post_save, pre_save
 M = TypeVar("M", bound=models.Model)
 
 
-def insert_rows(objs: Sequence[M]) -> None:
-    """INSERT unsaved instances of one model (their primary keys unset) and set the keys.
+def insert_rows(objs: Sequence[M], *, signals: bool = True) -> None:
+    """INSERT unsaved instances of one model and set their keys.
+
+    A key the database makes (an auto field) must be unset; any other key (a UUID, say) is
+    written as the instance has it, from its default or from the caller.
+
+    `signals=False` is for a caller that has itself done what the model's save receivers
+    would do (they are then not sent, and the rows go in one statement all the same).
 
     Raises what the database raises (IntegrityError on a unique clash), with nothing written.
     A model with receivers for the save signals, or with what this does not cover, goes
@@ -36,11 +47,13 @@ def insert_rows(objs: Sequence[M]) -> None:
     model = type(objs[0])
     if any(type(obj) is not model for obj in objs):
         raise TypeError("insert_rows takes instances of one model")
-    if any(obj.pk is not None for obj in objs):
+    made_by_database = isinstance(model._meta.pk, models.AutoField | models.BigAutoField)
+    if any(not obj._state.adding or (made_by_database and obj.pk is not None) for obj in objs):
         raise ValueError(f"insert_rows: a {model.__name__} given already has a primary key")
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if pre_save.has_listeners(model) or post_save.has_listeners(model) or not _plain(model):
+    heard = signals and (pre_save.has_listeners(model) or post_save.has_listeners(model))
+    if heard or not _plain(model):
         with transaction.atomic(using=alias):  # all or none, as the one statement below
             for obj in objs:  # save() sends the signals and handles what this does not
                 obj.save(force_insert=True, using=alias)
@@ -48,48 +61,94 @@ def insert_rows(objs: Sequence[M]) -> None:
     if not connection.features.can_return_rows_from_bulk_insert:
         model._default_manager.using(alias).bulk_create(objs)
         return
-    fields, sql = _statement(model, len(objs), alias)
-    params: list[Any] = []
+    fields = _fields(model)
+    columns = _columns(model)
+    rows = []
     for obj in objs:
         # Takes the key of a related object saved since it was assigned, as save() does.
         prepare: Any = obj._prepare_related_fields_for_save  # type: ignore[attr-defined]
         prepare(operation_name="insert_rows")
-        params.extend(field.get_db_prep_save(field.pre_save(obj, True), connection)
-                      for field in fields)  # fmt: skip
+        row = []
+        for field, attname, as_is in columns:
+            value = getattr(obj, attname) if as_is else field.pre_save(obj, True)
+            if as_is and (value is None or type(value) is as_is):
+                row.append(value)  # what get_db_prep_save returns for it, unchanged
+            else:
+                row.append(field.get_db_prep_save(value, connection))
+        rows.append(row)
+    written = tuple(i for i in range(len(fields)) if any(row[i] is not None for row in rows))
+    sql = _statement(model, len(objs), alias, written or (0,))
+    params = [row[i] for row in rows for i in written or (0,)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchall()
     pk_name = model._meta.pk.attname
     for obj, (key,) in zip(objs, keys, strict=True):
-        setattr(obj, pk_name, key)
+        if made_by_database:  # a key of the caller's stays as given (not as stored: SQLite hex)
+            setattr(obj, pk_name, key)
         obj._state.adding = False
         obj._state.db = alias
 
 
 @functools.cache
 def _plain(model: type[models.Model]) -> bool:
-    """A model whose key the database makes, with no column computed by the database
-    (`db_default`, generated fields) and no multi-table inheritance."""
+    """A model with no column computed by the database (`db_default`, generated fields) and
+    no multi-table inheritance."""
     meta = model._meta
-    if meta.parents or not isinstance(meta.pk, models.AutoField | models.BigAutoField):
-        return False
-    return all(
+    return not meta.parents and all(
         not field.generated and field.db_default is models.NOT_PROVIDED
         for field in meta.concrete_fields
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _statement(model: type[models.Model], count: int, alias: str) -> tuple[list[models.Field], str]:
-    """The columns and the INSERT ... VALUES (...), ... RETURNING pk for `count` rows."""
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+@functools.cache
+def _fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns an INSERT writes: all but a key the database makes."""
     meta = model._meta
-    fields = [field for field in meta.concrete_fields if field is not meta.pk]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    made_by_database = isinstance(meta.pk, models.AutoField | models.BigAutoField)
+    return [f for f in meta.concrete_fields if not (made_by_database and f is meta.pk)]
+
+
+# Django's own fields that write None, and a value of the given type, unchanged (their
+# pre_save reads the attribute; get_db_prep_save converts only other values). Others (dates,
+# integers, which psycopg is told the width of, JSON, sealed fields) take Django's path.
+_AS_IS: dict[type[models.Field], type | None] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.DateTimeField: None,  # None only, and only without auto_now(_add)
+    models.ForeignKey: None,
+}
+
+
+@functools.cache
+def _columns(model: type[models.Model]) -> list[tuple[models.Field, str, type | bool]]:
+    """(field, attname, what it writes as is) per column: a type (that type and None),
+    True (None only), False (nothing: always Django's path)."""
+    columns: list[tuple[models.Field, str, type | bool]] = []
+    for field in _fields(model):
+        kind = type(field)
+        as_is: type | bool = False
+        if (
+            kind in _AS_IS
+            and not getattr(field, "auto_now", False)
+            and not getattr(field, "auto_now_add", False)
+        ):
+            as_is = _AS_IS[kind] or True
+        columns.append((field, field.attname, as_is))
+    return columns
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(model: type[models.Model], count: int, alias: str, written: tuple[int, ...]) -> str:
+    """INSERT ... VALUES (...), ... RETURNING pk for `count` rows of the `written` columns
+    (positions in `_fields(model)`)."""
+    quote = connections[alias].ops.quote_name
+    meta = model._meta
+    fields = _fields(model)
+    row = "(" + ", ".join(["%s"] * len(written)) + ")"
     # Table and column names are the model's own, quoted; the values travel as parameters.
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(fields[i].column) for i in written)
     values = ", ".join([row] * count)
     table, key = quote(meta.db_table), quote(meta.pk.column)
-    sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {key}"  # noqa: S608
-    return fields, sql
+    return f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {key}"  # noqa: S608

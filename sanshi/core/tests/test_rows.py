@@ -121,3 +121,48 @@ def test_the_audit_chain_written_through_insert_rows_verifies(world):
     world.concern(text="第二件")
     assert AuditEntry.objects.count() >= 2
     assert verify_chain().ok
+
+
+def test_columns_null_in_every_row_are_left_out_and_read_back_null(world):
+    by_save, by_rows = _concern(world, "SAVE00000005"), _concern(world, "ROWS00000005")
+    for concern in (by_save, by_rows):
+        concern.latitude = concern.longitude = None
+    by_save.save(force_insert=True)
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows([by_rows])
+    [insert] = [q["sql"] for q in queries.captured_queries]
+    columns = insert.split("(", 1)[1].split(")", 1)[0]
+    for null in ("latitude", "closed_at", "merged_into_id", "anonymised_at"):
+        assert f'"{null}"' not in columns
+    for written in ("tracking_code", "reporter_phone", "received_at", "protected"):
+        assert f'"{written}"' in columns
+    # Under the 50 parameters up to which psycopg keeps a statement's parsed form.
+    assert columns.count(",") + 1 < 50
+    assert _stored(by_rows) == _stored(by_save)
+    assert Concern.objects.get(pk=by_rows.pk).closed_at is None
+    # A column null in one row of several is written for all of them.
+    a, b = _event(by_rows, None, "received"), _event(by_rows, world.county, "dispatched")
+    insert_rows([a, b])
+    assert [(e.org_id, e.kind) for e in ConcernEvent.objects.filter(pk__in=[a.pk, b.pk])
+            .order_by("pk")] == [(None, "received"), (world.county.pk, "dispatched")]  # fmt: skip
+
+
+def test_a_model_whose_key_the_caller_makes_is_written_with_that_key():
+    import uuid
+
+    from django_tasks_db.models import DBTaskResult
+
+    key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    row = DBTaskResult(id=key, args_kwargs={"args": [1], "kwargs": {}}, task_path="x.y",
+                       backend_name="default", run_after=AT)  # fmt: skip
+    insert_rows([row], signals=False)
+    assert row.pk == key and row._state.adding is False
+    stored = DBTaskResult.objects.get(pk=key)
+    assert (stored.args_kwargs, stored.task_path, stored.status, stored.run_after) == (
+        {"args": [1], "kwargs": {}},
+        "x.y",
+        "READY",
+        AT,
+    )
+    with pytest.raises(ValueError, match="already has a primary key"):
+        insert_rows([row], signals=False)
