@@ -97,18 +97,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "sanshi.core.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # sanshi.core.middleware: Django's, django-htmx's and django-otp's own, skipped for the
+    # API and Open311 (programs with a token, never a session); the same for sanshi's two.
+    "sanshi.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "sanshi.core.middleware.CsrfViewMiddleware",
+    "sanshi.core.middleware.AuthenticationMiddleware",
+    "sanshi.core.middleware.HtmxMiddleware",
     "sanshi.accounts.middleware.IdleSessionMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "sanshi.core.middleware.OTPMiddleware",
     "sanshi.accounts.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "sanshi.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

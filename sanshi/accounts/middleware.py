@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpRe
 from django.urls import reverse
 
 from sanshi.accounts import sessions, twofactor
+from sanshi.core.middleware import for_machines
 
 # Pages a signed-in user who still owes a code may open.
 OPEN_BEFORE_CODE = frozenset(
@@ -38,7 +39,7 @@ class IdleSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        if not for_machines(request) and request.user.is_authenticated:
             if sessions.idle_too_long(request):
                 req: Any = request
                 req.sanshi_logout_reason = "idle"
@@ -64,6 +65,8 @@ class SecondFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
+        if for_machines(request):  # a token or api_key, no session: no code to ask for
+            return None
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_BEFORE_CODE:
             return None

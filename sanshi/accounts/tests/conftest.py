@@ -7,13 +7,13 @@ from django.core.cache import cache
 
 # Where each of our middlewares goes: after the named one (None: at the end).
 OURS = [
-    ("csp.middleware.CSPMiddleware", "django.middleware.security.SecurityMiddleware"),
+    ("sanshi.core.middleware.CSPMiddleware", "django.middleware.security.SecurityMiddleware"),
     (
         "sanshi.accounts.middleware.IdleSessionMiddleware",
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "sanshi.core.middleware.AuthenticationMiddleware",
     ),
-    ("django_otp.middleware.OTPMiddleware", "sanshi.accounts.middleware.IdleSessionMiddleware"),
-    ("sanshi.accounts.middleware.SecondFactorMiddleware", "django_otp.middleware.OTPMiddleware"),
+    ("sanshi.core.middleware.OTPMiddleware", "sanshi.accounts.middleware.IdleSessionMiddleware"),
+    ("sanshi.accounts.middleware.SecondFactorMiddleware", "sanshi.core.middleware.OTPMiddleware"),
     ("axes.middleware.AxesMiddleware", None),
 ]
 

@@ -47,8 +47,9 @@ def test_pages_carry_a_strict_content_security_policy() -> None:
 
 
 def test_a_page_that_uses_the_nonce_gets_it_in_the_policy(rf) -> None:
-    from csp.middleware import CSPMiddleware
     from django.http import HttpResponse
+
+    from sanshi.core.middleware import CSPMiddleware
 
     request = rf.get("/")
     middleware = CSPMiddleware(lambda r: HttpResponse(f"<style nonce='{r.csp_nonce}'></style>"))
