@@ -166,10 +166,10 @@ def _select_head() -> AuditHead | None:
     return None if row is None else AuditHead(id=HEAD_ID, seq=row[0], hash=row[1])
 
 
-def _move_head(head: AuditHead) -> None:
+def _head_moved_to(head: AuditHead) -> tuple[str, list[Any]]:
+    """The UPDATE that moves the head row to `head` (run with the rows' INSERT)."""
     sql = f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [head.seq, head.hash, HEAD_ID])
+    return sql, [head.seq, head.hash, HEAD_ID]
 
 
 # One row to chain: who, its data (already normalised), action / object_type / object_id.
@@ -177,10 +177,10 @@ Row = tuple[User | None, dict[str, Any], dict[str, str]]
 
 
 def _append_all(head: AuditHead, rows: list[Row]) -> list[AuditEntry]:
-    """Chain the rows after the locked head: one insert, one head update."""
+    """Chain the rows after the locked head: one insert that also moves the head."""
     entries = [_next_entry(head, user, data, fields) for user, data, fields in rows]
-    insert_rows(entries)
-    _move_head(head)
+    # One statement on PostgreSQL: the head moves in the same INSERT (a WITH).
+    insert_rows(entries, along=_head_moved_to(head))
     return entries
 
 

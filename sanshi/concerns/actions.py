@@ -310,6 +310,12 @@ def _deactivate_assignments(concern: Concern) -> None:
 # ---------------------------------------------------------------- intake
 
 
+# Django's `Choices.values` builds its list on every call; intake checks these every time.
+_CHANNELS = frozenset(Channel.values)
+_LEGAL_BASES = frozenset(LegalBasis.values)
+_URGENCIES = frozenset(Urgency.values)
+
+
 def check_receivable(
     *,
     text: str,
@@ -329,9 +335,9 @@ def check_receivable(
         raise InvalidInput("describe what happened", fields={"text": "required"})
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"at most {MAX_TEXT} characters", fields={"text": "too long"})
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise InvalidInput(f"unknown channel {channel!r}", fields={"channel": channel})
-    if legal_basis not in LegalBasis.values:
+    if legal_basis not in _LEGAL_BASES:
         raise InvalidInput(
             f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis}
         )
@@ -340,7 +346,7 @@ def check_receivable(
             "a concern about a child under 14 needs the guardian's consent",
             fields={"guardian_consent": "required"},
         )
-    if urgency is not None and urgency not in Urgency.values:
+    if urgency is not None and urgency not in _URGENCIES:
         raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
     category, subcategory, sanshi, urgent = _classify(category, subcategory)
     return text, category, subcategory, sanshi, urgent

@@ -29,7 +29,9 @@ from django.db.models.signals import post_save, pre_save
 M = TypeVar("M", bound=models.Model)
 
 
-def insert_rows(objs: Sequence[M], *, signals: bool = True) -> None:
+def insert_rows(
+    objs: Sequence[M], *, signals: bool = True, along: tuple[str, list[Any]] | None = None
+) -> None:
     """INSERT unsaved instances of one model and set their keys.
 
     A key the database makes (an auto field) must be unset; any other key (a UUID, say) is
@@ -38,11 +40,17 @@ def insert_rows(objs: Sequence[M], *, signals: bool = True) -> None:
     `signals=False` is for a caller that has itself done what the model's save receivers
     would do (they are then not sent, and the rows go in one statement all the same).
 
+    `along=(sql, params)`: another write of the same transaction that returns nothing (an
+    UPDATE). PostgreSQL runs it in the same statement, as a data-modifying WITH, which saves
+    a round trip; other databases run it just before the INSERT.
+
     Raises what the database raises (IntegrityError on a unique clash), with nothing written.
     A model with receivers for the save signals, or with what this does not cover, goes
     through `save()` row by row.
     """
     if not objs:
+        if along is not None:
+            raise ValueError("insert_rows: `along` needs rows to go with")
         return
     model = type(objs[0])
     if any(type(obj) is not model for obj in objs):
@@ -53,13 +61,19 @@ def insert_rows(objs: Sequence[M], *, signals: bool = True) -> None:
     alias = router.db_for_write(model)
     connection = connections[alias]
     heard = signals and (pre_save.has_listeners(model) or post_save.has_listeners(model))
-    if heard or not _plain(model):
+    by_statement = _plain(model) and not heard
+    by_statement &= connection.features.can_return_rows_from_bulk_insert
+    with_along = along is not None and by_statement and connection.vendor == "postgresql"
+    if along is not None and not with_along:
+        with connection.cursor() as cursor:
+            cursor.execute(*along)
+    if not by_statement:
+        if _plain(model) and not heard:  # a database that cannot return the keys of many
+            model._default_manager.using(alias).bulk_create(objs)
+            return
         with transaction.atomic(using=alias):  # all or none, as the one statement below
             for obj in objs:  # save() sends the signals and handles what this does not
                 obj.save(force_insert=True, using=alias)
-        return
-    if not connection.features.can_return_rows_from_bulk_insert:
-        model._default_manager.using(alias).bulk_create(objs)
         return
     fields = _fields(model)
     columns = _columns(model)
@@ -79,6 +93,9 @@ def insert_rows(objs: Sequence[M], *, signals: bool = True) -> None:
     written = tuple(i for i in range(len(fields)) if any(row[i] is not None for row in rows))
     sql = _statement(model, len(objs), alias, written or (0,))
     params = [row[i] for row in rows for i in written or (0,)]
+    if with_along and along is not None:
+        # Table and column names in `along` are the caller's own, never input.
+        sql, params = f"WITH along AS ({along[0]}) {sql}", [*along[1], *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchall()

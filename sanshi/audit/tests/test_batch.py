@@ -36,16 +36,19 @@ def test_rows_are_chained_in_order_when_the_block_ends(django_assert_num_queries
 
 
 @pytest.mark.django_db
-def test_chaining_takes_three_statements_for_any_number_of_rows(
+def test_chaining_takes_two_statements_for_any_number_of_rows(
     django_assert_num_queries: Any,
 ) -> None:
+    # Lock the head; insert the rows with the head's move (PostgreSQL: one statement, a WITH;
+    # elsewhere the UPDATE goes on its own).
+    statements = 2 if connection.vendor == "postgresql" else 3
     record_audit(None, "test.before", "thing", 0)  # the head row exists
     with transaction.atomic():
         block = chained_at_end()
         block.__enter__()
         for n in range(5):
             record_audit(None, "test.row", "thing", n)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(statements):
             block.__exit__(None, None, None)
     assert [r[0] for r in _rows()] == [1, 2, 3, 4, 5, 6]
     assert verify_chain().ok

@@ -166,3 +166,45 @@ def test_a_model_whose_key_the_caller_makes_is_written_with_that_key():
     )
     with pytest.raises(ValueError, match="already has a primary key"):
         insert_rows([row], signals=False)
+
+
+def test_a_write_along_goes_in_the_same_statement_on_postgresql(world):
+    concern = _concern(world, "ROWS00000006")
+    insert_rows([concern])
+    moved = (
+        'UPDATE "concerns_concern" SET "search_text" = %s WHERE "id" = %s',
+        ["搬了", concern.pk],
+    )
+    events = [_event(concern, world.county, "received")]
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(events, along=moved)
+    statements = [q["sql"] for q in queries.captured_queries]
+    if connection.vendor == "postgresql":
+        [statement] = statements
+        assert statement.startswith('WITH along AS (UPDATE "concerns_concern"')
+    else:
+        assert [s.split()[0] for s in statements] == ["UPDATE", "INSERT"]
+    assert Concern.objects.get(pk=concern.pk).search_text == "搬了"
+    assert ConcernEvent.objects.get(pk=events[0].pk).kind == "received"
+    with pytest.raises(ValueError, match="needs rows"):
+        insert_rows([], along=moved)
+
+
+def test_the_audit_head_moves_with_the_rows_in_one_statement(world):
+    from sanshi.audit.actions import chained_at_end, record_audit
+    from sanshi.audit.models import AuditHead
+    from sanshi.audit.verify import verify_chain
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), chained_at_end():
+        record_audit(None, "test.one", "thing", 1, {})
+        record_audit(None, "test.two", "thing", 2, {})
+    audit = [q["sql"] for q in queries.captured_queries if "audit" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert [s.split()[0] for s in audit] == ["SELECT", "WITH"]
+    else:
+        assert [s.split()[0] for s in audit] == ["SELECT", "UPDATE", "INSERT"]
+    head = AuditHead.objects.get()
+    last = AuditEntry.objects.order_by("-seq").first()
+    assert last is not None and (head.seq, head.hash) == (last.seq, last.hash)
+    assert last.action == "test.two"
+    assert verify_chain().ok
