@@ -54,6 +54,9 @@ def _database(url: str | None) -> dict[str, Any]:
     except ValueError as exc:
         raise ConfigError("DATABASE_URL", str(exc)) from None
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a health check that asks the server only when it has spoken
+        # (sanshi/core/postgresql/base.py).
+        config["ENGINE"] = "sanshi.core.postgresql"
         config["CONN_HEALTH_CHECKS"] = True
         if env_bool("SANSHI_DB_PREPARED", True):
             # Parameters sent apart from the SQL, and a statement run five times on a
