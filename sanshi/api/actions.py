@@ -10,10 +10,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from sanshi.api.models import ApiToken, IdempotentResponse
-from sanshi.audit.actions import record_audit
+from sanshi.audit.actions import insert_with_chain, record_audit
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput
-from sanshi.core.rows import insert_rows
 
 TOKEN_PREFIX = "ss_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -91,7 +90,8 @@ def remember_response(
     transaction (its concern too) rolls back, and the caller answers with `earlier_response`.
     So two retries never both create.
     """
-    insert_rows([IdempotentResponse(
+    # With the audit chain's statement when the caller's block ends (one round trip).
+    insert_with_chain([IdempotentResponse(
         token=token, key=key, fingerprint=fingerprint, status=status, body=body,
         created_at=clock.now(),
     )])  # fmt: skip

@@ -13,20 +13,21 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
+from django.db.models import Model
 
 from sanshi.audit import verify
 from sanshi.audit.chain import clean_text, normalise_data, row_hash
 from sanshi.audit.models import GENESIS, HEAD_ID, AuditEntry, AuditHead
 from sanshi.core import clock
 from sanshi.core.errors import Conflict
-from sanshi.core.rows import insert_rows
+from sanshi.core.rows import Along, insert_rows, rows_along
 
 LIMITS = {"action": 64, "object_type": 32, "object_id": 64}
 
@@ -104,6 +105,34 @@ class _Pending:
         """After the commit: nothing left to do (the row was chained before it)."""
 
 
+@dataclass(frozen=True, eq=False)
+class _Along:
+    """Rows waiting to go in with the batch's chaining statement."""
+
+    batch: _Batch
+    objs: tuple[Model, ...]
+    signals: bool
+
+    def __call__(self) -> None:
+        """After the commit: nothing left to do (the rows went in before it)."""
+
+
+def insert_with_chain(objs: Sequence[Model], *, signals: bool = True) -> None:
+    """Insert rows that nothing reads back before the commit (a task row, a remembered
+    response, ...). Inside `chained_at_end()` on PostgreSQL they go in the statement that
+    chains the block's audit rows when it ends: one round trip for both. Elsewhere, at once.
+
+    A key the database makes is then not read back (a key the caller makes is kept), and a
+    unique clash surfaces when the block ends. Rows added under a savepoint that rolls back
+    are left out, as audit rows are.
+    """
+    batch = _batch.get()
+    if batch is None or not connection.in_atomic_block or connection.vendor != "postgresql":
+        insert_rows(objs, signals=signals)
+        return
+    transaction.on_commit(_Along(batch, tuple(objs), signals))
+
+
 @contextlib.contextmanager
 def chained_at_end() -> Iterator[None]:
     """Chain the audit rows recorded inside this block when it ends, still inside the
@@ -129,8 +158,16 @@ def chained_at_end() -> Iterator[None]:
     # what a rolled-back savepoint registered is gone from it (test_batch.py checks this).
     callbacks = [registered[1] for registered in connection.run_on_commit]
     pending = [f for f in callbacks if isinstance(f, _Pending) and f.batch is batch]
+    waiting = [f for f in callbacks if isinstance(f, _Along) and f.batch is batch]
+    along = []
+    for rows in waiting:
+        write = rows_along(rows.objs, signals=rows.signals) if pending else None
+        if write is None:
+            insert_rows(rows.objs, signals=rows.signals)
+        else:
+            along.append(write)
     if pending:
-        _append_all(locked_head(), [(p.user, p.data, p.fields) for p in pending])
+        _append_all(locked_head(), [(p.user, p.data, p.fields) for p in pending], along)
 
 
 def locked_head() -> AuditHead:
@@ -166,21 +203,21 @@ def _select_head() -> AuditHead | None:
     return None if row is None else AuditHead(id=HEAD_ID, seq=row[0], hash=row[1])
 
 
-def _head_moved_to(head: AuditHead) -> tuple[str, list[Any]]:
+def _head_moved_to(head: AuditHead) -> Along:
     """The UPDATE that moves the head row to `head` (run with the rows' INSERT)."""
     sql = f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = %s"  # noqa: S608
-    return sql, [head.seq, head.hash, HEAD_ID]
+    return Along(sql, [head.seq, head.hash, HEAD_ID])
 
 
 # One row to chain: who, its data (already normalised), action / object_type / object_id.
 Row = tuple[User | None, dict[str, Any], dict[str, str]]
 
 
-def _append_all(head: AuditHead, rows: list[Row]) -> list[AuditEntry]:
+def _append_all(head: AuditHead, rows: list[Row], along: Sequence[Along] = ()) -> list[AuditEntry]:
     """Chain the rows after the locked head: one insert that also moves the head."""
     entries = [_next_entry(head, user, data, fields) for user, data, fields in rows]
     # One statement on PostgreSQL: the head moves in the same INSERT (a WITH).
-    insert_rows(entries, along=_head_moved_to(head))
+    insert_rows(entries, along=[_head_moved_to(head), *along])
     return entries
 
 

@@ -10,13 +10,11 @@ from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend as _DatabaseBackend
 from django_tasks_db.compat import normalize_json
 
-from sanshi.core.rows import insert_rows
-
 
 class DatabaseBackend(_DatabaseBackend):
     """django-tasks-db's backend (SANSHI_TASKS_BACKEND=db), writing the task row through
-    `insert_rows`: the same row, with a statement built once instead of by `Model.save()`
-    for every task (docs/benchmarks.md, session 7). Everything else, its worker included, is
+    `insert_rows` (a statement built once instead of by `Model.save()` for every task), and
+    inside an audited block with its chaining statement (docs/benchmarks.md, session 7). Everything else, its worker included, is
     django-tasks-db's own (pinned below 0.14 in pyproject.toml; test_outbox.py checks that
     the row equals the one its own backend writes)."""
 
@@ -33,7 +31,11 @@ class DatabaseBackend(_DatabaseBackend):
             run_after=task.run_after if task.run_after is not None else get_date_max(),
             backend_name=self.alias,
         )
-        insert_rows([row], signals=False)
+        # Inside an audited block, with its chaining statement: the row is read by the
+        # worker only after the commit.
+        from sanshi.audit.actions import insert_with_chain
+
+        insert_with_chain([row], signals=False)
         return row
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connections, models, router, transaction
@@ -29,9 +30,19 @@ from django.db.models.signals import post_save, pre_save
 M = TypeVar("M", bound=models.Model)
 
 
-def insert_rows(
-    objs: Sequence[M], *, signals: bool = True, along: tuple[str, list[Any]] | None = None
-) -> None:
+@dataclass(frozen=True)
+class Along:
+    """A write that returns nothing, to run with an `insert_rows` of other rows: on
+    PostgreSQL in the same statement (a data-modifying WITH: one round trip instead of two),
+    elsewhere just before it. `objs`: the unsaved instances it inserts (from `rows_along`),
+    marked saved once it has run; their keys are not read back."""
+
+    sql: str
+    params: list[Any]
+    objs: Sequence[models.Model] = ()
+
+
+def insert_rows(objs: Sequence[M], *, signals: bool = True, along: Sequence[Along] = ()) -> None:
     """INSERT unsaved instances of one model and set their keys.
 
     A key the database makes (an auto field) must be unset; any other key (a UUID, say) is
@@ -39,42 +50,81 @@ def insert_rows(
 
     `signals=False` is for a caller that has itself done what the model's save receivers
     would do (they are then not sent, and the rows go in one statement all the same).
-
-    `along=(sql, params)`: another write of the same transaction that returns nothing (an
-    UPDATE). PostgreSQL runs it in the same statement, as a data-modifying WITH, which saves
-    a round trip; other databases run it just before the INSERT.
+    `along`: other writes of the same transaction to run with this one (see `Along`).
 
     Raises what the database raises (IntegrityError on a unique clash), with nothing written.
     A model with receivers for the save signals, or with what this does not cover, goes
     through `save()` row by row.
     """
     if not objs:
-        if along is not None:
+        if along:
             raise ValueError("insert_rows: `along` needs rows to go with")
         return
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    statement = _insert(objs, signals=signals, alias=alias)
+    if statement is None or connection.vendor != "postgresql":
+        for write in along:
+            _run(connection, write.sql, write.params)
+            _saved(write.objs, alias)
+    if statement is None:
+        _insert_by_django(objs, alias)
+        return
+    sql, params = statement
+    if along and connection.vendor == "postgresql":
+        # Table and column names in the writes along are the callers' own, never input.
+        withs = ", ".join(f"along{i} AS ({write.sql})" for i, write in enumerate(along))
+        sql = f"WITH {withs} {sql}"
+        params = [*(p for write in along for p in write.params), *params]
+    keys = _run(connection, sql, params)
+    if isinstance(model._meta.pk, models.AutoField | models.BigAutoField):
+        # A key of the caller's stays as given (not as stored: SQLite's hex for a UUID).
+        pk_name = model._meta.pk.attname
+        for obj, (key,) in zip(objs, keys, strict=True):
+            setattr(obj, pk_name, key)
+    _saved(objs, alias)
+    if connection.vendor == "postgresql":
+        for write in along:
+            _saved(write.objs, alias)
+
+
+def rows_along(objs: Sequence[M], *, signals: bool = True) -> Along | None:
+    """`objs` (unsaved, of one model) as a write to run along another `insert_rows`, or None
+    where they cannot go that way (save receivers, a model this does not cover, a database
+    without RETURNING): then insert them with `insert_rows`. Keys the database makes stay
+    unset on them."""
+    if not objs:
+        return None
+    alias = router.db_for_write(type(objs[0]))
+    statement = _insert(objs, signals=signals, alias=alias)
+    return None if statement is None else Along(statement[0], statement[1], tuple(objs))
+
+
+def _run(connection: Any, sql: str, params: list[Any]) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def _saved(objs: Sequence[models.Model], alias: str) -> None:
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+
+
+def _insert(objs: Sequence[M], *, signals: bool, alias: str) -> tuple[str, list[Any]] | None:
+    """The INSERT ... RETURNING pk for `objs`, or None where Django must write them."""
     model = type(objs[0])
     if any(type(obj) is not model for obj in objs):
         raise TypeError("insert_rows takes instances of one model")
     made_by_database = isinstance(model._meta.pk, models.AutoField | models.BigAutoField)
     if any(not obj._state.adding or (made_by_database and obj.pk is not None) for obj in objs):
         raise ValueError(f"insert_rows: a {model.__name__} given already has a primary key")
-    alias = router.db_for_write(model)
     connection = connections[alias]
     heard = signals and (pre_save.has_listeners(model) or post_save.has_listeners(model))
-    by_statement = _plain(model) and not heard
-    by_statement &= connection.features.can_return_rows_from_bulk_insert
-    with_along = along is not None and by_statement and connection.vendor == "postgresql"
-    if along is not None and not with_along:
-        with connection.cursor() as cursor:
-            cursor.execute(*along)
-    if not by_statement:
-        if _plain(model) and not heard:  # a database that cannot return the keys of many
-            model._default_manager.using(alias).bulk_create(objs)
-            return
-        with transaction.atomic(using=alias):  # all or none, as the one statement below
-            for obj in objs:  # save() sends the signals and handles what this does not
-                obj.save(force_insert=True, using=alias)
-        return
+    if heard or not _plain(model) or not connection.features.can_return_rows_from_bulk_insert:
+        return None
     fields = _fields(model)
     columns = _columns(model)
     rows = []
@@ -92,19 +142,18 @@ def insert_rows(
         rows.append(row)
     written = tuple(i for i in range(len(fields)) if any(row[i] is not None for row in rows))
     sql = _statement(model, len(objs), alias, written or (0,))
-    params = [row[i] for row in rows for i in written or (0,)]
-    if with_along and along is not None:
-        # Table and column names in `along` are the caller's own, never input.
-        sql, params = f"WITH along AS ({along[0]}) {sql}", [*along[1], *params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        keys = cursor.fetchall()
-    pk_name = model._meta.pk.attname
-    for obj, (key,) in zip(objs, keys, strict=True):
-        if made_by_database:  # a key of the caller's stays as given (not as stored: SQLite hex)
-            setattr(obj, pk_name, key)
-        obj._state.adding = False
-        obj._state.db = alias
+    return sql, [row[i] for row in rows for i in written or (0,)]
+
+
+def _insert_by_django(objs: Sequence[M], alias: str) -> None:
+    model = type(objs[0])
+    heard = pre_save.has_listeners(model) or post_save.has_listeners(model)
+    if _plain(model) and not heard:  # a database that cannot return the keys of many rows
+        model._default_manager.using(alias).bulk_create(objs)
+        return
+    with transaction.atomic(using=alias):  # all or none, as the one statement otherwise
+        for obj in objs:  # save() sends the signals and handles what this does not
+            obj.save(force_insert=True, using=alias)
 
 
 @functools.cache

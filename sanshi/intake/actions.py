@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from sanshi.audit.actions import chained_at_end
+from sanshi.audit.actions import chained_at_end, insert_with_chain
 from sanshi.concerns.models import Channel, Concern
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
@@ -135,13 +135,16 @@ def _submit(client: Open311Key, idempotency_key: str, intake: dict[str, Any]) ->
         concern, result = intake_concern(
             channel=Channel.OPEN311, source_client=client.name, **intake
         )
-        submission = Open311Submission.objects.create(
+        submission = Open311Submission(
             client=client,
             concern=concern,
             token=secrets.token_hex(16),
             idempotency_key=idempotency_key,
             created_at=clock.now(),
         )
+        # With the audit chain's statement when the block ends (one round trip); a clash
+        # of Idempotency-Key surfaces there, as IntegrityError, as it did here.
+        insert_with_chain([submission])
     return Submitted(submission, bool(result.critical), replayed=False)
 
 

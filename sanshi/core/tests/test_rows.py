@@ -15,7 +15,7 @@ from sanshi.api.actions import issue_api_token
 from sanshi.api.models import IdempotentResponse
 from sanshi.audit.models import AuditEntry
 from sanshi.concerns.models import Concern, ConcernEvent
-from sanshi.core.rows import insert_rows
+from sanshi.core.rows import Along, insert_rows, rows_along
 
 pytestmark = pytest.mark.django_db
 
@@ -168,26 +168,51 @@ def test_a_model_whose_key_the_caller_makes_is_written_with_that_key():
         insert_rows([row], signals=False)
 
 
-def test_a_write_along_goes_in_the_same_statement_on_postgresql(world):
+def test_writes_along_go_in_the_same_statement_on_postgresql(world):
     concern = _concern(world, "ROWS00000006")
     insert_rows([concern])
-    moved = (
-        'UPDATE "concerns_concern" SET "search_text" = %s WHERE "id" = %s',
-        ["搬了", concern.pk],
+    moved = Along(
+        'UPDATE "concerns_concern" SET "search_text" = %s WHERE "id" = %s', ["搬了", concern.pk]
     )
+    token, _raw = issue_api_token(world.dispatcher, name="along")
+    kept = IdempotentResponse(token=token, key="k1", fingerprint="f", status=201,
+                              body={"id": concern.pk}, created_at=AT)  # fmt: skip
+    with_rows = rows_along([kept])
+    assert with_rows is not None and with_rows.objs == (kept,)
     events = [_event(concern, world.county, "received")]
     with CaptureQueriesContext(connection) as queries:
-        insert_rows(events, along=moved)
+        insert_rows(events, along=[moved, with_rows])
     statements = [q["sql"] for q in queries.captured_queries]
     if connection.vendor == "postgresql":
         [statement] = statements
-        assert statement.startswith('WITH along AS (UPDATE "concerns_concern"')
+        assert statement.startswith('WITH along0 AS (UPDATE "concerns_concern"')
+        assert 'along1 AS (INSERT INTO "api_idempotentresponse"' in statement
     else:
-        assert [s.split()[0] for s in statements] == ["UPDATE", "INSERT"]
+        assert [s.split()[0] for s in statements] == ["UPDATE", "INSERT", "INSERT"]
     assert Concern.objects.get(pk=concern.pk).search_text == "搬了"
     assert ConcernEvent.objects.get(pk=events[0].pk).kind == "received"
+    stored = IdempotentResponse.objects.get(token=token, key="k1")
+    assert (stored.status, stored.body) == (201, {"id": concern.pk})
+    assert kept._state.adding is False
     with pytest.raises(ValueError, match="needs rows"):
-        insert_rows([], along=moved)
+        insert_rows([], along=[moved])
+    assert rows_along([]) is None
+
+
+def test_rows_that_need_their_receivers_do_not_go_along(world):
+    token, _raw = issue_api_token(world.dispatcher, name="along-signals")
+
+    def receiver(**_: Any) -> None:
+        pass
+
+    post_save.connect(receiver, sender=IdempotentResponse, dispatch_uid="test-along")
+    try:
+        row = IdempotentResponse(token=token, key="k2", fingerprint="f", status=201, body={},
+                                 created_at=AT)  # fmt: skip
+        assert rows_along([row]) is None
+        assert rows_along([row], signals=False) is not None
+    finally:
+        post_save.disconnect(sender=IdempotentResponse, dispatch_uid="test-along")
 
 
 def test_the_audit_head_moves_with_the_rows_in_one_statement(world):
