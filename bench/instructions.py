@@ -1,6 +1,7 @@
 """Instructions per create, counted by valgrind: a measure that does not drift with the VM.
 
     .venv/bin/python bench/instructions.py [--requests 50] [--warm 60] [--repeat 2]
+                                           [--round-trips]
 
 The bench's own requests (bench/targets.py) go to Django's WSGIHandler called directly in
 one process, on a scratch PostgreSQL database seeded as bench/intake.py seeds it (rate
@@ -10,6 +11,10 @@ process executes per create (Django, sanshi, the driver; PostgreSQL's own work i
 counted). Repeated counts for the same code agree within a few per cent; wall-clock figures
 on the shared VM drift by a third. Needs Debian's valgrind (callgrind_control and
 callgrind_annotate come with it).
+
+With `--round-trips`, instead: the database round trips per create, counted as the
+`recvfrom` calls on the process's sockets by `strace -c` attached after the warm-up (needs
+Debian's strace). Each query or command psycopg sends is answered by one read.
 """
 
 # ruff: noqa: S603, S607 - these scripts start our own programs and valgrind's tools
@@ -24,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -71,6 +77,16 @@ def child(spec: dict[str, object]) -> None:
     warm, requests = int(str(spec["warm"])), int(str(spec["requests"]))
     for i in range(warm):
         create(i)
+    if spec.get("tool") == "strace":
+        out = str(spec["out"])
+        tracer = subprocess.Popen(["strace", "-c", "-f", "-e", "trace=recvfrom", "-o", out,
+                                   "-p", str(os.getpid())], stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(2)  # attached
+        for i in range(warm, warm + requests):
+            create(i)
+        tracer.terminate()
+        tracer.wait()
+        return
     toggle = ["callgrind_control", "-i"]
     subprocess.run([*toggle, "on", str(os.getpid())], check=True, capture_output=True)
     for i in range(warm, warm + requests):
@@ -98,20 +114,39 @@ def count(site: Site, spec: dict[str, object]) -> int:
     return int(match.group(1).replace(",", "")) // int(str(spec["requests"]))
 
 
+def round_trips(site: Site, spec: dict[str, object]) -> float:
+    """Database round trips per create for one target, from one strace run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "strace.out"
+        env = {**site.env, "PYTHONHASHSEED": "0"}
+        subprocess.run([sys.executable, __file__, "--child", json.dumps({**spec, "tool": "strace",
+                        "out": str(out)})], env=env, cwd=REPO, check=True, capture_output=True,
+                       timeout=1800)  # fmt: skip
+        match = re.search(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?recvfrom", out.read_text(),
+                          re.MULTILINE)  # fmt: skip
+    if match is None:
+        raise RuntimeError("strace counted no recvfrom calls")
+    return int(match.group(1)) / int(str(spec["requests"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--warm", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--round-trips", action="store_true",
+                        help="count database round trips per create (strace) instead")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(json.loads(args.child))
         return
-    missing = [t for t in ("valgrind", "callgrind_control", "callgrind_annotate")
-               if shutil.which(t) is None]  # fmt: skip
+    tools = ("strace",) if args.round_trips else ("valgrind", "callgrind_control",
+                                                   "callgrind_annotate")  # fmt: skip
+    missing = [t for t in tools if shutil.which(t) is None]
     if missing:
-        raise SystemExit(f"needs {', '.join(missing)}: apt-get install valgrind")
+        package = "strace" if args.round_trips else "valgrind"
+        raise SystemExit(f"needs {', '.join(missing)}: apt-get install {package}")
     name = f"sanshi_instr_{os.getpid()}"
     site = Site(scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0",
                                                    "SANSHI_OPEN311_RATE": "0"})  # fmt: skip
@@ -128,6 +163,10 @@ def main() -> None:
             for target in TARGETS:
                 spec = {"target": target, "token": tokens[target], "tag": f"i{run}",
                         "warm": args.warm, "requests": args.requests}  # fmt: skip
+                if args.round_trips:
+                    print(f"{target:16s} run {run + 1}: {round_trips(site, spec):.2f} database "
+                          "round trips per create", flush=True)  # fmt: skip
+                    continue
                 per_create = count(site, spec)
                 print(f"{target:16s} run {run + 1}: {per_create / 1e6:.2f} million instructions "
                       "per create", flush=True)  # fmt: skip
