@@ -85,10 +85,11 @@ def remember_response(
 ) -> None:
     """Store the response inside the transaction that made it, last.
 
-    The unique constraint makes a concurrent request with the same key wait here for the
-    first transaction; when that one commits, this raises IntegrityError, the caller's whole
-    transaction (its concern too) rolls back, and the caller answers with `earlier_response`.
-    So two retries never both create.
+    The unique constraint makes a concurrent request with the same key wait for the first
+    transaction; when that one commits, the insert raises IntegrityError (here, or on
+    PostgreSQL where the caller's `chained_at_end()` block ends, as the row goes in with the
+    audit chain's statement), the caller's whole transaction (its concern too) rolls back, and
+    the caller answers with `earlier_response`. So two retries never both create.
     """
     # With the audit chain's statement when the caller's block ends (one round trip).
     insert_with_chain([IdempotentResponse(

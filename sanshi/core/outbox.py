@@ -14,9 +14,10 @@ from django_tasks_db.compat import normalize_json
 class DatabaseBackend(_DatabaseBackend):
     """django-tasks-db's backend (SANSHI_TASKS_BACKEND=db), writing the task row through
     `insert_rows` (a statement built once instead of by `Model.save()` for every task), and
-    inside an audited block with its chaining statement (docs/benchmarks.md, session 7). Everything else, its worker included, is
-    django-tasks-db's own (pinned below 0.14 in pyproject.toml; test_outbox.py checks that
-    the row equals the one its own backend writes)."""
+    inside an audited block with its chaining statement (docs/benchmarks.md, session 7).
+    Everything else, its worker included, is django-tasks-db's own (pinned below 0.14 in
+    pyproject.toml; test_outbox.py checks that the row equals the one its own backend
+    writes)."""
 
     def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult, get_date_max

@@ -64,29 +64,28 @@ def insert_rows(objs: Sequence[M], *, signals: bool = True, along: Sequence[Alon
     alias = router.db_for_write(model)
     connection = connections[alias]
     statement = _insert(objs, signals=signals, alias=alias)
-    if statement is None or connection.vendor != "postgresql":
+    # PostgreSQL runs the writes along in the INSERT's own statement; elsewhere, first.
+    together = statement is not None and connection.vendor == "postgresql"
+    if not together:
         for write in along:
             _run(connection, write.sql, write.params)
             _saved(write.objs, alias)
     if statement is None:
-        _insert_by_django(objs, alias)
+        _insert_by_django(objs, alias, signals=signals)
         return
     sql, params = statement
-    if along and connection.vendor == "postgresql":
+    if along and together:
         # Table and column names in the writes along are the callers' own, never input.
         withs = ", ".join(f"along{i} AS ({write.sql})" for i, write in enumerate(along))
         sql = f"WITH {withs} {sql}"
         params = [*(p for write in along for p in write.params), *params]
     keys = _run(connection, sql, params)
-    if isinstance(model._meta.pk, models.AutoField | models.BigAutoField):
+    if _key_by_database(model):
         # A key of the caller's stays as given (not as stored: SQLite's hex for a UUID).
         pk_name = model._meta.pk.attname
         for obj, (key,) in zip(objs, keys, strict=True):
             setattr(obj, pk_name, key)
-    _saved(objs, alias)
-    if connection.vendor == "postgresql":
-        for write in along:
-            _saved(write.objs, alias)
+    _saved([*objs, *(obj for write in along if together for obj in write.objs)], alias)
 
 
 def rows_along(objs: Sequence[M], *, signals: bool = True) -> Along | None:
@@ -118,12 +117,13 @@ def _insert(objs: Sequence[M], *, signals: bool, alias: str) -> tuple[str, list[
     model = type(objs[0])
     if any(type(obj) is not model for obj in objs):
         raise TypeError("insert_rows takes instances of one model")
-    made_by_database = isinstance(model._meta.pk, models.AutoField | models.BigAutoField)
-    if any(not obj._state.adding or (made_by_database and obj.pk is not None) for obj in objs):
+    by_database = _key_by_database(model)
+    if any(not obj._state.adding or (by_database and obj.pk is not None) for obj in objs):
         raise ValueError(f"insert_rows: a {model.__name__} given already has a primary key")
     connection = connections[alias]
-    heard = signals and (pre_save.has_listeners(model) or post_save.has_listeners(model))
-    if heard or not _plain(model) or not connection.features.can_return_rows_from_bulk_insert:
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return None
+    if _heard(model, signals) or not _plain(model):
         return None
     fields = _fields(model)
     columns = _columns(model)
@@ -145,10 +145,14 @@ def _insert(objs: Sequence[M], *, signals: bool, alias: str) -> tuple[str, list[
     return sql, [row[i] for row in rows for i in written or (0,)]
 
 
-def _insert_by_django(objs: Sequence[M], alias: str) -> None:
+def _heard(model: type[models.Model], signals: bool) -> bool:
+    """Whether saving `model` must send the save signals to receivers."""
+    return signals and (pre_save.has_listeners(model) or post_save.has_listeners(model))
+
+
+def _insert_by_django(objs: Sequence[M], alias: str, *, signals: bool) -> None:
     model = type(objs[0])
-    heard = pre_save.has_listeners(model) or post_save.has_listeners(model)
-    if _plain(model) and not heard:  # a database that cannot return the keys of many rows
+    if _plain(model) and not _heard(model, signals):  # a database that cannot return keys
         model._default_manager.using(alias).bulk_create(objs)
         return
     with transaction.atomic(using=alias):  # all or none, as the one statement otherwise
@@ -168,11 +172,17 @@ def _plain(model: type[models.Model]) -> bool:
 
 
 @functools.cache
+def _key_by_database(model: type[models.Model]) -> bool:
+    """Whether the database makes the model's key (an auto field)."""
+    return isinstance(model._meta.pk, models.AutoField | models.BigAutoField)
+
+
+@functools.cache
 def _fields(model: type[models.Model]) -> list[models.Field]:
     """The columns an INSERT writes: all but a key the database makes."""
     meta = model._meta
-    made_by_database = isinstance(meta.pk, models.AutoField | models.BigAutoField)
-    return [f for f in meta.concrete_fields if not (made_by_database and f is meta.pk)]
+    by_database = _key_by_database(model)
+    return [f for f in meta.concrete_fields if not (by_database and f is meta.pk)]
 
 
 # Django's own fields that write None, and a value of the given type, unchanged (their

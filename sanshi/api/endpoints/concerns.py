@@ -150,7 +150,8 @@ def create_concern(
             })  # fmt: skip
             if idempotency_key:
                 # Last, so that a retry of a committed request (or of one still running)
-                # fails here, rolls back whole and answers with the first response.
+                # fails (here, or as this block ends), rolls back whole and answers with the
+                # first response.
                 remember_response(token, idempotency_key, fingerprint, 201, json.loads(body))
     except (IntegrityError, SanshiError):
         # A retry answers with the first response even where a second run would now fail.
