@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +24,11 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from sanshi.audit import verify
-from sanshi.audit.chain import clean_text, normalise_data, row_hash
+from sanshi.audit.chain import SEQ_BETWEEN, clean_text, normalise_data, payload_around, row_hash
 from sanshi.audit.models import GENESIS, HEAD_ID, AuditEntry, AuditHead
 from sanshi.core import clock
 from sanshi.core.errors import Conflict
-from sanshi.core.rows import Along, insert_rows, rows_along
+from sanshi.core.rows import Along, insert_rows, rows_along, run, saved, with_along
 
 LIMITS = {"action": 64, "object_type": 32, "object_id": 64}
 
@@ -79,7 +80,7 @@ def record_audit(
         return None
     # Checked above: only the database can fail from here, so no savepoint of our own.
     with transaction.atomic(savepoint=False):
-        [entry] = _append_all(locked_head(), [(user, normalise_data(data or {}), fields)])
+        [entry] = _append([(user, normalise_data(data or {}), fields)])
         return entry
 
 
@@ -167,7 +168,7 @@ def chained_at_end() -> Iterator[None]:
         else:
             along.append(write)
     if pending:
-        _append_all(locked_head(), [(p.user, p.data, p.fields) for p in pending], along)
+        _append([(p.user, p.data, p.fields) for p in pending], along)
 
 
 def locked_head() -> AuditHead:
@@ -183,6 +184,18 @@ def locked_head() -> AuditHead:
     head = _select_head()
     assert head is not None  # noqa: S101 - made just above, and the head is never deleted
     return head
+
+
+def _append(rows: list[Row], along: Sequence[Along] = ()) -> list[AuditEntry]:
+    """Chain the rows after the head, with the writes along: on PostgreSQL in one statement
+    that locks the head, hashes, inserts and moves the head; elsewhere the head is locked
+    first and the rows are hashed here."""
+    if connection.vendor == "postgresql":
+        entries = _append_in_database(rows, along)
+        if entries is not None:
+            return entries
+        along = ()  # they went in with the statement, which found no head row to chain on
+    return _append_all(locked_head(), rows, along)
 
 
 # Every audited write reads and moves the head: two plain statements, written out because
@@ -219,6 +232,73 @@ def _append_all(head: AuditHead, rows: list[Row], along: Sequence[Along] = ()) -
     # One statement on PostgreSQL: the head moves in the same INSERT (a WITH).
     insert_rows(entries, along=[_head_moved_to(head), *along])
     return entries
+
+
+def _append_in_database(rows: list[Row], along: Sequence[Along]) -> list[AuditEntry] | None:
+    """PostgreSQL: one statement locks the head row, computes each row's seq and hash after
+    it (SHA-256 of the payload that `chain.payload` would make, from the text around the
+    previous hash that is made here), inserts the rows, moves the head and runs the writes
+    along. The head is then locked from this statement to the commit, and the hashing is
+    done before it. None where there is no head row yet (nothing inserted but the writes
+    along): the caller makes it and chains the rows the other way."""
+    at = clock.now()
+    entries = [
+        AuditEntry(
+            at=at,
+            actor=user,
+            actor_name=clean_text(user.get_username()) if user is not None else "",
+            data=data,
+            **fields,
+        )
+        for user, data, fields in rows
+    ]
+    data_field = AuditEntry._meta.get_field("data")
+    values: list[Any] = []
+    for entry in entries:
+        before, after = payload_around(entry)
+        values += [before, after, entry.at, entry.actor_id, entry.actor_name, entry.action,
+                   entry.object_type, entry.object_id,
+                   data_field.get_db_prep_save(entry.data, connection)]  # fmt: skip
+    keys = run(connection, _chain_statement(len(entries), tuple(w.sql for w in along)),
+                [*(p for write in along for p in write.params), *values])  # fmt: skip
+    saved([obj for write in along for obj in write.objs], connection.alias)
+    if not keys:
+        return None
+    by_seq = sorted(keys, key=lambda key: key[1])
+    for entry, (pk, seq, prev_hash, hash_) in zip(entries, by_seq, strict=True):
+        entry.pk, entry.seq, entry.prev_hash, entry.hash = pk, seq, prev_hash, hash_
+    saved(entries, connection.alias)
+    return entries
+
+
+@functools.lru_cache(maxsize=64)
+def _chain_statement(count: int, along: tuple[str, ...]) -> str:
+    """The statement `_append_in_database` runs for `count` rows, with the writes `along`
+    (their SQL) first. Table and column names are the models' own; every value is a
+    parameter."""
+    quote = connection.ops.quote_name
+    table = quote(AuditEntry._meta.db_table)
+    columns = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "data")
+    row = ("({i}, %s::text, %s::text, %s::timestamptz, %s::integer, %s::varchar, %s::varchar,"
+           " %s::varchar, %s::varchar, %s::jsonb)")  # fmt: skip
+    rows = ", ".join(row.format(i=i) for i in range(1, count + 1))
+    # Each row's hash: SHA-256 over the payload, the previous row's hash and this row's seq
+    # put in place (chain.payload_around); the first row follows the locked head.
+    head = f"SELECT seq, hash::text AS hash FROM {_HEAD_TABLE} WHERE id = {HEAD_ID}"  # noqa: S608
+    withs = [*with_along(along), f"head AS ({head} FOR UPDATE)"]
+    return (
+        f"WITH RECURSIVE {', '.join(withs)}, "  # noqa: S608 - names are the models' own
+        f"r (i, before, after, {', '.join(columns)}) AS (VALUES {rows}), "
+        "chain (i, seq, prev, hash) AS (SELECT 0, seq, NULL::text, hash FROM head UNION ALL "
+        "SELECT r.i, chain.seq + 1, chain.hash, encode(sha256(convert_to(r.before || chain.hash"
+        f" || '{SEQ_BETWEEN}' || (chain.seq + 1)::text || r.after, 'UTF8')), 'hex')"
+        " FROM chain JOIN r ON r.i = chain.i + 1), "
+        f"moved AS (UPDATE {_HEAD_TABLE} SET seq = chain.seq, hash = chain.hash FROM chain"
+        f" WHERE id = {HEAD_ID} AND chain.i = {count}) "
+        f"INSERT INTO {table} (seq, {', '.join(quote(c) for c in columns)}, prev_hash, hash) "
+        f"SELECT chain.seq, {', '.join(f'r.{c}' for c in columns)}, chain.prev, chain.hash "
+        "FROM chain JOIN r ON r.i = chain.i RETURNING id, seq, prev_hash, hash"
+    )
 
 
 def _next_entry(

@@ -76,6 +76,31 @@ def payload(row: ChainRow) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+# The payload's keys in sorted order put "prev" and "seq" next to each other, between "id"
+# and "type": what comes before and after them is known before the row's place in the chain.
+SEQ_BETWEEN = '","seq":'
+
+
+def payload_around(row: ChainRow) -> tuple[str, str]:
+    """The payload's text before the previous hash and after the seq: for a row whose place
+    in the chain is not known yet, `payload(row)` is
+    `(before + row.prev_hash + SEQ_BETWEEN + str(row.seq) + after).encode()` once it is
+    (the database computes the hash that way, sanshi.audit.actions). The previous hash is
+    hex, which JSON writes as it is."""
+    first = {
+        "at": row.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor": row.actor_id,
+        "actor_name": row.actor_name,
+        "action": row.action,
+        "id": row.object_id,
+        "data": row.data,
+    }
+    head = json.dumps(first, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    tail = json.dumps({"type": row.object_type, "v": FORMAT}, separators=(",", ":"),
+                      ensure_ascii=False)  # fmt: skip
+    return head[:-1] + ',"prev":"', "," + tail[1:]
+
+
 def row_hash(row: ChainRow) -> str:
     """SHA-256 of the row's canonical payload, in hex."""
     return hashlib.sha256(payload(row)).hexdigest()

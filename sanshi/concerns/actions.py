@@ -43,7 +43,7 @@ from sanshi.core import clock
 from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
 from sanshi.core.outbox import enqueue_with_write
-from sanshi.core.rows import insert_rows
+from sanshi.core.rows import insert_rows, insert_with_children
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
 
@@ -147,6 +147,11 @@ def _record_events(concern: Concern, events: list[ConcernEvent]) -> None:
     """Write timeline rows (several in one INSERT), each with its audit row and, where someone
     must hear of it, its notification."""
     insert_rows(events)  # sets each row's id
+    _recorded(concern, events)
+
+
+def _recorded(concern: Concern, events: list[ConcernEvent]) -> None:
+    """Audit rows and notifications for timeline rows just written."""
     for event in events:
         # Every write to a concern also goes into the tamper-evident audit chain.
         record_audit(
@@ -437,8 +442,8 @@ def receive_concern(
         events.append(_dispatch_in_memory(concern, dispatch_to, now=now, note=dispatch_note))
     # Checked above: only the database can fail from here, so no savepoint of our own.
     with transaction.atomic(savepoint=False):
-        _insert_with_tracking_code(concern, rng)
-        _record_events(concern, events)
+        _insert_with_tracking_code(concern, events, rng)
+        _recorded(concern, events)
     return concern
 
 
@@ -461,14 +466,17 @@ def _dispatch_in_memory(concern: Concern, to_org: Org, *, now: dt.datetime, note
                       data={"from_org": from_org.pk}, at=now)  # fmt: skip
 
 
-def _insert_with_tracking_code(concern: Concern, rng: random.Random | None) -> None:
+def _insert_with_tracking_code(
+    concern: Concern, events: list[ConcernEvent], rng: random.Random | None
+) -> None:
+    """Insert a new concern with its first timeline rows (one statement on PostgreSQL)."""
     if rng is None:
         # 54 random bits: at ten million stored concerns a new code collides about once in
         # 10^9 intakes. Such a collision fails this write as a ConcurrentChange ("try
         # again"; nothing was taken in) rather than costing every intake a savepoint.
         concern.tracking_code = new_tracking_code()
         try:
-            insert_rows([concern])
+            insert_with_children(concern, events, link="concern_id")
         except IntegrityError as exc:
             raise ConcurrentChange("could not take the concern in; try again") from exc
         return
@@ -477,7 +485,7 @@ def _insert_with_tracking_code(concern: Concern, rng: random.Random | None) -> N
         concern.tracking_code = new_tracking_code(rng)
         try:
             with transaction.atomic():
-                insert_rows([concern])
+                insert_with_children(concern, events, link="concern_id")
             return
         except IntegrityError:
             continue

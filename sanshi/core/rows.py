@@ -68,24 +68,56 @@ def insert_rows(objs: Sequence[M], *, signals: bool = True, along: Sequence[Alon
     together = statement is not None and connection.vendor == "postgresql"
     if not together:
         for write in along:
-            _run(connection, write.sql, write.params)
-            _saved(write.objs, alias)
+            run(connection, write.sql, write.params)
+            saved(write.objs, alias)
     if statement is None:
         _insert_by_django(objs, alias, signals=signals)
         return
     sql, params = statement
     if along and together:
-        # Table and column names in the writes along are the callers' own, never input.
-        withs = ", ".join(f"along{i} AS ({write.sql})" for i, write in enumerate(along))
-        sql = f"WITH {withs} {sql}"
+        sql = f"WITH {', '.join(with_along([write.sql for write in along]))} {sql}"
         params = [*(p for write in along for p in write.params), *params]
-    keys = _run(connection, sql, params)
+    keys = run(connection, sql, params)
     if _key_by_database(model):
         # A key of the caller's stays as given (not as stored: SQLite's hex for a UUID).
         pk_name = model._meta.pk.attname
         for obj, (key,) in zip(objs, keys, strict=True):
             setattr(obj, pk_name, key)
-    _saved([*objs, *(obj for write in along if together for obj in write.objs)], alias)
+    saved([*objs, *(obj for write in along if together for obj in write.objs)], alias)
+
+
+def insert_with_children(parent: models.Model, children: Sequence[models.Model], *,
+                         link: str) -> None:  # fmt: skip
+    """INSERT an unsaved `parent` and its unsaved `children` (of one model, whose ForeignKey
+    with attname `link` is set to `parent`), and set their keys.
+
+    On PostgreSQL one statement writes both (the parent's INSERT a WITH item whose key the
+    children's rows take): one round trip instead of two. Elsewhere, or where either goes
+    through Django, `insert_rows` for each. Raises what the database raises, with nothing
+    written.
+    """
+    model = type(parent)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    first = second = None
+    if children and connection.vendor == "postgresql" and _key_by_database(model):
+        first = _insert([parent], signals=True, alias=alias)
+        if first is not None:
+            second = _insert(children, signals=True, alias=alias, link=link)
+    if first is None or second is None:
+        insert_rows([parent])
+        insert_rows(children)
+        return
+    quote = connection.ops.quote_name
+    sql = f"WITH parent AS ({first[0].rsplit(' RETURNING ', 1)[0]} RETURNING "
+    sql += f"{quote(model._meta.pk.column)} AS key) {second[0]}"
+    keys = run(connection, sql, [*first[1], *second[1]])
+    setattr(parent, model._meta.pk.attname, keys[0][1])
+    child_key = type(children[0])._meta.pk.attname
+    for child, (key, parent_key) in zip(children, keys, strict=True):
+        setattr(child, child_key, key)
+        setattr(child, link, parent_key)
+    saved([parent, *children], alias)
 
 
 def rows_along(objs: Sequence[M], *, signals: bool = True) -> Along | None:
@@ -100,20 +132,32 @@ def rows_along(objs: Sequence[M], *, signals: bool = True) -> Along | None:
     return None if statement is None else Along(statement[0], statement[1], tuple(objs))
 
 
-def _run(connection: Any, sql: str, params: list[Any]) -> list[Any]:
+def with_along(sqls: Sequence[str]) -> list[str]:
+    """The WITH items that run writes along (their SQL): along0 AS (...), along1 AS (...)."""
+    # Table and column names in the writes along are the callers' own, never input.
+    return [f"along{i} AS ({sql})" for i, sql in enumerate(sqls)]
+
+
+def run(connection: Any, sql: str, params: list[Any]) -> list[Any]:
+    """Execute one statement; the rows it returns."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall()) if cursor.description else []
 
 
-def _saved(objs: Sequence[models.Model], alias: str) -> None:
+def saved(objs: Sequence[models.Model], alias: str) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
 
 
-def _insert(objs: Sequence[M], *, signals: bool, alias: str) -> tuple[str, list[Any]] | None:
-    """The INSERT ... RETURNING pk for `objs`, or None where Django must write them."""
+def _insert(
+    objs: Sequence[M], *, signals: bool, alias: str, link: str | None = None
+) -> tuple[str, list[Any]] | None:
+    """The INSERT ... RETURNING pk for `objs`, or None where Django must write them.
+
+    `link`: the attname of a ForeignKey whose value is the key of the row a `parent` WITH
+    item inserts (see `insert_with_children`); the statement then also returns it."""
     model = type(objs[0])
     if any(type(obj) is not model for obj in objs):
         raise TypeError("insert_rows takes instances of one model")
@@ -127,11 +171,15 @@ def _insert(objs: Sequence[M], *, signals: bool, alias: str) -> tuple[str, list[
         return None
     fields = _fields(model)
     columns = _columns(model)
+    linked = -1 if link is None else [f.attname for f in fields].index(link)
+    # The related objects to check, as save() does: all but the parent not inserted yet.
+    checked = None if link is None else _related_but(model, link)
     rows = []
     for obj in objs:
         # Takes the key of a related object saved since it was assigned, as save() does.
         prepare: Any = obj._prepare_related_fields_for_save  # type: ignore[attr-defined]
-        prepare(operation_name="insert_rows")
+        if checked != []:  # (an empty list would check them all)
+            prepare(operation_name="insert_rows", fields=checked)
         row = []
         for field, attname, as_is in columns:
             value = getattr(obj, attname) if as_is else field.pre_save(obj, True)
@@ -140,9 +188,17 @@ def _insert(objs: Sequence[M], *, signals: bool, alias: str) -> tuple[str, list[
             else:
                 row.append(field.get_db_prep_save(value, connection))
         rows.append(row)
-    written = tuple(i for i in range(len(fields)) if any(row[i] is not None for row in rows))
-    sql = _statement(model, len(objs), alias, written or (0,))
-    return sql, [row[i] for row in rows for i in written or (0,)]
+    written = tuple(
+        i for i in range(len(fields)) if i == linked or any(row[i] is not None for row in rows)
+    )
+    sql = _statement(model, len(objs), alias, written or (0,), linked)
+    return sql, [row[i] for row in rows for i in written or (0,) if i != linked]
+
+
+@functools.cache
+def _related_but(model: type[models.Model], link: str) -> list[models.Field]:
+    """The model's relation fields other than `link` (to check before an insert)."""
+    return [f for f in model._meta.concrete_fields if f.is_relation and f.attname != link]
 
 
 def _heard(model: type[models.Model], signals: bool) -> bool:
@@ -216,15 +272,20 @@ def _columns(model: type[models.Model]) -> list[tuple[models.Field, str, type | 
 
 
 @functools.lru_cache(maxsize=256)
-def _statement(model: type[models.Model], count: int, alias: str, written: tuple[int, ...]) -> str:
+def _statement(
+    model: type[models.Model], count: int, alias: str, written: tuple[int, ...], linked: int = -1
+) -> str:
     """INSERT ... VALUES (...), ... RETURNING pk for `count` rows of the `written` columns
-    (positions in `_fields(model)`)."""
+    (positions in `_fields(model)`). Column `linked` (if any) takes the key the `parent` WITH
+    item returns, and is returned too."""
     quote = connections[alias].ops.quote_name
     meta = model._meta
     fields = _fields(model)
-    row = "(" + ", ".join(["%s"] * len(written)) + ")"
+    parent = "(SELECT key FROM parent)"
+    row = "(" + ", ".join(parent if i == linked else "%s" for i in written) + ")"
     # Table and column names are the model's own, quoted; the values travel as parameters.
     columns = ", ".join(quote(fields[i].column) for i in written)
     values = ", ".join([row] * count)
     table, key = quote(meta.db_table), quote(meta.pk.column)
-    return f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {key}"  # noqa: S608
+    returning = key if linked < 0 else f"{key}, {quote(fields[linked].column)}"
+    return f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {returning}"  # noqa: S608

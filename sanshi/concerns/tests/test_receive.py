@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -16,11 +17,13 @@ from sanshi.testing import World
 
 
 def _writes_to(table: str, queries: list[dict[str, str]]) -> list[str]:
-    """The first word of each INSERT or UPDATE statement on `table`."""
+    """Each INSERT or UPDATE on `table`, in the order sent (a WITH may hold several)."""
     return [
-        q["sql"].split()[0]
+        word
         for q in queries
-        if q["sql"].startswith(("INSERT", "UPDATE")) and f'"{table}"' in q["sql"].split("(")[0]
+        for word in re.findall(rf'\b(INSERT) INTO "{table}"|\b(UPDATE) "{table}"', q["sql"])
+        for word in word
+        if word
     ]
 
 
@@ -29,6 +32,10 @@ def test_a_dispatch_in_the_same_write_inserts_the_row_dispatched_once(world: Wor
         concern = world.concern(dispatch_to=world.community, dispatch_note="自动派单")
     assert _writes_to("concerns_concern", captured.captured_queries) == ["INSERT"]
     assert _writes_to("concerns_concernevent", captured.captured_queries) == ["INSERT"]
+    if connection.vendor == "postgresql":  # the row and its timeline in one statement
+        [both] = [q["sql"] for q in captured.captured_queries if "concerns_concern" in q["sql"]]
+        assert both.startswith('WITH parent AS (INSERT INTO "concerns_concern"')
+        assert ConcernEvent.objects.filter(concern=concern).count() == 2
     stored = Concern.objects.get(pk=concern.pk)
     assert (stored.status, stored.org_id, stored.dispatching_org_id) == (
         Status.DISPATCHED,

@@ -15,7 +15,17 @@ from __future__ import annotations
 import select
 
 from django.db.backends.postgresql import base
+from psycopg import _queries
 from psycopg.pq import TransactionStatus
+
+# psycopg keeps the parsed form of a query (its %s placeholders found, the query rewritten
+# with $n) in an LRU cache of 128 queries, but only for queries of at most 50 parameters.
+# An intake's first statement (a concern and its timeline rows, sanshi.core.rows) has about
+# 60, and parsing it anew costs about 85 microseconds per intake. The statements sanshi
+# builds are a fixed set, so the limit is raised; the cache keeps its size.
+PARSED_QUERY_PARAMS = 200
+if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", PARSED_QUERY_PARAMS) < PARSED_QUERY_PARAMS:
+    _queries.MAX_CACHED_STATEMENT_PARAMS = PARSED_QUERY_PARAMS
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -80,3 +80,16 @@ def test_a_connection_the_server_has_spoken_on_is_asked() -> None:
     assert "SELECT 1" in traffic
     with connection.cursor() as cursor:
         cursor.execute("UNLISTEN *")
+
+
+def test_a_statement_of_sixty_parameters_is_parsed_once() -> None:
+    from psycopg import _queries
+
+    sql = "SELECT " + ", ".join(["%s::integer"] * 60)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(range(60)))
+        before = _queries._query2pg.cache_info()
+        cursor.execute(sql, list(range(60, 120)))
+        after = _queries._query2pg.cache_info()
+        assert cursor.fetchone() == tuple(range(60, 120))
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)

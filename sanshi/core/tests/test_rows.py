@@ -15,7 +15,7 @@ from sanshi.api.actions import issue_api_token
 from sanshi.api.models import IdempotentResponse
 from sanshi.audit.models import AuditEntry
 from sanshi.concerns.models import Concern, ConcernEvent
-from sanshi.core.rows import Along, insert_rows, rows_along
+from sanshi.core.rows import Along, insert_rows, insert_with_children, rows_along
 
 pytestmark = pytest.mark.django_db
 
@@ -224,8 +224,8 @@ def test_the_audit_head_moves_with_the_rows_in_one_statement(world):
         record_audit(None, "test.one", "thing", 1, {})
         record_audit(None, "test.two", "thing", 2, {})
     audit = [q["sql"] for q in queries.captured_queries if "audit" in q["sql"]]
-    if connection.vendor == "postgresql":
-        assert [s.split()[0] for s in audit] == ["SELECT", "WITH"]
+    if connection.vendor == "postgresql":  # locked, hashed, inserted and moved in one
+        assert [s.split()[0] for s in audit] == ["WITH"]
     else:
         assert [s.split()[0] for s in audit] == ["SELECT", "UPDATE", "INSERT"]
     head = AuditHead.objects.get()
@@ -233,3 +233,52 @@ def test_the_audit_head_moves_with_the_rows_in_one_statement(world):
     assert last is not None and (head.seq, head.hash) == (last.seq, last.hash)
     assert last.action == "test.two"
     assert verify_chain().ok
+
+
+def _events(concern: Concern, world: Any) -> list[ConcernEvent]:
+    return [
+        ConcernEvent(concern=concern, kind="received", at=AT, actor=world.dispatcher,
+                     org=world.county, to_status="received", data={"channel": "api"}),
+        ConcernEvent(concern=concern, kind="dispatched", at=AT, org=world.community,
+                     from_status="received", to_status="dispatched", note="派单"),
+    ]  # fmt: skip
+
+
+def test_a_parent_and_its_children_go_in_together_with_their_keys(world):
+    concern = _concern(world, "KIDS00000001")
+    events = _events(concern, world)
+    with CaptureQueriesContext(connection) as queries:
+        insert_with_children(concern, events, link="concern_id")
+    writes = [q["sql"] for q in queries.captured_queries if "concerns_concern" in q["sql"]]
+    # PostgreSQL: one statement; elsewhere one per table.
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 2)
+    assert concern.pk is not None and concern._state.adding is False
+    assert [e._state.adding for e in events] == [False, False]
+    assert [e.concern_id for e in events] == [concern.pk, concern.pk]
+    stored = list(ConcernEvent.objects.filter(concern=concern).order_by("pk"))
+    assert [e.pk for e in stored] == [e.pk for e in events]
+    assert [(e.kind, e.actor_id, e.org_id, e.note, e.data) for e in stored] == [
+        ("received", world.dispatcher.pk, world.county.pk, "", {"channel": "api"}),
+        ("dispatched", None, world.community.pk, "派单", {}),
+    ]
+    by_save = _concern(world, "SAVE00000002")
+    by_save.save(force_insert=True)
+    assert _stored(concern) == _stored(by_save)
+
+
+def test_without_children_the_parent_goes_in_alone(world):
+    concern = _concern(world, "KIDS00000002")
+    insert_with_children(concern, [], link="concern_id")
+    assert Concern.objects.get(pk=concern.pk).tracking_code == "KIDS00000002"
+
+
+def test_a_clash_writes_neither_parent_nor_children(world):
+    insert_rows([_concern(world, "KIDS00000003")])
+    concern = _concern(world, "KIDS00000003")  # the same tracking code: unique
+    events = _events(concern, world)
+    before = ConcernEvent.objects.count(), Concern.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_with_children(concern, events, link="concern_id")
+    assert (ConcernEvent.objects.count(), Concern.objects.count()) == before
+    assert concern.pk is None and concern._state.adding is True
+    assert [e.pk for e in events] == [None, None]
