@@ -13,6 +13,7 @@ from sanshi.api.models import ApiToken, IdempotentResponse
 from sanshi.audit.actions import insert_with_chain, record_audit
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput
+from sanshi.core.fields import SerializedJSON
 
 TOKEN_PREFIX = "ss_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -81,7 +82,7 @@ def earlier_response(token: ApiToken, key: str, fingerprint: str) -> IdempotentR
 
 
 def remember_response(
-    token: ApiToken, key: str, fingerprint: str, status: int, body: dict[str, Any]
+    token: ApiToken, key: str, fingerprint: str, status: int, body: dict[str, Any] | SerializedJSON
 ) -> None:
     """Store the response inside the transaction that made it, last.
 

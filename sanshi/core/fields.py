@@ -62,8 +62,15 @@ class EncryptedTextField(_Sealed, models.TextField):
         return sealer().seal(str(value), self.aad())
 
 
+class SerializedJSON(str):
+    """A value already written as JSON text, for an `EncryptedJSONField` to seal as it is
+    (instead of reading it and writing it again); it reads back as the value."""
+
+    __slots__ = ()
+
+
 class EncryptedJSONField(_Sealed, _JSONText):
-    """A JSON value, sealed as a whole."""
+    """A JSON value, sealed as a whole (a `SerializedJSON` as written)."""
 
     if TYPE_CHECKING:
         _pyi_private_set_type: Any
@@ -80,7 +87,9 @@ class EncryptedJSONField(_Sealed, _JSONText):
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
-        return sealer().seal(json.dumps(value, ensure_ascii=False, sort_keys=True), self.aad())
+        text = value if type(value) is SerializedJSON else json.dumps(value, ensure_ascii=False,
+                                                                sort_keys=True)  # fmt: skip
+        return sealer().seal(text, self.aad())
 
     def value_to_string(self, obj: models.Model) -> str:
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)

@@ -68,7 +68,7 @@ def insert_rows(objs: Sequence[M], *, signals: bool = True, along: Sequence[Alon
     together = statement is not None and connection.vendor == "postgresql"
     if not together:
         for write in along:
-            run(connection, write.sql, write.params)
+            run(connection, write.sql, write.params, returns=False)
             saved(write.objs, alias)
     if statement is None:
         _insert_by_django(objs, alias, signals=signals)
@@ -138,11 +138,11 @@ def with_along(sqls: Sequence[str]) -> list[str]:
     return [f"along{i} AS ({sql})" for i, sql in enumerate(sqls)]
 
 
-def run(connection: Any, sql: str, params: list[Any]) -> list[Any]:
-    """Execute one statement; the rows it returns."""
+def run(connection: Any, sql: str, params: list[Any], *, returns: bool = True) -> list[Any]:
+    """Execute one statement; the rows it returns (`returns=False`: none are read)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor.fetchall()) if cursor.description else []
+        return list(cursor.fetchall()) if returns else []
 
 
 def saved(objs: Sequence[models.Model], alias: str) -> None:

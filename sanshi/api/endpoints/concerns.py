@@ -49,6 +49,7 @@ from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Channel, Concern
 from sanshi.core.errors import InvalidInput, SanshiError
+from sanshi.core.fields import SerializedJSON
 from sanshi.orgs.models import Division, Org
 
 router = Router(tags=["concerns"])
@@ -152,7 +153,7 @@ def create_concern(
                 # Last, so that a retry of a committed request (or of one still running)
                 # fails (here, or as this block ends), rolls back whole and answers with the
                 # first response.
-                remember_response(token, idempotency_key, fingerprint, 201, json.loads(body))
+                remember_response(token, idempotency_key, fingerprint, 201, SerializedJSON(body))
     except (IntegrityError, SanshiError):
         # A retry answers with the first response even where a second run would now fail.
         earlier = earlier_response(token, idempotency_key, fingerprint) if idempotency_key else None

@@ -148,3 +148,17 @@ def test_phones_inside_free_text_are_masked() -> None:
         mask_phones_in_text(text)
         == "居民请回电138****5544，或 138****5678；订单号 2026113012345678"
     )
+
+
+def test_json_already_written_is_sealed_as_it_is_and_reads_back_as_the_value(
+    world: World,
+) -> None:
+    from sanshi.core.fields import SerializedJSON
+
+    field = Concern._meta.get_field("triage")
+    written = SerializedJSON('{"b": [1, "二"], "a": null}')
+    sealed = field.get_prep_value(written)
+    assert sealer().open(sealed, field.aad()) == '{"b": [1, "二"], "a": null}'
+    assert field.from_db_value(sealed, None, connection) == {"a": None, "b": [1, "二"]}
+    # A plain value is written with sorted keys, as before.
+    assert sealer().open(field.get_prep_value({"b": 1, "a": 2}), field.aad()) == '{"a": 2, "b": 1}'
