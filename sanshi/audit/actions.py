@@ -168,7 +168,7 @@ def chained_at_end() -> Iterator[None]:
         else:
             along.append(write)
     if pending:
-        _append([(p.user, p.data, p.fields) for p in pending], along)
+        _append([(p.user, p.data, p.fields) for p in pending], along, entries=False)
 
 
 def locked_head() -> AuditHead:
@@ -186,14 +186,17 @@ def locked_head() -> AuditHead:
     return head
 
 
-def _append(rows: list[Row], along: Sequence[Along] = ()) -> list[AuditEntry]:
+def _append(
+    rows: list[Row], along: Sequence[Along] = (), *, entries: bool = True
+) -> list[AuditEntry]:
     """Chain the rows after the head, with the writes along: on PostgreSQL in one statement
     that locks the head, hashes, inserts and moves the head; elsewhere the head is locked
-    first and the rows are hashed here."""
+    first and the rows are hashed here. The rows as saved (on PostgreSQL with
+    `entries=False`, an empty list: for a caller that does not look)."""
     if connection.vendor == "postgresql":
-        entries = _append_in_database(rows, along)
-        if entries is not None:
-            return entries
+        made = _append_in_database(rows, along, entries=entries)
+        if made is not None:
+            return made
         along = ()  # they went in with the statement, which found no head row to chain on
     return _append_all(locked_head(), rows, along)
 
@@ -234,41 +237,58 @@ def _append_all(head: AuditHead, rows: list[Row], along: Sequence[Along] = ()) -
     return entries
 
 
-def _append_in_database(rows: list[Row], along: Sequence[Along]) -> list[AuditEntry] | None:
+@dataclass
+class _Draft:
+    """A row to chain whose place in the chain is not known yet (what `payload_around` and
+    the statement need)."""
+
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    data: dict[str, Any]
+
+
+def _append_in_database(
+    rows: list[Row], along: Sequence[Along], *, entries: bool
+) -> list[AuditEntry] | None:
     """PostgreSQL: one statement locks the head row, computes each row's seq and hash after
     it (SHA-256 of the payload that `chain.payload` would make, from the text around the
     previous hash that is made here), inserts the rows, moves the head and runs the writes
     along. The head is then locked from this statement to the commit, and the hashing is
-    done before it. None where there is no head row yet (nothing inserted but the writes
+    done before it. The rows as saved (`entries=False`: an empty list, for a caller that
+    does not look), or None where there is no head row yet (nothing inserted but the writes
     along): the caller makes it and chains the rows the other way."""
     at = clock.now()
-    entries = [
-        AuditEntry(
-            at=at,
-            actor=user,
-            actor_name=clean_text(user.get_username()) if user is not None else "",
-            data=data,
-            **fields,
-        )
+    drafts = [
+        _Draft(at, user.pk if user is not None else None,
+               clean_text(user.get_username()) if user is not None else "", data=data, **fields)
         for user, data, fields in rows
-    ]
+    ]  # fmt: skip
     data_field = AuditEntry._meta.get_field("data")
     values: list[Any] = []
-    for entry in entries:
-        before, after = payload_around(entry)
-        values += [before, after, entry.at, entry.actor_id, entry.actor_name, entry.action,
-                   entry.object_type, entry.object_id,
-                   data_field.get_db_prep_save(entry.data, connection)]  # fmt: skip
-    keys = run(connection, _chain_statement(len(entries), tuple(w.sql for w in along)),
+    for draft in drafts:
+        before, after = payload_around(draft)
+        values += [before, after, draft.at, draft.actor_id, draft.actor_name, draft.action,
+                   draft.object_type, draft.object_id,
+                   data_field.get_db_prep_save(draft.data, connection)]  # fmt: skip
+    keys = run(connection, _chain_statement(len(drafts), tuple(w.sql for w in along)),
                 [*(p for write in along for p in write.params), *values])  # fmt: skip
     saved([obj for write in along for obj in write.objs], connection.alias)
     if not keys:
         return None
-    by_seq = sorted(keys, key=lambda key: key[1])
-    for entry, (pk, seq, prev_hash, hash_) in zip(entries, by_seq, strict=True):
-        entry.pk, entry.seq, entry.prev_hash, entry.hash = pk, seq, prev_hash, hash_
-    saved(entries, connection.alias)
-    return entries
+    if not entries:
+        return []
+    made = [
+        AuditEntry(pk=pk, seq=seq, prev_hash=prev_hash, hash=hash_, actor=user, **vars(draft))
+        for (pk, seq, prev_hash, hash_), draft, (user, _data, _fields) in zip(
+            sorted(keys, key=lambda key: key[1]), drafts, rows, strict=True
+        )
+    ]
+    saved(made, connection.alias)
+    return made
 
 
 @functools.lru_cache(maxsize=64)

@@ -17,8 +17,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 FORMAT = 1
 
 
-class ChainRow(Protocol):
-    seq: int
+class RowContent(Protocol):
+    """What a row says, before its place in the chain is known."""
+
     at: dt.datetime
     actor_id: int | None
     actor_name: str
@@ -26,6 +27,10 @@ class ChainRow(Protocol):
     object_type: str
     object_id: str
     data: Any
+
+
+class ChainRow(RowContent, Protocol):
+    seq: int
     prev_hash: str
 
 
@@ -81,7 +86,7 @@ def payload(row: ChainRow) -> bytes:
 SEQ_BETWEEN = '","seq":'
 
 
-def payload_around(row: ChainRow) -> tuple[str, str]:
+def payload_around(row: RowContent) -> tuple[str, str]:
     """The payload's text before the previous hash and after the seq: for a row whose place
     in the chain is not known yet, `payload(row)` is
     `(before + row.prev_hash + SEQ_BETWEEN + str(row.seq) + after).encode()` once it is

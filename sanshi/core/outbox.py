@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django_tasks.base import Task
+from django_tasks.signals import task_enqueued
 from django_tasks_db import DatabaseBackend as _DatabaseBackend
 from django_tasks_db.compat import normalize_json
 
@@ -18,6 +19,14 @@ class DatabaseBackend(_DatabaseBackend):
     Everything else, its worker included, is django-tasks-db's own (pinned below 0.14 in
     pyproject.toml; test_outbox.py checks that the row equals the one its own backend
     writes)."""
+
+    def enqueue(self, task: Task[Any, Any], args: Any, kwargs: Any) -> Any:
+        """django-tasks-db's own, with the TaskResult made once (it makes it twice: for the
+        task_enqueued signal and for the caller)."""
+        self.validate_task(task)
+        result = self._task_to_db_task(task, args, kwargs).task_result
+        task_enqueued.send(type(self), task_result=result)
+        return result
 
     def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult, get_date_max

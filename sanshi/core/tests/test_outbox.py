@@ -74,6 +74,7 @@ def test_the_task_row_is_the_row_django_tasks_db_writes_in_one_insert_and_its_wo
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django_tasks.signals import task_enqueued
     from django_tasks_db.compat import TaskResultStatus
 
     from sanshi.concerns.tasks import notify_event
@@ -85,9 +86,19 @@ def test_the_task_row_is_the_row_django_tasks_db_writes_in_one_insert_and_its_wo
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     theirs = notify_event.enqueue(event)
     settings.TASKS = DB_BACKEND
-    with CaptureQueriesContext(connection) as queries:
-        ours = notify_event.enqueue(event)
+    heard: list[Any] = []
+
+    def receiver(sender: Any, task_result: Any, **_: Any) -> None:
+        heard.append(task_result)
+
+    task_enqueued.connect(receiver, dispatch_uid="test-outbox")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            ours = notify_event.enqueue(event)
+    finally:
+        task_enqueued.disconnect(dispatch_uid="test-outbox")
     assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    assert heard == [ours] and heard[0] is ours  # the signal is sent once, with the result
     assert type(ours).__name__ == "TaskResult" and ours.id != theirs.id
     columns = [f.attname for f in DBTaskResult._meta.concrete_fields
                if f.attname not in {"id", "enqueued_at"}]  # fmt: skip
