@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # Only for its templates and static files: /api/v1/docs then serves Swagger UI from
+    # this site instead of a CDN, which the site's Content Security Policy would block.
+    "ninja",
     "sanshi.orgs",
     "sanshi.concerns",
     "sanshi.notifications",
