@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from sanshi.concerns.models import Concern, Status
 from sanshi.console.tests import helpers as h
 from sanshi.testing import World, person_of
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[3] / "screenshots"
 PASSWORD = "pw-for-tests-only"
 PHONE = {"width": 375, "height": 812}
@@ -28,25 +26,6 @@ DESKTOP = {"width": 1280, "height": 900}
 # Playwright's sync API runs an event loop in this thread; Django's ORM is safe here because
 # the browser, not this thread, is what runs concurrently.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(autouse=True)
@@ -132,11 +111,11 @@ def _rate(resident: Person, code: str, *, solved: bool, satisfaction: str) -> No
     resident.submit("#rate button[type=submit]")
 
 
-def test_the_whole_loop_by_four_people(live_server: Any, browser: Any, world: World) -> None:
+def test_the_whole_loop_by_four_people(live_server: Any, chromium: Any, world: World) -> None:
     base = live_server.url
-    resident = Person(browser, base, "resident", PHONE)
-    dispatcher = Person(browser, base, "dispatcher", DESKTOP)
-    member = Person(browser, base, "member", PHONE)
+    resident = Person(chromium, base, "resident", PHONE)
+    dispatcher = Person(chromium, base, "dispatcher", DESKTOP)
+    member = Person(chromium, base, "member", PHONE)
 
     code = _report(resident, "我家孩子放学后没人照看，想问问社区的儿童之家能不能托管。")
     concern = Concern.objects.get(tracking_code=code)
@@ -201,12 +180,12 @@ def test_the_whole_loop_by_four_people(live_server: Any, browser: Any, world: Wo
 
 
 def test_danger_reaches_the_top_of_the_protection_officers_home_at_once(
-    live_server: Any, browser: Any, world: World
+    live_server: Any, chromium: Any, world: World
 ) -> None:
-    officer = Person(browser, live_server.url, "protection", PHONE)
+    officer = Person(chromium, live_server.url, "protection", PHONE)
     officer.login("protection")
     h.received(world, text="想问问妇女之家周末有没有活动")
-    resident = Person(browser, live_server.url, "resident", PHONE)
+    resident = Person(chromium, live_server.url, "resident", PHONE)
     code = _report(resident, "他喝了酒拿着刀说要杀了我，我和孩子现在躲在卫生间里")
     concern = Concern.objects.get(tracking_code=code)
     assert concern.urgency == "critical"
@@ -225,13 +204,13 @@ def test_danger_reaches_the_top_of_the_protection_officers_home_at_once(
 
 
 def test_a_volunteer_sees_only_what_is_assigned_to_her(
-    live_server: Any, browser: Any, world: World
+    live_server: Any, chromium: Any, world: World
 ) -> None:
     hers = h.signed(world, text="独居的王阿姨需要有人陪她去医院复查")
     actions.assign_handler(hers, person_of(world.volunteer), actor=world.member)
     other = h.signed(world, text="邻里之间为停车位吵架")
     h.received(world, text="县里收到的另一件事")
-    volunteer = Person(browser, live_server.url, "volunteer", PHONE)
+    volunteer = Person(chromium, live_server.url, "volunteer", PHONE)
     volunteer.login("volunteer")
     page = volunteer.page
     shown = page.eval_on_selector_all(

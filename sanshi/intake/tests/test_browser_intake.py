@@ -18,35 +18,25 @@ from sanshi.testing import World
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls are still sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="browser tests need Debian's chromium at /usr/bin/chromium"
-)
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
-        )
-        page = context.new_page()
-        blocked: list[str] = []
-        page.on(
-            "console",
-            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        yield page
-        context.close()
-        browser.close()
-        # Nothing on the pages may be refused by our own Content Security Policy.
-        assert blocked == []
+def page(chromium: Any) -> Iterator[Any]:
+    """A phone's page in its own context, closed before the database is flushed."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    yield page
+    context.close()
+    # Nothing on the pages may be refused by our own Content Security Policy.
+    assert blocked == []
 
 
 def _report(page: Any, base: str, text: str) -> str:
