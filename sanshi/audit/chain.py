@@ -64,11 +64,11 @@ def normalise_data(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def payload(row: ChainRow) -> bytes:
-    """The canonical bytes of a row: its content and the hash of the row before it."""
+def _document(row: RowContent, prev_hash: str, seq: int) -> str:
+    """The canonical JSON of a row's content at a place in the chain."""
     document = {
         "v": FORMAT,
-        "seq": row.seq,
+        "seq": seq,
         "at": row.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor": row.actor_id,
         "actor_name": row.actor_name,
@@ -76,14 +76,23 @@ def payload(row: ChainRow) -> bytes:
         "type": row.object_type,
         "id": row.object_id,
         "data": row.data,
-        "prev": row.prev_hash,
+        "prev": prev_hash,
     }
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload(row: ChainRow) -> bytes:
+    """The canonical bytes of a row: its content and the hash of the row before it."""
+    return _document(row, row.prev_hash, row.seq).encode()
 
 
 # The payload's keys in sorted order put "prev" and "seq" next to each other, between "id"
 # and "type": what comes before and after them is known before the row's place in the chain.
 SEQ_BETWEEN = '","seq":'
+# Where they stand in a document made with a placeholder place. The last occurrence is
+# theirs: "data" and "id" come before them, and after them only "type" (a JSON string, whose
+# quotes are escaped) and "v".
+_PLACE = r'"prev":"\u0000' + SEQ_BETWEEN + "-1"
 
 
 def payload_around(row: RowContent) -> tuple[str, str]:
@@ -92,18 +101,8 @@ def payload_around(row: RowContent) -> tuple[str, str]:
     `(before + row.prev_hash + SEQ_BETWEEN + str(row.seq) + after).encode()` once it is
     (the database computes the hash that way, sanshi.audit.actions). The previous hash is
     hex, which JSON writes as it is."""
-    first = {
-        "at": row.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "actor": row.actor_id,
-        "actor_name": row.actor_name,
-        "action": row.action,
-        "id": row.object_id,
-        "data": row.data,
-    }
-    head = json.dumps(first, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    tail = json.dumps({"type": row.object_type, "v": FORMAT}, separators=(",", ":"),
-                      ensure_ascii=False)  # fmt: skip
-    return head[:-1] + ',"prev":"', "," + tail[1:]
+    before, after = _document(row, "\x00", -1).rsplit(_PLACE, 1)
+    return before + '"prev":"', after
 
 
 def row_hash(row: ChainRow) -> str:

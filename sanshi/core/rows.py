@@ -10,7 +10,8 @@ count and set of columns, and reads the primary keys back with RETURNING.
 
 A column that is NULL in every row is left out of the statement: the database writes NULL
 there all the same (none of these models has a database default), and psycopg keeps its
-parsed form of a statement only up to 50 parameters, which a concern's 56 columns exceeded.
+parsed form of a statement only up to 50 parameters by default, which a concern's 56 columns
+exceeded (sanshi.core.postgresql raises that limit for a concern with its timeline rows).
 Where the database cannot return keys from a multi-row insert it is `bulk_create`; where the
 model has save signals or what this does not cover, `save()`.
 
@@ -108,10 +109,8 @@ def insert_with_children(parent: models.Model, children: Sequence[models.Model],
         insert_rows([parent])
         insert_rows(children)
         return
-    quote = connection.ops.quote_name
-    sql = f"WITH parent AS ({first[0].rsplit(' RETURNING ', 1)[0]} RETURNING "
-    sql += f"{quote(model._meta.pk.column)} AS key) {second[0]}"
-    keys = run(connection, sql, [*first[1], *second[1]])
+    # The parent's statement returns its key only: the children's rows read it from there.
+    keys = run(connection, f"WITH parent AS ({first[0]}) {second[0]}", [*first[1], *second[1]])
     setattr(parent, model._meta.pk.attname, keys[0][1])
     child_key = type(children[0])._meta.pk.attname
     for child, (key, parent_key) in zip(children, keys, strict=True):
@@ -281,7 +280,7 @@ def _statement(
     quote = connections[alias].ops.quote_name
     meta = model._meta
     fields = _fields(model)
-    parent = "(SELECT key FROM parent)"
+    parent = "(SELECT * FROM parent)"  # the one column, the key, that the parent returns
     row = "(" + ", ".join(parent if i == linked else "%s" for i in written) + ")"
     # Table and column names are the model's own, quoted; the values travel as parameters.
     columns = ", ".join(quote(fields[i].column) for i in written)

@@ -25,6 +25,7 @@ AT = dt.datetime(2026, 11, 29, 8, 30, 1, 250, tzinfo=dt.UTC)
         {},
         {"n": 1, "text": "孩子放学后没人照看", "nested": {"z": [1, "二"], "a": None}},
         {"prev": "x", "seq": 3, "quote": '"\\', "tab": "\t", "emoji": "🙂"},
+        {"prev": "\x00", "seq": -1, "type": '"prev":"\\u0000","seq":-1'},
     ],
 )
 @pytest.mark.parametrize("actor", [None, 42])
