@@ -1,12 +1,13 @@
 """Benchmark of concern intake: sanshi's JSON API and Open311 against django-helpdesk.
 
-    .venv/bin/python bench/intake.py [--requests 1500] [--workers 4] [--rate 100]
-                                     [--rate-seconds 20] [--time-limit 90] [--rounds 3]
+    .venv/bin/python bench/intake.py [--requests 3000] [--workers 4] [--rate 100]
+                                     [--rate-seconds 20] [--time-limit 120] [--rounds 6]
                                      [--no-peer] [--threads 1]
 
 Each system on a scratch PostgreSQL database on 127.0.0.1:5432 behind gunicorn with 2
 workers on 127.0.0.1, both serving from the start; the load comes from a second process
-(bench/load.py) on loopback:
+(bench/load.py: a new connection per request, on a plain socket, half-closed once the request
+is sent) on loopback:
   1. closed loop: `--workers` clients, `--requests` creates at most, `--time-limit` seconds
      at most: the most creates per second the server sustains. The loop is cut into
      `--rounds` slices and the targets take turns (API, Open311, peer, API, ...), so that a
@@ -215,12 +216,12 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--time-limit", type=float, default=90)
+    parser.add_argument("--time-limit", type=float, default=120)
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--rate-seconds", type=float, default=20)
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=6,
                         help="slices of the closed loop; the targets take turns")  # fmt: skip
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")

@@ -8,8 +8,8 @@ hide its queue). Both stop at a fixed request count or a time limit, whichever c
 
 from __future__ import annotations
 
-import http.client
 import json
+import socket
 import statistics
 import sys
 import threading
@@ -30,17 +30,43 @@ class Outcome:
 
 
 def send(host: str, port: int, request: Request) -> int:
+    """One request on a new connection; the status of a whole response (0: the connection
+    failed, or the response was cut short).
+
+    Written on a plain socket rather than http.client, and the client half-closes the
+    connection once its request is sent (the request is whole: its Content-Length says so).
+    The load's CPU time comes out of the same two cores as the server's, and gunicorn's sync
+    worker lingers after each response until the client has closed its side: with
+    http.client the workers waited there for the load process to be scheduled (about a tenth
+    of their time, docs/benchmarks.md, session 9)."""
     method, path, body, headers = request
-    conn = http.client.HTTPConnection(host, port, timeout=30)
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    message = (f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+               f"Content-Length: {len(body)}\r\n{head}\r\n").encode() + body  # fmt: skip
+    received = bytearray()
     try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status
+        with socket.create_connection((host, port), timeout=30) as sock:
+            sock.sendall(message)
+            sock.shutdown(socket.SHUT_WR)
+            while chunk := sock.recv(65536):
+                received += chunk
     except OSError:
         return 0
-    finally:
-        conn.close()
+    return whole_status(bytes(received))
+
+
+def whole_status(response: bytes) -> int:
+    """The status code of an HTTP/1.1 response read to the end of its connection, or 0 where
+    it is not one or its body is shorter than its Content-Length."""
+    head, sep, body = response.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    if not sep or not lines[0].startswith(b"HTTP/1.") or len(lines[0]) < 12:
+        return 0
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and len(body) < int(value):
+            return 0
+    return int(lines[0][9:12])
 
 
 def closed_loop(base: str, make: Callable[[int], Request], *, requests: int, workers: int,

@@ -83,8 +83,15 @@ class Concern(models.Model):
     reporter_id_number = EncryptedTextField(blank=True, default="")
     anonymous = models.BooleanField(default=False)
     minor_under_14 = models.BooleanField(default=False)
+    # Set on few concerns: its index (Meta.indexes) holds only those (also merged_into and
+    # escalated_to below), so that an intake writes no index entry for them.
     member = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="card_concerns"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="card_concerns",
+        db_index=False,
     )
     # What
     category = models.CharField(max_length=32, blank=True, default="")
@@ -114,10 +121,11 @@ class Concern(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
-    )
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
+        db_index=False,
+    )  # fmt: skip
     escalated_to = models.ForeignKey(
-        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     escalated_department = models.CharField(max_length=100, blank=True, default="")
     # When
@@ -159,6 +167,20 @@ class Concern(models.Model):
             models.Index(fields=["category", "subcategory"]),
             models.Index(fields=["division", "received_at"]),  # same-event candidates
             models.Index(fields=["reporter_phone_index"], name="concern_phone_index"),
+            # Foreign keys set on few concerns: only those rows are in the index.
+            models.Index(
+                fields=["member"], condition=Q(member__isnull=False), name="concern_member_set"
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="concern_merged_into_set",
+            ),
+            models.Index(
+                fields=["escalated_to"],
+                condition=Q(escalated_to__isnull=False),
+                name="concern_escalated_to_set",
+            ),
         ]
         # Declared here rather than with unique=True / db_index=True on the fields: on
         # PostgreSQL those also build a second, varchar_pattern_ops index for LIKE, and

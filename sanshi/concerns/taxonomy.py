@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -34,11 +34,12 @@ class Category:
 class Taxonomy:
     categories: tuple[Category, ...]
 
-    @property
+    # Made once per taxonomy (intake asks for them on every concern); not to be changed.
+    @cached_property
     def subcategories(self) -> dict[str, Subcategory]:
         return {s.code: s for c in self.categories for s in c.subcategories}
 
-    @property
+    @cached_property
     def by_code(self) -> dict[str, Category]:
         return {c.code: c for c in self.categories}
 

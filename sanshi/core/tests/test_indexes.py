@@ -78,3 +78,25 @@ def test_no_like_index_on_the_tables_intake_writes() -> None:
             ["%pattern_ops%", INTAKE_TABLES],
         )
         assert cursor.fetchall() == []
+
+
+def test_foreign_keys_a_new_concern_leaves_empty_are_indexed_only_where_set() -> None:
+    """member, merged_into and escalated_to are NULL on almost every concern: one partial
+    index each (an intake writes no entry into them), and no index of all rows."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT indexdef FROM pg_indexes WHERE tablename = 'concerns_concern'"
+    else:
+        sql = "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        sql += " AND tbl_name = 'concerns_concern'"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        definitions = [row[0].replace('"', "") for row in cursor.fetchall()]
+    found = {}
+    for column in ("member_id", "merged_into_id", "escalated_to_id"):
+        on_it = [d for d in definitions if d.split(" WHERE ")[0].endswith(f"({column})")]
+        found[column] = [d.split(" WHERE ", 1)[-1].strip("()") for d in on_it]
+    assert found == {
+        "member_id": ["member_id IS NOT NULL"],
+        "merged_into_id": ["merged_into_id IS NOT NULL"],
+        "escalated_to_id": ["escalated_to_id IS NOT NULL"],
+    }
