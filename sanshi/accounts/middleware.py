@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from sanshi.accounts import sessions, twofactor
 from sanshi.core.middleware import for_machines
@@ -75,7 +76,9 @@ class SecondFactorMiddleware:
         target = code_page_url(request)
         if request.method in ("GET", "HEAD") and not request.headers.get("HX-Request"):
             return HttpResponseRedirect(target)
-        response = HttpResponseForbidden("需要输入动态验证码 (second factor required)")
+        response = HttpResponseForbidden(
+            _("请先输入动态验证码。"), content_type="text/plain; charset=utf-8"
+        )
         response["HX-Redirect"] = target
         return response
 

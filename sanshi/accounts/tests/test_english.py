@@ -24,7 +24,7 @@ SETUP = "/accounts/2fa/setup/?next=%2Fconsole%2F"
 PAGE = "/accounts/2fa/backup-codes/?next=%2Fconsole%2F"
 REPLACE = "/accounts/2fa/replace/?next=%2Fconsole%2F"
 # A new string in the app needs its English in the catalog, and this count raised.
-MESSAGES = 39
+MESSAGES = 40
 
 
 def in_english(client: Client) -> Client:
@@ -307,3 +307,15 @@ def test_code_page_names_the_account_as_the_app_lists_it(world: World, settings)
     assert "输入“北海妇联”显示的 6 位数字。</p>" in body
     settings.OTP_TOTP_ISSUER = ""  # no issuer: the app lists the account by its name
     assert "输入“chair”显示的 6 位数字。</p>" in client.get(VERIFY).content.decode()
+
+
+def test_a_post_before_the_code_is_refused_in_english_for_a_user_who_chose_it(
+    world: World,
+) -> None:
+    Authenticator.objects.create(user=world.chair, name="phone", confirmed=True)
+    client, _ = password_login("chair")
+    post = in_english(client).post("/console/dispatch/bulk/", {"ids": ["1"]})
+    assert (post.status_code, post.content.decode()) == (
+        403,
+        "Enter your authenticator code first.",
+    )

@@ -137,6 +137,10 @@ def test_posts_and_htmx_are_refused_until_the_code(world: World) -> None:
         403,
         "/accounts/2fa/?next=%2Fconsole%2Fdispatch%2Fbulk%2F",
     )
+    assert (post["Content-Type"], post.content.decode()) == (
+        "text/plain; charset=utf-8",
+        "请先输入动态验证码。",
+    )
     htmx = client.get("/console/notifications/", HTTP_HX_REQUEST="true")
     assert htmx.status_code == 403
 
