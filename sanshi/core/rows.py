@@ -170,7 +170,7 @@ def _insert(
         return None
     fields = _fields(model)
     columns = _columns(model)
-    linked = -1 if link is None else [f.attname for f in fields].index(link)
+    linked = -1 if link is None else _position(model, link)
     # The related objects to check, as save() does: all but the parent not inserted yet.
     checked = None if link is None else _related_but(model, link)
     rows = []
@@ -192,6 +192,12 @@ def _insert(
     )
     sql = _statement(model, len(objs), alias, written or (0,), linked)
     return sql, [row[i] for row in rows for i in written or (0,) if i != linked]
+
+
+@functools.cache
+def _position(model: type[models.Model], attname: str) -> int:
+    """Where the field with this attname stands in `_fields(model)`."""
+    return [f.attname for f in _fields(model)].index(attname)
 
 
 @functools.cache

@@ -11,13 +11,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
 
-from sanshi.concerns.taxonomy import Subcategory, taxonomy
+from sanshi.concerns.taxonomy import taxonomy
 from sanshi.triage import danger
 from sanshi.triage.classifier import Model, Prediction, model_for
 from sanshi.triage.corpus import Example
@@ -122,14 +121,8 @@ def forget_active_model() -> None:
 # ---------------------------------------------------------------- combining the votes
 
 
-@cache
-def _subcategories() -> dict[str, Subcategory]:
-    """The taxonomy's subcategories by code (`Taxonomy.subcategories` builds a new dict)."""
-    return taxonomy().subcategories
-
-
 def _urgent(code: str) -> bool:
-    sub = _subcategories().get(code)
+    sub = taxonomy().subcategories.get(code)
     return sub is not None and sub.urgent
 
 
@@ -199,7 +192,7 @@ def combine(
     by_model = not verdict.critical and _model_says_danger(pred, verdict)
     critical = verdict.critical or by_model
     subcategory = _subcategory(pred, verdict, critical)
-    sub = _subcategories()[subcategory]
+    sub = taxonomy().subcategories[subcategory]
     confidence = pred.cat_probs.get(sub.category, 0.0)
     if verdict.critical and sub.category != pred.category:
         confidence = max(confidence, RULE_CONFIDENCE)
