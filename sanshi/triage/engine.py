@@ -53,6 +53,19 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Why a text was flagged: the kind of danger (triage.kinds.DangerKind), the words that
+    raised it, and the detector that saw it ("rules", "model", "semantic")."""
+
+    kind: str
+    words: str
+    detector: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "words": self.words, "detector": self.detector}
+
+
+@dataclass(frozen=True)
 class TriageResult:
     category: str
     subcategory: str
@@ -63,6 +76,15 @@ class TriageResult:
     signals: list[Signal] = field(default_factory=list)
     route: RouteResult | None = None
     model_version: str = ""
+    # Each flag with its kind and words (issue 19); empty when nothing was flagged.
+    evidence: tuple[Evidence, ...] = ()
+    # Between the thresholds: not critical, but a person must look for danger at once.
+    needs_check: bool = False
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of danger flagged, each once, strongest evidence first."""
+        return tuple(dict.fromkeys(e.kind for e in self.evidence))
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON of issue 4: what the CLI prints, the API returns and a concern stores."""
@@ -75,6 +97,8 @@ class TriageResult:
             "confidence": round(self.confidence, 3),
             "signals": [s.as_dict() for s in self.signals],
             "model_version": self.model_version,
+            "danger": [e.as_dict() for e in self.evidence],
+            "needs_check": self.needs_check,
         }
         if self.route is not None:
             result["route"] = self.route.as_dict()

@@ -22,6 +22,8 @@ KEYS = [
     "confidence",
     "signals",
     "model_version",
+    "danger",
+    "needs_check",
 ]
 
 
