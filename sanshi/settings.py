@@ -210,6 +210,12 @@ SANSHI_BLIND_INDEX_KEY = parse_key_ring(
     or secret_in_data_dir(DATA_DIR, "blind_index_key", new_key_text("b1")),
 )[0][1]
 SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm"))
+# Backups (`sanshi backup`): encrypted with age to these public recipients ("age1…"). The
+# identity that opens them is needed only by `sanshi restore` and belongs off the servers; with
+# neither set (a demo), an identity is made in the data dir.
+SANSHI_BACKUP_DIR = Path(env_str("SANSHI_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+SANSHI_BACKUP_RECIPIENTS = env_list("SANSHI_BACKUP_RECIPIENTS", [])
+SANSHI_BACKUP_IDENTITY = env_secret("SANSHI_BACKUP_IDENTITY") or ""
 
 # Triage: the home province breaks address ties (e.g. 450000); the org that receives concerns
 # whose address routes nowhere (default: the root of the tree); how often processes look for a
