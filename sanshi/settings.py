@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_structlog",
     "sanshi.core",
     "sanshi.audit",
     "sanshi.accounts",
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sanshi.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sanshi.core.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -112,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "sanshi.core.middleware.CsrfViewMiddleware",
     "sanshi.core.middleware.AuthenticationMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
     "sanshi.core.middleware.HtmxMiddleware",
     "sanshi.accounts.middleware.IdleSessionMiddleware",
     "sanshi.core.middleware.OTPMiddleware",
@@ -210,6 +213,8 @@ SANSHI_BLIND_INDEX_KEY = parse_key_ring(
     or secret_in_data_dir(DATA_DIR, "blind_index_key", new_key_text("b1")),
 )[0][1]
 SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm"))
+# /metrics (Prometheus): scraped with this bearer token; with none, only from this machine.
+SANSHI_METRICS_TOKEN = env_secret("SANSHI_METRICS_TOKEN") or ""
 # Backups (`sanshi backup`): encrypted with age to these public recipients ("age1…"). The
 # identity that opens them is needed only by `sanshi restore` and belongs off the servers; with
 # neither set (a demo), an identity is made in the data dir.
@@ -257,12 +262,55 @@ SANSHI_RETENTION_YEARS = env_int("SANSHI_RETENTION_YEARS", 3, minimum=1)
 # Deadlines: hours an overdue concern waits before it is escalated to the parent org.
 SANSHI_SLA_ESCALATION_GRACE_HOURS = env_int("SANSHI_SLA_ESCALATION_GRACE_HOURS", 24, minimum=0)
 
+# Logs: JSON lines with the request id, query strings dropped and phone and ID numbers masked
+# (sanshi/core/logs.py); SANSHI_LOG_FORMAT=console for people reading a terminal.
+import structlog  # noqa: E402
+
+from sanshi.core.logs import drop_query_strings, mask_personal_data  # noqa: E402
+
+_LOG_PROCESSORS: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+_LOG_RENDERER: Any = (
+    structlog.dev.ConsoleRenderer(colors=False)
+    if env_choice("SANSHI_LOG_FORMAT", "json", ("json", "console")) == "console"
+    else structlog.processors.JSONRenderer(ensure_ascii=False)
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "structured": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "foreign_pre_chain": [*_LOG_PROCESSORS, structlog.stdlib.ExtraAdder()],
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                drop_query_strings,
+                mask_personal_data,
+                _LOG_RENDERER,
+            ],
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env_str("SANSHI_LOG_LEVEL", "WARNING").upper()},
 }
+structlog.configure(
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *_LOG_PROCESSORS,
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+# django-structlog: a request id on every line; no IP address (personal data under PIPL).
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# Behind a proxy that sets X-Request-ID (nginx's $request_id), log the proxy's id.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("SANSHI_TRUST_REQUEST_ID", False)
 
 # --- accounts and security (issue 6) ---
 # See docs/security.md. Argon2id first; older hashes still verify and are upgraded on login.
