@@ -68,6 +68,12 @@ def _database(url: str | None) -> dict[str, Any]:
 
 
 DATABASES = {"default": _database(env_str("DATABASE_URL", "").strip() or None)}
+# A read replica (a streaming standby of the primary) for dashboards, exports and searches
+# (sanshi/core/replica.py); tests read the primary through it (MIRROR).
+_replica_url = env_str("SANSHI_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = {**_database(_replica_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["sanshi.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

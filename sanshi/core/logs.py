@@ -29,11 +29,11 @@ def _clean(text: str) -> str:
 def drop_query_strings(
     _logger: Any, _method: str, event: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    """'GET /console/search/?q=139…' becomes 'GET /console/search/'."""
+    """'GET /console/search/?q=139…' becomes 'GET /console/search/' (Django's own error log
+    passes the request object itself: its text is cut the same way)."""
     for key in ("request", "path"):
-        value = event.get(key)
-        if isinstance(value, str):
-            event[key] = value.split("?", 1)[0]
+        if key in event and event[key] is not None:
+            event[key] = str(event[key]).split("?", 1)[0]
     return event
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from sanshi.concerns.models import Concern
 from sanshi.notifications.sms import LogSmsSender
@@ -75,6 +75,9 @@ def test_nothing_personal_reaches_the_logs_from_a_report_an_api_create_or_an_sms
     assert api.status_code == 201
     LogSmsSender().send(PHONE, f"{NAME}您好，{TEXT}")
     logging.getLogger("sanshi.test").warning("caller %s, id %s", PHONE, ID_NUMBER)
+    # Django's own error log passes the request object, whose text holds the query string.
+    request = RequestFactory().get("/console/search/", {"q": NAME})
+    logging.getLogger("django.request").error("Bad Request", extra={"request": request})
 
     written = log_lines.getvalue()
     assert Concern.objects.count() == 2
