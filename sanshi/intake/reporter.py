@@ -39,3 +39,15 @@ def legal_basis_for(
 def guardian_consents(relation: str, guardian_consent: bool) -> bool:
     """The guardian's own report is the guardian's consent."""
     return guardian_consent or relation == ReporterRelation.GUARDIAN
+
+
+def basis_with_relation(
+    relation: str, *, minor_under_14: bool, legal_basis: str, guardian_consent: bool
+) -> tuple[str, bool]:
+    """A client's stated basis and guardian's consent (Open311, the JSON API), given who
+    reports: a third party's report about a child rests on the duty to protect children where
+    the client said consent; the guardian's own report is the guardian's consent."""
+    third_party = minor_under_14 and relation == ReporterRelation.THIRD_PARTY
+    if third_party and legal_basis == LegalBasis.CONSENT:
+        legal_basis = LegalBasis.STATUTORY_DUTY
+    return legal_basis, guardian_consents(relation, guardian_consent)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sanshi.concerns.models import ConcernEvent, Status
+from sanshi.concerns.models import ConcernEvent, LegalBasis, Status
 from sanshi.core.errors import SanshiError
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.actions import submit_open311_request
@@ -25,7 +25,7 @@ from sanshi.intake.models import Open311Key, Open311Submission
 from sanshi.intake.open311 import render
 from sanshi.intake.open311.catalogue import Attribute, Service, service, services
 from sanshi.intake.open311.present import request_item, service_notice, update_item
-from sanshi.intake.reporter import ReporterRelation, guardian_consents, legal_basis_for
+from sanshi.intake.reporter import ReporterRelation, basis_with_relation
 from sanshi.intake.selectors import PUBLIC_KINDS, active_open311_key, public_concerns
 from sanshi.orgs.models import Division
 
@@ -276,10 +276,12 @@ def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
 def _consent(attributes: dict[str, str]) -> dict[str, Any]:
     """Minor, guardian's consent and the legal basis, from who the reporter says they are."""
     minor = attributes.get("minor_under_14") == "true"
-    relation = attributes.get("reporter_relation", ReporterRelation.SELF)
-    guardian = guardian_consents(relation, attributes.get("guardian_consent") == "true")
-    basis = legal_basis_for(relation, minor_under_14=minor, consent=True,
-                            guardian_consent=guardian, critical=False)  # fmt: skip
+    basis, guardian = basis_with_relation(
+        attributes.get("reporter_relation", ReporterRelation.SELF),
+        minor_under_14=minor,
+        legal_basis=LegalBasis.CONSENT,
+        guardian_consent=attributes.get("guardian_consent") == "true",
+    )
     return {"minor_under_14": minor, "guardian_consent": guardian, "legal_basis": basis}
 
 

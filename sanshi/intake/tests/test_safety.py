@@ -14,7 +14,6 @@ from django.utils import translation
 from sanshi.concerns.actions import minor_consent_problem
 from sanshi.concerns.models import Concern, LegalBasis, Urgency
 from sanshi.intake.actions import create_open311_key, issue_member_card
-from sanshi.orgs.actions import create_org
 from sanshi.orgs.models import Membership, Org, Role
 from sanshi.testing import World
 
@@ -249,17 +248,6 @@ def test_quick_exit_in_english(client: Client) -> None:
 
 
 # ---------------------------------------------------------------- the community list
-
-
-@pytest.fixture
-def two_townships(world: World, guangxi: None) -> dict[str, Org]:
-    """The world's 东街街道 with its two communities, and 中街街道 with one of its own."""
-    Org.objects.filter(pk=world.township.pk).update(division_code="450502002")
-    zhongjie = create_org(name="中街街道妇联", level=Org.Level.TOWNSHIP, parent=world.county,
-                          division_code="450502001")  # fmt: skip
-    wudi = create_org(name="屋地社区妇联", level=Org.Level.COMMUNITY, kind=Org.Kind.RESIDENTS,
-                      parent=zhongjie)  # fmt: skip
-    return {"zhongjie": zhongjie, "wudi": wudi}
 
 
 def test_the_form_knows_each_townships_communities(
