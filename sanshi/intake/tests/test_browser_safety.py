@@ -187,3 +187,33 @@ def test_the_community_list_follows_the_township(
     SCREENSHOTS.mkdir(exist_ok=True)
     page.get_by_label("乡镇 / 街道").select_option("450502002")
     page.screenshot(path=str(SCREENSHOTS / "safety-5-report-form.png"), full_page=True)
+
+
+def test_without_javascript_the_form_and_the_quick_exit_still_work(
+    transactional_db: None,
+    live_server: Any,
+    world: World,
+    two_townships: dict[str, Org],
+    chromium: Any,
+) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                   is_mobile=True, java_script_enabled=False)  # fmt: skip
+    context.route(NEUTRAL + "**", lambda route: route.fulfill(status=200, body="neutral"))
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/report/")
+        community = page.get_by_label("村 / 社区")
+        assert community.locator("option").count() == 4  # every community, by township
+        page.get_by_label("发生了什么？").fill("楼道里堆满杂物，有火灾隐患")
+        page.get_by_label("乡镇 / 街道").select_option("450502002")
+        community.select_option(label="北部湾社区妇联")
+        page.get_by_label("我已阅读并同意上述个人信息处理说明").check()
+        page.get_by_role("button", name="提交").click()
+        page.wait_for_selector("#tracking-code")
+        assert Concern.objects.get().community == world.community
+        page.get_by_role("link", name="快速离开").click()
+        left(page)
+        assert [c for c in context.cookies() if "localhost" in c["domain"]] == []
+    finally:
+        context.close()
+        connections.close_all()
