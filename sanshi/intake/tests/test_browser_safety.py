@@ -136,6 +136,7 @@ def test_escape_twice_leaves_and_an_earlier_page_keeps_nothing_written(
 ) -> None:
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="我要反映").first.click()
+    page.wait_for_url(live_server.url + "/report/")  # and its scripts loaded
     page.get_by_label("发生了什么？").fill("他又打我了")
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
