@@ -242,6 +242,23 @@ def test_every_public_page_has_the_quick_exit(client: Client, world: World) -> N
         assert "<script>" not in page, url  # no inline script (CSP)
 
 
+def test_error_pages_have_the_quick_exit_too(client: Client, world: World, rf: Any) -> None:
+    from django.views.defaults import server_error
+
+    missing = client.get("/no-such-page/")
+    expired = Client(enforce_csrf_checks=True).post("/report/", {"text": CARE})
+    broken = server_error(rf.get("/report/"))
+    assert (missing.status_code, expired.status_code, broken.status_code) == (404, 403, 500)
+    for response, title in (
+        (missing, "没有找到这个页面"),
+        (expired, "页面已过期"),
+        (broken, "出错了"),
+    ):
+        page = response.content.decode()
+        assert f"<h1>{title}</h1>" in page
+        assert page.count('<a class="quick-exit" id="quick-exit" href="/exit/"') == 1
+
+
 def test_quick_exit_in_english(client: Client) -> None:
     page = client.get("/", headers={"accept-language": "en"}).content.decode()
     assert 'title="Leave this site at once (or press Esc twice)">Quick exit</a>' in page
