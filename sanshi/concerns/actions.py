@@ -20,6 +20,7 @@ from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sanshi.audit.actions import record_audit
 from sanshi.concerns import permissions as perm
@@ -321,6 +322,22 @@ _LEGAL_BASES = frozenset(LegalBasis.values)
 _URGENCIES = frozenset(Urgency.values)
 
 
+def minor_consent_problem(*, minor_under_14: bool, legal_basis: str, guardian_consent: bool) -> str:
+    """Why a concern about a child under 14 may not be taken in, in the visitor's language;
+    "" when it may.
+
+    Only consent needs the guardian: the guardian's own report is her consent, and a third
+    party's report of harm to a child (未成年人保护法 art. 11) or an emergency (PIPL art. 13)
+    rests on another legal basis, with no guardian's consent.
+    """
+    if not minor_under_14 or legal_basis != LegalBasis.CONSENT or guardian_consent:
+        return ""
+    return gettext(
+        "涉及未满14周岁的孩子，需要监护人同意。邻居、老师、亲属等知情人反映孩子受到伤害的，"
+        "请注明您是知情人，无需监护人同意。"
+    )
+
+
 def check_receivable(
     *,
     text: str,
@@ -346,11 +363,11 @@ def check_receivable(
         raise InvalidInput(
             f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis}
         )
-    if minor_under_14 and legal_basis == LegalBasis.CONSENT and not guardian_consent:
-        raise InvalidInput(
-            "a concern about a child under 14 needs the guardian's consent",
-            fields={"guardian_consent": "required"},
-        )
+    problem = minor_consent_problem(
+        minor_under_14=minor_under_14, legal_basis=legal_basis, guardian_consent=guardian_consent
+    )
+    if problem:
+        raise InvalidInput(problem, fields={"guardian_consent": "required"})
     if urgency is not None and urgency not in _URGENCIES:
         raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
     category, subcategory, sanshi, urgent = _classify(category, subcategory)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from sanshi.orgs.models import Membership, Org, Role
 from sanshi.orgs.selectors import ancestor_ids, division_by_code, org_by_id
 from sanshi.triage.dispatch import auto_dispatch_target
 from sanshi.triage.engine import TriageResult, triage
-from sanshi.triage.routing import RouteResult
+from sanshi.triage.routing import RouteResult, route_with_text
 
 
 def _orgs_with_dispatcher(ids: list[int]) -> set[int]:
@@ -110,6 +111,10 @@ def intake_concern(
     """
     given = dict(receive_kwargs)
     result = triage(text, address or None)
+    # A community the text names ("我是北部湾社区的居民") where the address says less.
+    route = route_with_text(result.route, text)
+    if route is not result.route:
+        result = dataclasses.replace(result, route=route)
     org = given.pop("org", None) or receiving_org(result.route)
     intake: dict[str, Any] = dict(
         text=text,

@@ -50,6 +50,7 @@ from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Channel, Concern
 from sanshi.core.errors import InvalidInput, SanshiError
 from sanshi.core.fields import SerializedJSON
+from sanshi.intake.reporter import basis_with_relation
 from sanshi.orgs.models import Division, Org
 
 router = Router(tags=["concerns"])
@@ -168,7 +169,15 @@ def create_concern(
 def _intake(request: HttpRequest, payload: ConcernIn) -> tuple[Concern, Any]:
     from sanshi.triage.intake import intake_concern
 
-    data = payload.model_dump(exclude={"text", "address", "division_code", "community_id"})
+    data = payload.model_dump(
+        exclude={"text", "address", "division_code", "community_id", "reporter_relation"}
+    )
+    data["legal_basis"], data["guardian_consent"] = basis_with_relation(
+        payload.reporter_relation,
+        minor_under_14=payload.minor_under_14,
+        legal_basis=payload.legal_basis,
+        guardian_consent=payload.guardian_consent,
+    )
     # Where the caller said nothing, triage's routing decides division and community.
     if payload.division_code is not None:
         data["division"] = _division(payload.division_code)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sanshi.concerns.models import ConcernEvent, Status
+from sanshi.concerns.models import ConcernEvent, LegalBasis, Status
 from sanshi.core.errors import SanshiError
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.actions import submit_open311_request
@@ -25,6 +25,7 @@ from sanshi.intake.models import Open311Key, Open311Submission
 from sanshi.intake.open311 import render
 from sanshi.intake.open311.catalogue import Attribute, Service, service, services
 from sanshi.intake.open311.present import request_item, service_notice, update_item
+from sanshi.intake.reporter import ReporterRelation, basis_with_relation
 from sanshi.intake.selectors import PUBLIC_KINDS, active_open311_key, public_concerns
 from sanshi.orgs.models import Division
 
@@ -205,9 +206,9 @@ def _division_names(division: Division | None) -> str:
     return "".join(names)
 
 
-def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[str, bool]:
+def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[str, str]:
     """attribute[CODE]=v (or attribute[CODE][]=v for lists), checked against the definition."""
-    values: dict[str, bool] = {}
+    values: dict[str, str] = {}
     for attribute in s.attributes:
         raw = data.getlist(f"attribute[{attribute.code}]") or data.getlist(
             f"attribute[{attribute.code}][]"
@@ -221,7 +222,7 @@ def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[st
         if attribute.datatype == "singlevaluelist" and (len(raw) > 1 or raw[0] not in allowed):
             errors.append(f"attribute[{attribute.code}] must be one of {sorted(allowed)}")
             continue
-        values[attribute.code] = raw[0] == "true"
+        values[attribute.code] = raw[0]
     return values
 
 
@@ -266,11 +267,22 @@ def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
         "reporter_name": name,
         "reporter_phone": phone,
         "anonymous": not (name or phone),
-        "minor_under_14": attributes.get("minor_under_14", False),
-        "guardian_consent": attributes.get("guardian_consent", False),
-        "publish_consent": attributes.get("publish_consent", False),
+        **_consent(attributes),
+        "publish_consent": attributes.get("publish_consent") == "true",
         "consent_version": "open311",
     }
+
+
+def _consent(attributes: dict[str, str]) -> dict[str, Any]:
+    """Minor, guardian's consent and the legal basis, from who the reporter says they are."""
+    minor = attributes.get("minor_under_14") == "true"
+    basis, guardian = basis_with_relation(
+        attributes.get("reporter_relation", ReporterRelation.SELF),
+        minor_under_14=minor,
+        legal_basis=LegalBasis.CONSENT,
+        guardian_consent=attributes.get("guardian_consent") == "true",
+    )
+    return {"minor_under_14": minor, "guardian_consent": guardian, "legal_basis": basis}
 
 
 def _limit(client: Open311Key) -> None:
