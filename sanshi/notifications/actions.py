@@ -83,8 +83,11 @@ def recipients_for(event: ConcernEvent) -> set[int]:
     return set()
 
 
-def notify_for_event(event: ConcernEvent) -> int:
-    """Create one notification per recipient; safe to run twice for the same event."""
+def notify_for_event(event: ConcernEvent, told: set[int] | None = None) -> int:
+    """Create one notification per recipient; safe to run twice for the same event.
+
+    `told`: users already notified about this concern by an earlier event of the same write
+    (a danger received and dispatched at once alerts its officer once); updated in place."""
     kind = "critical" if event.concern.urgency == Urgency.CRITICAL and event.kind in (
         EventKind.RECEIVED, EventKind.URGENCY_CHANGED, EventKind.DANGER_CONFIRMED
     ) else event.kind  # fmt: skip
@@ -103,8 +106,10 @@ def notify_for_event(event: ConcernEvent) -> int:
         )
     made: list[Notification] = []
     for user_id in sorted(recipients):
-        if event.actor_id == user_id:
+        if event.actor_id == user_id or (told is not None and user_id in told):
             continue
+        if told is not None:
+            told.add(user_id)
         try:
             with transaction.atomic():
                 made.append(
