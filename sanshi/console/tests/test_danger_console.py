@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils import timezone
+
 from sanshi.concerns import actions
 from sanshi.concerns.models import Assignment, Concern, DangerCheck, EventKind, Status
 from sanshi.console.tests import helpers as h
@@ -67,6 +69,8 @@ def test_the_check_page_shows_the_flag_and_the_duty_officer_settles_it(world: Wo
     assert 'id="check-pending"' in page
     assert 'data-kind="self_harm"' in page and "「活着没什么意思」" in page
     assert 'id="step-check_danger"' in page
+    due = timezone.localtime(concern.danger_check_due).strftime("%Y-%m-%d %H:%M")
+    assert f"期限：{due}" in page  # on the timeline, as staff read a time
     # Without a reason nothing changes.
     before = _state(concern)
     response = client.post(f"/console/c/{concern.pk}/act/check_danger/", {"decision": "clear"})
@@ -128,6 +132,9 @@ def test_the_protection_officer_records_a_safe_contact_on_a_protected_concern(
     assert client.post(f"/console/c/{concern.pk}/act/sign/").status_code == 303
     page = client.get(f"/console/c/{concern.pk}/").content.decode()
     assert "不要留言、不要发短信" in page  # the safe-contact guidance on her form
+    # The legal steps she may record, each named.
+    assert re.findall(r"<summary>记录：([^<]*)</summary>", page) == [
+        "强制报告", "告诫书及跟进查访", "代为申请人身安全保护令", "转介庇护"]  # fmt: skip
     response = client.post(
         f"/console/c/{concern.pk}/act/contact/",
         {"method": "phone", "outcome": "约定每天上午十点安全时段回电"},

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanshi.concerns import actions
 from sanshi.concerns.access import FULL, STUB, access_concern, visibility
-from sanshi.concerns.models import Concern, ConcernEvent, DangerCheck, EventKind
+from sanshi.concerns.models import Concern, ConcernEvent, DangerCheck, EventKind, Urgency
 from sanshi.concerns.permissions import allowed_actions, may_break_glass
 from sanshi.console import forms as f
 from sanshi.console import presenters
@@ -34,7 +34,13 @@ LEGAL_SUBCATEGORIES = frozenset({"children.abuse", "children.neglect_missing"})
 
 
 def is_legal_case(concern: Concern) -> bool:
-    return concern.category in LEGAL_CATEGORIES or concern.subcategory in LEGAL_SUBCATEGORIES
+    """Violence or child protection by its class, or danger whatever its class (a beating
+    classed 婚姻家庭 still needs its protection order)."""
+    return (
+        concern.category in LEGAL_CATEGORIES
+        or concern.subcategory in LEGAL_SUBCATEGORIES
+        or concern.urgency == Urgency.CRITICAL
+    )
 
 
 def _timeline(concern: Concern) -> list[ConcernEvent]:
