@@ -1137,15 +1137,11 @@ def record_sla_notice(concern: Concern, *, deadline: str, stage: str, due: dt.da
     if stage == SlaNotice.Stage.REMINDER:
         _step(concern, EventKind.REMINDER, actor=None, org=concern.org, data=data)
     elif stage == SlaNotice.Stage.OVERDUE:
-        _step(
-            concern,
-            EventKind.OVERDUE,
-            actor=None,
-            org=concern.org,
-            data=data,
-            # A late check for danger is the duty officer's delay, not the handling's.
-            **({} if deadline == "check" else {"overdue_since": concern.overdue_since or due}),
-        )
+        # A late check for danger is the duty officer's delay, not the handling's.
+        late: dict[str, Any] = {}
+        if deadline != "check":
+            late["overdue_since"] = concern.overdue_since or due
+        _step(concern, EventKind.OVERDUE, actor=None, org=concern.org, data=data, **late)
     else:
         parent = concern.org.parent
         if parent is None:

@@ -177,6 +177,22 @@ def test_the_duty_officer_is_notified_of_a_check_at_once(world: World, committed
     assert sorted(got.values_list("user__username", flat=True)) == ["protection"]
 
 
+def test_the_duty_officer_is_texted_about_a_check_without_its_words(
+    world: World, committed: Any, settings: Any
+) -> None:
+    from sanshi.notifications.sms import MemorySmsSender
+    from sanshi.orgs.models import Person
+
+    settings.SANSHI_SMS_SENDER = "sanshi.notifications.sms.MemorySmsSender"
+    MemorySmsSender.outbox = []
+    Person.objects.filter(pk=person_of(world.protection).pk).update(phone="13700000000")
+    with committed(execute=True):
+        concern = _unsure(world)
+    assert MemorySmsSender.outbox == [
+        ("13700000000", f"[三事] 待核查危险：{concern.tracking_code} /console/c/{concern.pk}/")
+    ]
+
+
 def test_confirming_makes_it_critical_and_protected_with_who_and_why(
     world: World, committed: Any
 ) -> None:
