@@ -481,7 +481,8 @@ def _danger_check_events(concern: Concern, now: dt.datetime) -> list[ConcernEven
     """The timeline row that puts a new concern on the duty officers' check-for-danger list."""
     if concern.danger_check != DangerCheck.PENDING or concern.danger_check_due is None:
         return []
-    kinds = sorted({str(d.get("kind", "")) for d in concern.triage.get("danger", [])} - {""})
+    flags = concern.triage.get("danger") or []
+    kinds = sorted({str(d.get("kind", "")) for d in flags if isinstance(d, dict)} - {""})
     due = timezone.localtime(concern.danger_check_due).isoformat()
     return [_new_event(concern, EventKind.DANGER_CHECK, actor=None, org=concern.org,
                        data={"due": due, "kinds": kinds}, at=now)]  # fmt: skip

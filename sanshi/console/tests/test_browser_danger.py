@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from sanshi.concerns.models import DangerCheck
-from sanshi.core.tests.test_serve import Served, _alive
+from sanshi.core.tests.serving import Served, alive, env_for
 from sanshi.testing import World
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,16 +34,10 @@ DANGER = "我老公又打我了，现在还在砸门，快来人，孩子也在�
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANSHI_", "DATABASE_URL"))}
-    env.update(SANSHI_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="sanshi.settings")
-    return env
-
-
 def _sanshi(data_dir: Path, *args: str) -> str:
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "sanshi.manage", *args],
-        cwd=ROOT, env=_env(data_dir), check=True, timeout=600, capture_output=True, text=True,
+        cwd=ROOT, env=env_for(data_dir), check=True, timeout=600, capture_output=True, text=True,
     )  # fmt: skip
     return done.stdout
 
@@ -57,13 +51,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Iterator[Se
     _sanshi(data_dir, "demo", "--concerns", "40")
     _sanshi(data_dir, "collectstatic", "--noinput", "-v0")
     served = Served(data_dir)
-    served.data_dir = data_dir  # type: ignore[attr-defined]
     assert served.health() == (200, {"status": "ok", "database": "ok"})
     yield served
     served.proc.send_signal(signal.SIGINT)
     served.proc.wait(timeout=30)
     for pid in served.pids.values():
-        if _alive(pid):
+        if alive(pid):
             os.kill(pid, signal.SIGKILL)
 
 
@@ -98,7 +91,7 @@ def test_the_haicheng_protection_officer_gets_the_alert_takes_it_and_records_a_c
     officer.fill("#id_username", "haicheng_protection")
     officer.fill("#id_password", DEMO_PASSWORD)
     _submit(officer, "button[type=submit]")
-    totp = _sanshi(demo.data_dir, "demo-totp", "haicheng_protection").strip()  # type: ignore[attr-defined]
+    totp = _sanshi(demo.data_dir, "demo-totp", "haicheng_protection").strip()
     officer.fill("#id_code", totp)
     _submit(officer, "#second-factor button.primary")
     # The first sign-in with a code shows her backup codes once; then her console.

@@ -3,28 +3,16 @@ stops them together (what `make demo` runs)."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANSHI_", "DATABASE_URL"))}
-    env.update(SANSHI_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="sanshi.settings")
-    return env
+from sanshi.core.tests.serving import ROOT, Served, alive, env_for
 
 
 @pytest.fixture(scope="module")
@@ -33,58 +21,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("serve")
     subprocess.run(
         [sys.executable, "-m", "sanshi.manage", "migrate", "--noinput", "-v0"],
-        cwd=ROOT, env=_env(path), check=True, timeout=300,
+        cwd=ROOT, env=env_for(path), check=True, timeout=300,
     )  # fmt: skip
     return path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Served:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = _free_port()
-        self.proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "sanshi.manage", "serve", "--port", str(self.port),
-             "--workers", "1", "--threads", "2", "--sweep-every", "1"],
-            cwd=ROOT, env=_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
-        self.pids: dict[str, int] = {}
-        assert self.proc.stdout is not None
-        while len(self.pids) < 3:
-            line = self.proc.stdout.readline()
-            assert line, "sanshi serve ended before starting its three children"
-            found = re.match(r"sanshi serve: started (\w+) \(pid (\d+)\)", line)
-            if found:
-                self.pids[found.group(1)] = int(found.group(2))
-
-    def health(self, timeout: float = 90) -> tuple[int, dict[str, str]]:
-        """/healthz once it answers 200, or its last answer when the time is up."""
-        deadline = time.monotonic() + timeout
-        last: tuple[int, dict[str, str]] = (0, {})
-        while time.monotonic() < deadline:
-            try:
-                url = f"http://127.0.0.1:{self.port}/healthz"
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    return r.status, json.loads(r.read())
-            except urllib.error.HTTPError as exc:
-                last = (exc.code, json.loads(exc.read()))
-            except OSError:
-                pass
-            time.sleep(0.5)
-        return last
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -94,7 +33,7 @@ def served(data_dir: Path) -> Iterator[Served]:
     if s.proc.poll() is None:
         s.proc.kill()
     for pid in s.pids.values():
-        if _alive(pid):
+        if alive(pid):
             os.kill(pid, signal.SIGKILL)
 
 
@@ -104,7 +43,7 @@ def test_serve_runs_web_worker_and_sweep_and_ctrl_c_stops_them_all(served: Serve
     assert served.health() == (200, {"status": "ok", "database": "ok"})
     served.proc.send_signal(signal.SIGINT)
     assert served.proc.wait(timeout=30) == 0
-    assert [name for name, pid in served.pids.items() if _alive(pid)] == []
+    assert [name for name, pid in served.pids.items() if alive(pid)] == []
 
 
 def test_a_child_that_dies_stops_the_others_and_fails_the_command(served: Served) -> None:
@@ -115,4 +54,4 @@ def test_a_child_that_dies_stops_the_others_and_fails_the_command(served: Served
     assert "worker stopped on its own (exit code -9); stopped the others too" in (
         served.proc.stderr.read()
     )
-    assert [name for name, pid in served.pids.items() if _alive(pid)] == []
+    assert [name for name, pid in served.pids.items() if alive(pid)] == []
