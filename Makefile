@@ -29,8 +29,8 @@ demo: install
 	$(BIN)/sanshi import-divisions -v0
 	$(BIN)/sanshi demo
 	$(BIN)/sanshi collectstatic --noinput -v0
-	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn sanshi.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ with its task worker and SLA sweep (Ctrl-C stops all)"
+	$(BIN)/sanshi serve --port $(PORT) --workers 2 --threads 8
 
 test: install-dev
 	$(BIN)/pytest -q

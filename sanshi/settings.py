@@ -267,6 +267,13 @@ SANSHI_RETENTION_YEARS = env_int("SANSHI_RETENTION_YEARS", 3, minimum=1)
 
 # Deadlines: hours an overdue concern waits before it is escalated to the parent org.
 SANSHI_SLA_ESCALATION_GRACE_HOURS = env_int("SANSHI_SLA_ESCALATION_GRACE_HOURS", 24, minimum=0)
+# Danger triage was unsure of: minutes for a person to check it, and after that for the parent
+# org's duty officers to be told (issue 19: minutes, not working days).
+SANSHI_DANGER_CHECK_MINUTES = env_int("SANSHI_DANGER_CHECK_MINUTES", 30, minimum=1)
+SANSHI_DANGER_CHECK_GRACE_MINUTES = env_int("SANSHI_DANGER_CHECK_GRACE_MINUTES", 15, minimum=0)
+# /healthz answers 503 when the SLA sweep has not finished a run, or a ready task has waited
+# for the worker, for longer than this many minutes (0: do not check).
+SANSHI_HEALTH_STALE_MINUTES = env_int("SANSHI_HEALTH_STALE_MINUTES", 5, minimum=0)
 
 # Logs: JSON lines with the request id, query strings dropped and phone and ID numbers masked
 # (sanshi/core/logs.py); SANSHI_LOG_FORMAT=console for people reading a terminal.

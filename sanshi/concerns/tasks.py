@@ -25,7 +25,11 @@ def _notify_about(event_ids: list[int]) -> int:
     from sanshi.notifications.actions import notify_for_event
 
     events = ConcernEvent.objects.select_related("concern__org").filter(pk__in=event_ids)
-    return sum(notify_for_event(event) for event in events.order_by("pk"))
+    told: dict[int, set[int]] = {}  # per concern: who has heard of it from this write
+    return sum(
+        notify_for_event(event, told.setdefault(event.concern_id, set()))
+        for event in events.order_by("pk")
+    )
 
 
 @task()

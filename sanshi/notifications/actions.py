@@ -38,11 +38,11 @@ def _role_user_ids(org: Org | None, roles: tuple[str, ...]) -> set[int]:
     )
 
 
-def _duty_officers(concern: Concern) -> set[int]:
-    """Protection officers of the concern's org and every org above it; where an org has
-    none, its chair is the duty officer."""
+def _duty_officers(concern: Concern, start: Org | None = None) -> set[int]:
+    """Protection officers of the concern's org (or `start`) and every org above it; where an
+    org has none, its chair is the duty officer."""
     ids: set[int] = set()
-    for org in Org.objects.filter(pk__in=ancestor_ids(concern.org)):
+    for org in Org.objects.filter(pk__in=ancestor_ids(start or concern.org)):
         ids |= _role_user_ids(org, DUTY_ROLES) or _role_user_ids(org, (Role.CHAIR,))
     return ids
 
@@ -51,6 +51,15 @@ def recipients_for(event: ConcernEvent) -> set[int]:
     """Who hears about an event: handlers, dispatchers, or the duty officers."""
     concern = event.concern
     kind = event.kind
+    danger = concern.urgency == Urgency.CRITICAL
+    if kind in (EventKind.DANGER_CHECK, EventKind.DANGER_CONFIRMED):
+        return _handler_user_ids(concern) | _duty_officers(concern)
+    if (event.data or {}).get("deadline") == "check":
+        # The check for danger is late: remind the duty officers, then tell those above.
+        above = event.org if kind == EventKind.ESCALATED else None
+        return _duty_officers(concern, above)
+    if danger and kind in (EventKind.REMINDER, EventKind.OVERDUE):
+        return _handler_user_ids(concern) | _duty_officers(concern)
     if kind in (EventKind.ASSIGNED, EventKind.REMINDER, EventKind.OVERDUE, EventKind.REOPENED):
         found = _handler_user_ids(concern)
         return found or _role_user_ids(concern.org, (Role.CHAIR, Role.STAFF))
@@ -74,10 +83,14 @@ def recipients_for(event: ConcernEvent) -> set[int]:
     return set()
 
 
-def notify_for_event(event: ConcernEvent) -> int:
-    """Create one notification per recipient; safe to run twice for the same event."""
+def notify_for_event(event: ConcernEvent, told: set[int] | None = None) -> int:
+    """Create one notification per recipient; safe to run twice for the same event.
+
+    `told`: users already notified about this concern by an earlier event of the same write
+    (a danger received and dispatched at once alerts its officer once); updated in place."""
     kind = "critical" if event.concern.urgency == Urgency.CRITICAL and event.kind in (
-        EventKind.RECEIVED, EventKind.URGENCY_CHANGED) else event.kind  # fmt: skip
+        EventKind.RECEIVED, EventKind.URGENCY_CHANGED, EventKind.DANGER_CONFIRMED
+    ) else event.kind  # fmt: skip
     recipients = recipients_for(event)
     if not recipients and kind == "critical":
         # Nobody in the org tree can be reached about danger: the administrators must hear of
@@ -93,8 +106,10 @@ def notify_for_event(event: ConcernEvent) -> int:
         )
     made: list[Notification] = []
     for user_id in sorted(recipients):
-        if event.actor_id == user_id:
+        if event.actor_id == user_id or (told is not None and user_id in told):
             continue
+        if told is not None:
+            told.add(user_id)
         try:
             with transaction.atomic():
                 made.append(
