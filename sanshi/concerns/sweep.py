@@ -53,6 +53,10 @@ class SweepResult:
     errors: list[str] = field(default_factory=list)
 
 
+# The SLA sweep's name in SweepRun (/healthz and /metrics read it).
+SLA_SWEEP = "sla"
+
+
 def _longest_lead() -> dt.timedelta:
     from sanshi.concerns.models import SlaPolicy
 
@@ -130,7 +134,7 @@ def run_sla_sweep(now: dt.datetime) -> SweepResult:
         if made:
             name = counters[SlaNotice.Stage(item.stage)]
             setattr(result, name, getattr(result, name) + 1)
-    record_sweep_run("sla")
+    record_sweep_run(SLA_SWEEP)
     return result
 
 

@@ -68,6 +68,8 @@ GAUGES = {
     "sanshi_concerns_overdue": "Open concerns past a deadline.",
     "sanshi_tasks_ready": "Tasks waiting for a worker (database task backend).",
     "sanshi_task_oldest_ready_age_seconds": "How long the oldest waiting task has waited.",
+    "sanshi_danger_checks_pending": "Concerns waiting for a person to check for danger.",
+    "sanshi_sla_sweep_age_seconds": "Time since the SLA sweep last finished.",
     "sanshi_audit_rows": "Rows in the audit chain (its last seq).",
     "sanshi_audit_last_row_age_seconds": "Time since the last audit row was written.",
 }
@@ -78,13 +80,15 @@ def _values() -> dict[str, float]:
     from django_tasks_db.models import DBTaskResult
 
     from sanshi.audit.models import AuditEntry
-    from sanshi.concerns.models import Concern, Urgency
+    from sanshi.concerns.models import Concern, SweepRun, Urgency
+    from sanshi.concerns.sweep import SLA_SWEEP
 
     now = time.time()
     overdue = Concern.objects.filter(overdue_since__isnull=False).exclude(status__in=FINISHED)
     ready = DBTaskResult.objects.filter(status="READY")
     oldest = ready.aggregate(oldest=Min("enqueued_at"))["oldest"]
     last = AuditEntry.objects.aggregate(seq=Max("seq"), at=Max("at"))
+    sweep = SweepRun.objects.filter(name=SLA_SWEEP).values_list("finished_at", flat=True).first()
     return {
         "sanshi_danger_concerns_waiting": Concern.objects.filter(
             urgency=Urgency.CRITICAL, status__in=UNTAKEN
@@ -92,6 +96,9 @@ def _values() -> dict[str, float]:
         "sanshi_concerns_overdue": overdue.count(),
         "sanshi_tasks_ready": ready.count(),
         "sanshi_task_oldest_ready_age_seconds": _age(oldest, now),
+        "sanshi_danger_checks_pending": Concern.objects.filter(danger_check="pending").count(),
+        # Never run: as old as the epoch, so that an alert on this figure fires.
+        "sanshi_sla_sweep_age_seconds": _age(sweep, now) if sweep else now,
         "sanshi_audit_rows": last["seq"] or 0,
         "sanshi_audit_last_row_age_seconds": _age(last["at"], now),
     }

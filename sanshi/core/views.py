@@ -50,8 +50,9 @@ def background_problems() -> dict[str, str]:
 
 def _sweep_problem(now: dt.datetime, limit: dt.timedelta) -> str:
     from sanshi.concerns.models import SweepRun
+    from sanshi.concerns.sweep import SLA_SWEEP
 
-    last = SweepRun.objects.filter(name="sla").values_list("finished_at", flat=True).first()
+    last = SweepRun.objects.filter(name=SLA_SWEEP).values_list("finished_at", flat=True).first()
     if last is None:
         return "the SLA sweep has never run (run `sanshi sla-sweep` every minute)"
     if now - last > limit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import time_machine
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -40,6 +41,17 @@ def test_metrics_count_danger_waiting_overdue_and_the_audit_chain(
     from sanshi.audit.models import AuditEntry
 
     assert samples[("sanshi_audit_rows", ())] == float(AuditEntry.objects.count())
+    assert samples[("sanshi_danger_checks_pending", ())] == 0.0
+
+
+def test_metrics_give_the_age_of_the_last_sla_sweep(client: Client, world: World) -> None:
+    from sanshi.concerns.sweep import run_sla_sweep
+
+    with time_machine.travel(clock.now() - dt.timedelta(minutes=7), tick=False):
+        run_sla_sweep(clock.now())
+
+    age = _samples(client.get("/metrics").content)[("sanshi_sla_sweep_age_seconds", ())]
+    assert 7 * 60 <= age < 8 * 60
 
 
 def test_requests_are_counted_by_view_name_not_path(client: Client, world: World) -> None:
