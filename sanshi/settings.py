@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "sanshi.intake",
     "sanshi.api",
     "sanshi.console",
+    "sanshi.network",
     "sanshi.demo",
 ]
 

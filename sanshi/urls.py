@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("sanshi.accounts.urls")),
     path("api/v1/", include("sanshi.api.urls")),
     path("console/", include("sanshi.console.urls")),
+    path("network/", include("sanshi.network.urls")),
     path("", include("sanshi.triage.urls")),
     path("", include("sanshi.intake.urls")),
 ]
