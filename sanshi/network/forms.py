@@ -54,7 +54,7 @@ class HouseholdForm(forms.Form):
 class VisitForm(forms.Form):
     household = forms.TypedChoiceField(label=_("联系户"), coerce=int)
     visited_on = forms.DateField(
-        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     found = forms.CharField(
         label=_("走访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

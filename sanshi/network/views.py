@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.tracking import format_tracking_code
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core.errors import SanshiError
@@ -187,7 +188,15 @@ def visit(request: ConsoleRequest, pk: int) -> HttpResponse:
         "visit": found,
         "address": found.household.address,
         "raise_form": RaiseForm(initial={"text": text}),
+        "concern_visible": _sees_concern(request, found),
     })  # fmt: skip
+
+
+def _sees_concern(request: ConsoleRequest, found: Any) -> bool:
+    """Link to the concern in the console only where she may open it there."""
+    if found.concern_id is None:
+        return False
+    return concerns_visible_to(request.user).filter(pk=found.concern_id).exists()
 
 
 @require_POST
