@@ -11,8 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from sanshi.concerns.models import Channel, Concern
 from sanshi.network.models import Household, Visit
 from sanshi.testing import World, person_of
@@ -42,7 +40,7 @@ class Phone:
         return self.page
 
     def login(self, username: str) -> None:
-        page = self.go(f"/console/login/?next=/network/")
+        page = self.go("/console/login/?next=/network/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         with page.expect_navigation():
