@@ -41,6 +41,8 @@ def households_visible_to(user: User) -> QuerySet[Household]:
 
 def own_households(user: User) -> QuerySet[Household]:
     """Only the households she keeps herself (her own list, not her org's)."""
+    if user.pk is None:
+        return Household.objects.none()
     return households_visible_to(user).filter(keeper__user_id=user.pk)
 
 
