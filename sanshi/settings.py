@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "sanshi.api",
     "sanshi.console",
     "sanshi.network",
+    "sanshi.volunteers",
     "sanshi.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("sanshi.api.urls")),
     path("console/", include("sanshi.console.urls")),
     path("network/", include("sanshi.network.urls")),
+    path("volunteers/", include("sanshi.volunteers.urls")),
     path("", include("sanshi.triage.urls")),
     path("", include("sanshi.intake.urls")),
 ]
