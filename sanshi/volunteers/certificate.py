@@ -14,6 +14,7 @@ import segno
 from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 
 from sanshi.core.errors import SanshiError
 from sanshi.volunteers.idcard import mask_id_number
@@ -49,6 +50,8 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"志愿服务记录证明 {certificate.number}")
     pdf.set_creator("sanshi")
+    pdf.set_subject(certificate.number)  # plain ASCII in the file: machines can read it
+    pdf.set_keywords(verify_url)
     pdf.add_font("cjk", fname=str(font_path()))
     pdf.add_page()
     pdf.set_draw_color(163, 18, 58)
@@ -85,9 +88,10 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.multi_cell(
         154,
         7,
-        f"兹证明 {volunteer.name} 同志作为巾帼志愿者参加志愿服务，经服务组织记录并确认，"
-        f"累计志愿服务时长 {certificate.hours} 小时（不含往返交通时间）。"
+        f"兹证明{volunteer.name}同志作为巾帼志愿者参加志愿服务，经服务组织记录并确认，"
+        f"累计志愿服务时长{certificate.hours}小时（不含往返交通时间）。"
         "扫描二维码或在网站输入证书编号可核验本证明。",
+        wrapmode=WrapMode.CHAR,
     )
     qr = io.BytesIO()
     segno.make(verify_url, error="m").save(qr, kind="png", scale=8, border=2)
@@ -95,7 +99,7 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.image(qr, x=28, y=205, w=42, h=42)
     pdf.set_xy(76, 215)
     pdf.set_font("cjk", size=10)
-    pdf.multi_cell(110, 6, f"核验 Verify:\n{verify_url}")
+    pdf.multi_cell(110, 6, f"核验 Verify:\n{verify_url}", wrapmode=WrapMode.CHAR)
     pdf.set_xy(120, 250)
     pdf.set_font("cjk", size=13)
     pdf.cell(70, 8, certificate.org.name, align="R")

@@ -64,12 +64,14 @@ class ServiceForm(forms.Form):
     served_on = forms.DateField(label=_("服务日期"),
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     hours = forms.DecimalField(label=_("服务时长（小时，不含路途）"), min_value=0, max_value=24,
-                               decimal_places=1, max_digits=4)  # fmt: skip
+                               decimal_places=1, max_digits=4,
+                               widget=forms.NumberInput(attrs={"class": "u-w12", "step": "0.5"}))  # fmt: skip
 
 
 class CorrectForm(forms.Form):
     hours = forms.DecimalField(label=_("更正为（小时）"), min_value=0, max_value=24,
-                               decimal_places=1, max_digits=4)  # fmt: skip
+                               decimal_places=1, max_digits=4,
+                               widget=forms.NumberInput(attrs={"class": "u-w12", "step": "0.5"}))  # fmt: skip
     reason = forms.CharField(label=_("更正原因"), max_length=200)
 
 

@@ -31,6 +31,7 @@ from sanshi.volunteers.access import (
 )
 from sanshi.volunteers.certificate import certificate_pdf
 from sanshi.volunteers.forms import (
+    AVAILABILITY,
     SKILLS,
     AssignForm,
     CorrectForm,
@@ -61,6 +62,7 @@ SESSION_ME = "volunteer_me"
 JOIN_RATE = 10  # registrations per address per hour
 LOOKUP_RATE = 10  # look-ups per address per hour
 SKILL_LABELS = dict(SKILLS)
+AVAILABILITY_LABELS = dict(AVAILABILITY)
 
 
 def _fail(form: Any, exc: SanshiError) -> None:
@@ -260,6 +262,7 @@ def staff_volunteer(request: ConsoleRequest, pk: int) -> HttpResponse:
         "phone": mask_phone(volunteer.phone),
         "id_number": mask_id_number(volunteer.id_number),
         "skills": skills,
+        "availability": AVAILABILITY_LABELS.get(volunteer.availability, volunteer.availability),
         "hours": hours,
         "stars": star_level(hours),
         "records": records_of(volunteer).prefetch_related("corrections"),
