@@ -253,6 +253,10 @@ SANSHI_RETENTION_YEARS = env_int("SANSHI_RETENTION_YEARS", 3, minimum=1)
 # Deadlines: hours an overdue concern waits before it is escalated to the parent org.
 SANSHI_SLA_ESCALATION_GRACE_HOURS = env_int("SANSHI_SLA_ESCALATION_GRACE_HOURS", 24, minimum=0)
 
+# Households and volunteers (sanshi/network/conf.py, sanshi/volunteers/certificate.py).
+SANSHI_VISIT_EVERY_DAYS = env_str("SANSHI_VISIT_EVERY_DAYS", "")  # "dv_history:14,elder_alone:7"
+SANSHI_CERTIFICATE_FONT = env_str("SANSHI_CERTIFICATE_FONT", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,13 +1,15 @@
 """Visiting rules: how often a household with each care flag is visited.
 
-Defaults follow common "四必访" practice; a deployment sets its own with the setting
-SANSHI_VISIT_EVERY_DAYS, a dict of flag code to days ("" for households without a flag).
+Defaults follow common "四必访" practice; a deployment sets its own with the environment
+variable SANSHI_VISIT_EVERY_DAYS, "flag:days" pairs separated by commas ("none:60" for
+households without a flag), e.g. "dv_history:7,elder_alone:3".
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 
+from sanshi.env import ConfigError
 from sanshi.network.models import CareFlag
 
 NO_FLAG = ""
@@ -22,10 +24,25 @@ DEFAULT_EVERY_DAYS: dict[str, int] = {
 }
 
 
+def parse_rules(text: str) -> dict[str, int]:
+    """ "flag:days,..." as a dict; a wrong flag or number fails with a clear message."""
+    rules: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        flag, _, days = part.partition(":")
+        flag = NO_FLAG if flag.strip() == "none" else flag.strip()
+        if flag not in DEFAULT_EVERY_DAYS or not days.strip().isdigit() or int(days) < 1:
+            raise ConfigError(
+                "SANSHI_VISIT_EVERY_DAYS",
+                f"expected flag:days pairs with flags {sorted(CareFlag.values)} or none, got {part!r}",
+            )
+        rules[flag] = int(days)
+    return rules
+
+
 def every_days() -> dict[str, int]:
     """The rules in force: the defaults, overridden flag by flag by the setting."""
-    configured = getattr(settings, "SANSHI_VISIT_EVERY_DAYS", None) or {}
-    return {**DEFAULT_EVERY_DAYS, **{str(k): int(v) for k, v in configured.items()}}
+    configured = getattr(settings, "SANSHI_VISIT_EVERY_DAYS", "") or ""
+    return {**DEFAULT_EVERY_DAYS, **parse_rules(configured)}
 
 
 def interval_for(flags: list[str]) -> int:

@@ -29,7 +29,7 @@ from sanshi.volunteers.access import (
     staff_paths,
     volunteers_visible_to,
 )
-from sanshi.volunteers.certificate import certificate_pdf
+from sanshi.volunteers.certificate import FontMissing, certificate_pdf
 from sanshi.volunteers.forms import (
     AVAILABILITY,
     SKILLS,
@@ -80,7 +80,12 @@ def _verify_url(request: HttpRequest, certificate: Certificate) -> str:
 
 
 def _pdf(request: HttpRequest, certificate: Certificate) -> HttpResponse:
-    body = certificate_pdf(certificate, _verify_url(request, certificate))
+    try:
+        body = certificate_pdf(certificate, _verify_url(request, certificate))
+    except FontMissing as exc:
+        return HttpResponse(
+            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
     return response

@@ -206,3 +206,18 @@ def test_closing_takes_the_household_off_the_lists(world: World, household: Hous
     assert (household.active, household.next_visit_due) == (False, None)
     with pytest.raises(NotAllowed):  # closed: off every list, the chair's too
         actions.close_household(household, actor=world.chair, reason="又搬回来了")
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_deployment_sets_its_own_visiting_rules(world: World, settings: object) -> None:
+    from sanshi.env import ConfigError
+    from sanshi.network.conf import every_days
+
+    settings.SANSHI_VISIT_EVERY_DAYS = "dv_history:7, none:30"  # type: ignore[attr-defined]
+    h = actions.add_household(actor=world.member, address="3栋", flags=[CareFlag.DV_HISTORY])
+    assert h.next_visit_due == TODAY + dt.timedelta(days=7)
+    assert every_days()[""] == 30
+    settings.SANSHI_VISIT_EVERY_DAYS = "rich:3"  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError) as err:
+        every_days()
+    assert err.value.name == "SANSHI_VISIT_EVERY_DAYS"

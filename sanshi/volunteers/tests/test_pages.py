@@ -136,3 +136,16 @@ def test_the_export_has_the_national_columns_and_is_audited(
     assert last is not None
     assert (last.action, last.data["rows"]) == ("export", 1)
     assert _as(world.member).get("/volunteers/staff/export.xlsx").status_code == 403
+
+
+def test_without_a_chinese_font_the_certificate_says_so(
+    world: World, volunteer: Volunteer, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from sanshi.volunteers import certificate as drawing
+
+    certificate = _certified(world, volunteer)
+    monkeypatch.setattr(drawing, "FONT_CANDIDATES", ())  # a machine without the Debian font
+    settings.SANSHI_CERTIFICATE_FONT = "/nonexistent/font.ttf"
+    response = _as(world.chair).get(f"/volunteers/staff/certificates/{certificate.pk}.pdf")
+    assert response.status_code == 503
+    assert "fonts-wqy-microhei" in response.content.decode()
