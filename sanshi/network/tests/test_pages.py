@@ -157,3 +157,11 @@ def test_bad_input_on_the_household_form_says_why_and_writes_nothing(world: Worl
     h = Household.objects.get()
     assert h.people == [{"name": "张三", "relation": "母亲", "phone": "13800002222"}]
     assert h.flags == ["elder_alone"]
+
+
+def test_the_pages_speak_english_when_asked(world: World, household: Household) -> None:
+    client = _as(world.member)
+    page = client.get("/network/", headers={"Accept-Language": "en"}).content.decode()
+    assert "My households" in page
+    assert "History of domestic violence" in page
+    assert "Log a visit" in page

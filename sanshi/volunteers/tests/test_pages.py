@@ -149,3 +149,9 @@ def test_without_a_chinese_font_the_certificate_says_so(
     response = _as(world.chair).get(f"/volunteers/staff/certificates/{certificate.pk}.pdf")
     assert response.status_code == 503
     assert "fonts-wqy-microhei" in response.content.decode()
+
+
+def test_the_public_pages_speak_english_when_asked(world: World) -> None:
+    page = Client().get("/volunteers/join/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Register as a women volunteer" in page
+    assert "Tutoring" in page
