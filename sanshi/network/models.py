@@ -78,3 +78,58 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"visit {self.pk} · {self.visited_on}"
+
+
+class Office(models.TextChoices):
+    """Offices of a federation's committee (a 届)."""
+
+    CHAIR = "chair", _("主席")
+    VICE_CHAIR = "vice_chair", _("副主席")
+    PART_TIME_VICE_CHAIR = "part_time_vice_chair", _("兼职副主席")
+    COMMITTEE_MEMBER = "committee_member", _("执委")
+
+
+class Term(models.Model):
+    """A federation's committee term (第 N 届), from its election to the next."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="terms")
+    number = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org", "number"], name="term_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} 第{self.number}届"
+
+
+class Seat(models.Model):
+    """A person's office in one term: when she joined, when and why she left, and what she
+    agreed to show in the public directory (nothing until she says so)."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="seats")
+    membership = models.OneToOneField(
+        "orgs.Membership", on_delete=models.PROTECT, related_name="seat"
+    )
+    office = models.CharField(max_length=24, choices=Office.choices)
+    sector = models.CharField(max_length=32, blank=True, default="")
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+    left_reason = models.CharField(max_length=200, blank=True, default="")
+    show_name = models.BooleanField(default=False)
+    show_sector = models.BooleanField(default=False)
+    show_helps_with = models.BooleanField(default=False)
+    show_card = models.BooleanField(default=False)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["term", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_office_display()} · {self.membership_id}"

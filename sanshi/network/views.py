@@ -26,6 +26,7 @@ from sanshi.network.forms import (
     parse_people,
     people_text,
 )
+from sanshi.network.rosters import ROSTER_KEEPERS
 from sanshi.network.selectors import (
     days_overdue,
     flag_labels,
@@ -66,6 +67,7 @@ def home(request: ConsoleRequest) -> HttpResponse:
         "mine_overdue": _rows(overdue.mine),
         "org_overdue": _rows(overdue.org),
         "households": _rows(my_households(request.user)),
+        "keeps_roster": any(m.role in ROSTER_KEEPERS for m in request.viewer.memberships),
     })  # fmt: skip
 
 
