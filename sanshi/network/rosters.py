@@ -20,7 +20,7 @@ from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from sanshi.network.models import Office, Seat, Term
 from sanshi.orgs.actions import add_membership, end_membership
-from sanshi.orgs.models import Org, Person, Role
+from sanshi.orgs.models import Membership, Org, Person, Role
 
 User = AuthUser | AnonymousUser
 
@@ -99,6 +99,22 @@ def seat_member(
         record_audit(
             actor, "roster.seated", "seat", seat.pk, {"office": office, "person": person.pk}
         )
+    return seat
+
+
+def record_seat(
+    term: Term, membership: Membership, *, actor: User, office: str, sector: str = ""
+) -> Seat:
+    """Put on the roster someone who already holds her role (given before rosters were kept)."""
+    if not may_keep_roster(actor, term.org):
+        raise NotAllowed("you may not keep this federation's roster")
+    if membership.org_id != term.org_id or ROLE_OF_OFFICE.get(Office(office)) != membership.role:
+        raise InvalidInput("the office does not match her role here", fields={"office": office})
+    joined = max(membership.term_start, term.starts_on)
+    with transaction.atomic():
+        seat = Seat.objects.create(term=term, membership=membership, office=office,
+                                   sector=sector.strip(), joined_on=joined)  # fmt: skip
+        record_audit(actor, "roster.seated", "seat", seat.pk, {"office": office})
     return seat
 
 
