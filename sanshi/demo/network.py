@@ -75,7 +75,7 @@ def load_network(loader: Any, end: dt.datetime, concerns: int) -> None:
     start = end - dt.timedelta(days=365)
     with transaction.atomic():
         for community in communities:
-            rng = random.Random(f"{loader.seed}-network-{community.pk}")
+            rng = random.Random(f"{loader.seed}-network-{community.name}")
             with clock.at(start - dt.timedelta(days=10)):
                 _roster(loader, community, end, rng)
             for member in t.handlers[community.pk]:
