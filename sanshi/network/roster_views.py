@@ -72,7 +72,7 @@ def roster(request: ConsoleRequest) -> HttpResponse:
     return page(request, "network/roster.html", {
         "org": org,
         "terms": terms,
-        "current": [s for s in seats if s.left_on is None],
+        "current": sorted((s for s in seats if s.left_on is None), key=rosters.rank),
         "past": [s for s in seats if s.left_on is not None],
         "term_form": TermForm(),
         "seat_form": SeatForm(),

@@ -170,7 +170,7 @@ def current_seats(org: Org, on: dt.date | None = None) -> QuerySet[Seat]:
     )  # fmt: skip
 
 
-def _rank(seat: Seat) -> tuple[int, str]:
+def rank(seat: Seat) -> tuple[int, str]:
     return OFFICE_ORDER.index(Office(seat.office)), seat.membership.person.name
 
 
@@ -178,7 +178,7 @@ def directory(org: Org) -> list[dict[str, object]]:
     """The public directory: only members who agreed to show their name, only what they chose."""
     from sanshi.intake.models import MemberCard
 
-    seats = sorted(current_seats(org).filter(show_name=True), key=_rank)
+    seats = sorted(current_seats(org).filter(show_name=True), key=rank)
     cards = dict(
         MemberCard.objects.filter(
             membership__in=[s.membership_id for s in seats], active=True

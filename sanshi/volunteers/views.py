@@ -241,7 +241,7 @@ def staff_home(request: ConsoleRequest) -> HttpResponse:
     return page(request, "volunteers/staff_home.html", {
         "year": year,
         "pending": [(v, mask_phone(v.phone)) for v in pending_review(visible)[:50]],
-        "people": totals(visible, year=year, by="person")[:50],
+        "people": totals(visible, year=year, by="person")[:20],
         "teams": totals(visible, year=year, by="team"),
         "orgs": totals(visible, year=year, by="org"),
         "year_hours": year_sum(visible, year),
