@@ -111,7 +111,7 @@ def _roster(loader: Any, community: Org, end: dt.datetime, rng: random.Random) -
 
 
 def _flags(rng: random.Random) -> list[str]:
-    return [flag for flag, odds in FLAG_ODDS if rng.random() < odds][:2]
+    return [str(flag) for flag, odds in FLAG_ODDS if rng.random() < odds][:2]
 
 
 def _households(member: Any, community: Org, start: dt.datetime, end: dt.datetime,

@@ -91,7 +91,7 @@ def seat_member(
             "too long", fields={"sector" if len(sector) > 32 else "helps_with": "too long"}
         )
     with transaction.atomic():
-        membership = add_membership(person, term.org, role=ROLE_OF_OFFICE[office],
+        membership = add_membership(person, term.org, role=ROLE_OF_OFFICE[Office(office)],
                                     term_start=joined_on, term_end=term.ends_on,
                                     helps_with=helps_with.strip(), actor=actor)  # fmt: skip
         seat = Seat.objects.create(term=term, membership=membership, office=office,

@@ -46,6 +46,10 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
+def _user(actor: User) -> AuthUser | None:
+    return actor if isinstance(actor, AuthUser) else None
+
+
 def _require(allowed: bool, what: str) -> None:
     if not allowed:
         raise NotAllowed(f"you may not {what}")
@@ -255,7 +259,7 @@ def correct_service(record: ServiceRecord, *, actor: User, hours: object, reason
         if changed != 1:
             raise Conflict("the record changed meanwhile; reload and try again")
         ServiceCorrection.objects.create(record=record, hours_before=before, hours_after=after,
-                                         reason=reason, by=actor, at=clock.now())  # fmt: skip
+                                               reason=reason, by=_user(actor), at=clock.now())  # fmt: skip
         record.hours = after
         _audit(actor, "volunteer.service_corrected", "service", record.pk,
                {"before": str(before), "after": str(after), "reason": reason})  # fmt: skip

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,7 +30,7 @@ COLUMNS = (
 GENDER = {"female": "女", "male": "男"}
 
 
-def national_rows(volunteers: QuerySet[Volunteer], year: int) -> list[tuple[object, ...]]:
+def national_rows(volunteers: QuerySet[Volunteer], year: int) -> list[tuple[Any, ...]]:
     records = (
         ServiceRecord.objects.filter(
             volunteer__in=volunteers.values("pk"),
