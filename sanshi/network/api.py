@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 
 from sanshi.api.endpoints.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, caller, responses
-from sanshi.api.schemas import MAX_ID, Address, Id, In, Name64, Reason, Short16
+from sanshi.api.schemas import MAX_ID, Address, Id, In, Name64, Note, Reason, Short16
 from sanshi.core.errors import NotAllowed
 from sanshi.network import actions
 from sanshi.network.access import access_household, access_visit
@@ -55,7 +55,7 @@ class VisitIn(In):
     household_id: Id
     visited_on: dt.date | None = Field(None, description="today when left out")
     found: Annotated[Reason, Field(description="what the visit found")]
-    follow_up: Annotated[str, Field(max_length=2000)] = ""
+    follow_up: Note = ""
 
 
 class VisitOut(Schema):

@@ -34,8 +34,13 @@ class CareFlag(models.TextChoices):
 class Household(models.Model):
     """A household a committee member keeps in touch with."""
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="households")
-    keeper = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="households")
+    # Both indexed by the (…, active, next_visit_due) indexes below.
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="households", db_index=False
+    )
+    keeper = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="households", db_index=False
+    )
     address = EncryptedTextField()
     # [{"name": ..., "relation": ..., "phone": ...}], recorded with their consent (consent_on).
     people = EncryptedJSONField(default=list, blank=True)
@@ -60,7 +65,9 @@ class Household(models.Model):
 class Visit(models.Model):
     """One visit to a household: when, what was found, what follows."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(  # indexed by (household, -visited_on)
+        Household, on_delete=models.PROTECT, related_name="visits", db_index=False
+    )
     visitor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits")
     visited_on = models.DateField()
     found = EncryptedTextField()
@@ -92,7 +99,9 @@ class Office(models.TextChoices):
 class Term(models.Model):
     """A federation's committee term (第 N 届), from its election to the next."""
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="terms")
+    org = models.ForeignKey(  # indexed by term_unique_number (org, number)
+        Org, on_delete=models.PROTECT, related_name="terms", db_index=False
+    )
     number = models.PositiveSmallIntegerField()
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -114,7 +123,9 @@ class Seat(models.Model):
     """A person's office in one term: when she joined, when and why she left, and what she
     agreed to show in the public directory (nothing until she says so)."""
 
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="seats")
+    term = models.ForeignKey(  # indexed by (term, left_on)
+        Term, on_delete=models.PROTECT, related_name="seats", db_index=False
+    )
     membership = models.OneToOneField(
         "orgs.Membership", on_delete=models.PROTECT, related_name="seat"
     )

@@ -22,7 +22,9 @@ from sanshi.orgs.models import Org
 class Team(models.Model):
     """A volunteer service team (志愿服务队) of one federation."""
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="volunteer_teams")
+    org = models.ForeignKey(  # indexed by volunteer_team_unique_name (org, name)
+        Org, on_delete=models.PROTECT, related_name="volunteer_teams", db_index=False
+    )
     name = models.CharField(max_length=64)
     created_at = models.DateTimeField()
 
@@ -43,7 +45,9 @@ class Volunteer(models.Model):
         APPROVED = "approved", _("已通过")
         REJECTED = "rejected", _("未通过")
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="volunteers")
+    org = models.ForeignKey(  # indexed by (org, status)
+        Org, on_delete=models.PROTECT, related_name="volunteers", db_index=False
+    )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
@@ -82,8 +86,13 @@ class ServiceRecord(models.Model):
         ENTERED = "entered", _("待确认")
         CONFIRMED = "confirmed", _("已确认")
 
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="records")
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")  # the organiser's
+    # Both indexed by the (…, status, served_on) indexes below.
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="records", db_index=False
+    )
+    org = models.ForeignKey(  # the organiser's
+        Org, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     activity = models.CharField(max_length=100)
     served_on = models.DateField()
     hours = models.DecimalField(max_digits=5, decimal_places=1)
