@@ -66,6 +66,9 @@ class ServiceForm(forms.Form):
     hours = forms.DecimalField(label=_("服务时长（小时，不含路途）"), min_value=0, max_value=24,
                                decimal_places=1, max_digits=4,
                                widget=forms.NumberInput(attrs={"class": "u-w12", "step": "0.5"}))  # fmt: skip
+    concern_code = forms.CharField(
+        label=_("诉求查询码（为某件诉求服务时填写）"), max_length=20, required=False
+    )
 
 
 class CorrectForm(forms.Form):

@@ -17,6 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanshi.audit.actions import audit_export
+from sanshi.concerns.access import concerns_visible_to
+from sanshi.concerns.models import Concern
+from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core import clock
 from sanshi.core.crypto import mask_phone, phone_index
@@ -271,7 +274,7 @@ def staff_volunteer(request: ConsoleRequest, pk: int) -> HttpResponse:
         "availability": AVAILABILITY_LABELS.get(volunteer.availability, volunteer.availability),
         "hours": hours,
         "stars": star_level(hours),
-        "records": records_of(volunteer).prefetch_related("corrections"),
+        "records": records_of(volunteer).select_related("concern").prefetch_related("corrections"),
         "certificates": volunteer.certificates.order_by("-issued_at"),
         "review_form": ReviewForm(),
         "service_form": ServiceForm(initial={"served_on": timezone.localdate(clock.now())}),
@@ -305,6 +308,16 @@ def staff_review(request: ConsoleRequest, pk: int) -> HttpResponse:
     return _back(pk)
 
 
+def _concern_by_code(request: ConsoleRequest, text: str) -> Concern:
+    """The concern the service was for, by its tracking code, if the organiser may see it."""
+    code = normalise_tracking_code(text)
+    found = concerns_visible_to(request.user).filter(tracking_code=code).first() if code else None
+    if found is None:
+        raise InvalidInput("no concern you can see has that tracking code",
+                           fields={"concern_code": "not found"})  # fmt: skip
+    return found
+
+
 @require_POST
 @console_view
 def staff_service(request: ConsoleRequest, pk: int) -> HttpResponse:
@@ -314,8 +327,10 @@ def staff_service(request: ConsoleRequest, pk: int) -> HttpResponse:
         _form_error(request, form)
         return _back(pk)
     data = form.cleaned_data
+    concern = _concern_by_code(request, data["concern_code"]) if data["concern_code"] else None
     actions.record_service(volunteer, actor=request.user, activity=data["activity"],
-                           served_on=data["served_on"], hours=data["hours"])  # fmt: skip
+                           served_on=data["served_on"], hours=data["hours"],
+                           concern=concern)  # fmt: skip
     messages.success(request, _("服务记录已录入，待另一位工作人员确认。"))
     return _back(pk)
 

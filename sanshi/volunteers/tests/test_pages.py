@@ -155,3 +155,23 @@ def test_the_public_pages_speak_english_when_asked(world: World) -> None:
     page = Client().get("/volunteers/join/", headers={"Accept-Language": "en"}).content.decode()
     assert "Register as a women volunteer" in page
     assert "Tutoring" in page
+
+
+def test_hours_for_a_concern_are_linked_to_it_by_its_tracking_code(
+    world: World, volunteer: Volunteer
+) -> None:
+    from sanshi.console.tests.helpers import dispatched
+
+    concern = dispatched(world)
+    client = _as(world.member)
+    day = YESTERDAY.isoformat()
+    wrong = client.post(f"/volunteers/staff/{volunteer.pk}/service/",
+                        {"activity": "陪同办理", "served_on": day, "hours": "2",
+                         "concern_code": "ABCD-EFGH-JKLM"})  # fmt: skip
+    assert wrong.status_code == 400
+    assert ServiceRecord.objects.count() == 0
+    ok = client.post(f"/volunteers/staff/{volunteer.pk}/service/",
+                     {"activity": "陪同办理", "served_on": day, "hours": "2",
+                      "concern_code": concern.tracking_code.lower()})  # fmt: skip
+    assert ok.status_code == 302
+    assert ServiceRecord.objects.get().concern_id == concern.pk
