@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("join/", views.join, name="join"),
     path("join/done/", views.joined, name="joined"),
     path("me/", views.me, name="me"),
+    path("me/forget/", views.forget_me, name="forget_me"),
     path("me/certificates/<str:number>.pdf", views.my_certificate, name="my_certificate"),
     path("verify/", views.verify_lookup, name="verify"),
     path("verify/<str:token>/", views.verify_token, name="verify_token"),

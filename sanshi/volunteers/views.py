@@ -179,6 +179,13 @@ def me(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+@require_POST
+def forget_me(request: HttpRequest) -> HttpResponse:
+    """Leave the record on a shared phone: the session forgets her."""
+    request.session.pop(SESSION_ME, None)
+    return HttpResponseRedirect(reverse("volunteers:me"))
+
+
 def _me(request: HttpRequest) -> Volunteer | None:
     pk = request.session.get(SESSION_ME)
     return Volunteer.objects.filter(pk=pk).select_related("org", "team").first() if pk else None

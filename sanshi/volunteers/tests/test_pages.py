@@ -175,3 +175,13 @@ def test_hours_for_a_concern_are_linked_to_it_by_its_tracking_code(
                       "concern_code": concern.tracking_code.lower()})  # fmt: skip
     assert ok.status_code == 302
     assert ServiceRecord.objects.get().concern_id == concern.pk
+
+
+def test_she_leaves_her_record_on_a_shared_phone(world: World, volunteer: Volunteer) -> None:
+    client = Client()
+    client.post("/volunteers/me/", {"phone": "13900002222", "id_number": id_number(7)})
+    assert "累计" in client.get("/volunteers/me/").content.decode()
+    assert client.post("/volunteers/me/forget/").status_code == 302
+    page = client.get("/volunteers/me/").content.decode()
+    assert "累计" not in page
+    assert 'id="lookup-form"' in page
