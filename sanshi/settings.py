@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "sanshi.console",
     "sanshi.network",
     "sanshi.volunteers",
+    "sanshi.agencies",
     "sanshi.demo",
 ]
 

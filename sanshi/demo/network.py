@@ -81,6 +81,7 @@ def load_network(loader: Any, end: dt.datetime, concerns: int) -> None:
             for member in t.handlers[community.pk]:
                 _households(member, community, start, end, rng)
         _volunteers(loader, communities, start, end, volunteers)
+        _projects(loader, start, end)
 
 
 def _roster(loader: Any, community: Org, end: dt.datetime, rng: random.Random) -> None:
@@ -141,6 +142,39 @@ def _visits(household: Household, member: Any, start: dt.datetime, end: dt.datet
             network.log_visit(household, actor=member, found=rng.choice(texts),
                               visited_on=day.date())  # fmt: skip
         day += dt.timedelta(days=max(1, every + rng.randrange(-2, 3)))
+
+
+PROJECTS = [
+    ("beibuwan", "北部湾社区妇女儿童关爱服务项目", "海城区民政局", "留守儿童、困境妇女、单亲家庭",
+     ["亲子阅读会", "儿童之家四点半课堂", "困境妇女小组辅导", "反家暴法宣讲"]),
+    ("qiaozhong", "侨中社区家庭和谐促进项目", "海城区妇联", "婚姻家庭矛盾当事人、侨眷家庭",
+     ["婚姻家庭调解沙龙", "家风家教讲座", "侨之家联谊活动"]),
+]  # fmt: skip
+
+
+def _projects(loader: Any, start: dt.datetime, end: dt.datetime) -> None:
+    """The 益众 agency's two contracted projects, with a year of monthly activities."""
+    from django.contrib.auth import get_user_model
+
+    from sanshi.agencies import actions as agencies
+
+    t = loader.tree
+    actor = get_user_model().objects.get(username="social_worker")  # 益众's staff too
+    rng = random.Random(f"{loader.seed}-projects")
+    for key, name, funder, groups, titles in PROJECTS:
+        with clock.at(start):
+            project = agencies.create_project(
+                t.orgs["agency"], actor=actor, serves=t.orgs[key], name=name, funder=funder,
+                starts_on=start.date(), ends_on=end.date() + dt.timedelta(days=30),
+                target_groups=groups,
+                promises={"activities": 15, "participants": 400, "concerns": 30, "hours": 40},
+            )  # fmt: skip
+        for month in range(12):
+            held = start + dt.timedelta(days=15 + 30 * month)
+            with clock.at(held + dt.timedelta(hours=20)):
+                agencies.record_activity(project, actor=actor, title=rng.choice(titles),
+                                         held_on=held.date(), participants=rng.randrange(10, 41),
+                                         hours=rng.choice(["1.5", "2", "2.5", "3"]))  # fmt: skip
 
 
 def _volunteers(loader: Any, communities: list[Org], start: dt.datetime, end: dt.datetime,

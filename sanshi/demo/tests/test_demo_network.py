@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from sanshi.agencies.models import Activity, Project
 from sanshi.demo.loader import load_demo
 from sanshi.network.models import Household, Seat, Term, Visit
 from sanshi.network.rosters import directory
@@ -39,6 +40,10 @@ def test_the_demo_network(guangxi: None) -> None:
     assert ServiceRecord.objects.filter(status="entered").count() == 0
     assert (ServiceRecord.objects.count(), confirmed) == (218, Decimal("534.0"))
     assert Certificate.objects.count() == 2
+    # 益众's two projects, a year of monthly activities each
+    assert Project.objects.filter(agency__name="北海益众社会工作服务中心").count() == 2
+    assert Activity.objects.count() == 24
+    assert Activity.objects.aggregate(p=Sum("participants"))["p"] == 597
     for certificate in Certificate.objects.all():
         mine_hours = ServiceRecord.objects.filter(volunteer=certificate.volunteer).aggregate(
             h=Sum("hours")
