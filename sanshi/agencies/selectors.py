@@ -5,12 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from sanshi.agencies.models import Activity, Metric, Project
 from sanshi.concerns.models import Concern, Status
+from sanshi.core import clock
+from sanshi.orgs.models import Membership, Org, Role
 
 HANDLED = (Status.REPLIED, Status.CLOSED)
+
+
+def agency_people(agency: Org) -> list[Membership]:
+    """Who works for the agency today, and where its social workers serve (their roles in
+    federations), the agency's own roles first."""
+    day = timezone.localdate(clock.now())
+    current = Membership.objects.filter(term_start__lte=day).filter(
+        Q(term_end__isnull=True) | Q(term_end__gte=day)
+    )
+    staff = list(
+        current.filter(org=agency).select_related("person", "org").order_by("person__name")
+    )
+    serving = current.filter(person_id__in=[m.person_id for m in staff], role=Role.SOCIAL_WORKER)
+    return staff + list(serving.exclude(org=agency).select_related("person", "org"))
 
 
 @dataclass(frozen=True)

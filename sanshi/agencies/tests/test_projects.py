@@ -141,3 +141,37 @@ def test_the_page_records_an_activity_and_links_a_concern(world: World, project:
         client.post(f"/agencies/projects/{project.pk}/concerns/", {"code": "XXXX"}).status_code
         == 400
     )
+
+
+def test_the_agency_creates_a_project_on_its_page_and_sees_its_people(
+    world: World, agency: Org, worker: Any
+) -> None:
+    from sanshi.orgs.actions import add_membership
+    from sanshi.testing import TERM_START, person_of
+
+    add_membership(
+        person_of(worker), world.community, role=Role.SOCIAL_WORKER, term_start=TERM_START
+    )
+    client = _client(worker)
+    page = client.get("/agencies/").content.decode()
+    assert "北部湾社区妇联" in page.split('id="people"')[1]  # where she serves
+    bad = client.post("/agencies/", {"name": "项目", "funder": "民政局", "serves": world.community.pk,
+                                     "starts_on": "2026-12-31", "ends_on": "2026-01-01"})  # fmt: skip
+    assert bad.status_code == 400
+    assert Project.objects.count() == 0
+    ok = client.post("/agencies/", {"name": "家庭教育指导项目", "funder": "区妇联",
+                                    "serves": world.community.pk, "starts_on": "2026-01-01",
+                                    "ends_on": "2026-12-31", "activities": "12"})  # fmt: skip
+    assert ok.status_code == 302
+    created = Project.objects.get()
+    assert (created.agency, created.serves, created.name) == (
+        agency,
+        world.community,
+        "家庭教育指导项目",
+    )
+    assert dict(created.promises.values_list("metric", "target")) == {"activities": 12}
+    refused = _client(world.member).post("/agencies/", {"name": "x", "funder": "y",
+                                          "serves": world.community.pk, "starts_on": "2026-01-01",
+                                          "ends_on": "2026-12-31"})  # fmt: skip
+    assert refused.status_code == 403
+    assert Project.objects.count() == 1

@@ -22,6 +22,10 @@ PHONE = {"width": 375, "height": 812}
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
+def _collect_csp(sink: list[str]) -> Any:
+    return lambda m: sink.append(m.text) if "Content Security" in m.text else None
+
+
 def test_the_other_new_pages_on_a_phone(live_server: Any, chromium: Any, world: World) -> None:
     household = actions.add_household(actor=world.member, address="北部湾社区 5栋 301",
                                       flags=[CareFlag.ELDER_ALONE])  # fmt: skip
@@ -58,9 +62,7 @@ def test_the_other_new_pages_on_a_phone(live_server: Any, chromium: Any, world: 
         context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
         page = context.new_page()
         blocked: list[str] = []
-        page.on(
-            "console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None
-        )  # noqa: B023
+        page.on("console", _collect_csp(blocked))
         if username:
             page.goto(live_server.url + "/console/login/")
             page.fill("#id_username", username)
