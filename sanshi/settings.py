@@ -105,6 +105,9 @@ INSTALLED_APPS = [
     "sanshi.intake",
     "sanshi.api",
     "sanshi.console",
+    "sanshi.network",
+    "sanshi.volunteers",
+    "sanshi.agencies",
     "sanshi.demo",
 ]
 
@@ -274,6 +277,10 @@ SANSHI_DANGER_CHECK_GRACE_MINUTES = env_int("SANSHI_DANGER_CHECK_GRACE_MINUTES",
 # /healthz answers 503 when the SLA sweep has not finished a run, or a ready task has waited
 # for the worker, for longer than this many minutes (0: do not check).
 SANSHI_HEALTH_STALE_MINUTES = env_int("SANSHI_HEALTH_STALE_MINUTES", 5, minimum=0)
+
+# Households and volunteers (sanshi/network/conf.py, sanshi/volunteers/certificate.py).
+SANSHI_VISIT_EVERY_DAYS = env_str("SANSHI_VISIT_EVERY_DAYS", "")  # "dv_history:14,elder_alone:7"
+SANSHI_CERTIFICATE_FONT = env_str("SANSHI_CERTIFICATE_FONT", "")
 
 # Logs: JSON lines with the request id, query strings dropped and phone and ID numbers masked
 # (sanshi/core/logs.py); SANSHI_LOG_FORMAT=console for people reading a terminal.
