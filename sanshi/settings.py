@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sanshi.core.middleware.CSPMiddleware",
+    # 400 for NUL and other control characters in the path, query or form (any database).
+    "sanshi.core.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # sanshi.core.middleware: Django's, django-htmx's and django-otp's own, skipped for the
     # API and Open311 (programs with a token, never a session); the same for sanshi's two.
@@ -286,6 +288,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit chain already
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "sanshi.core.lockout.axes_username"  # at most 150 characters
 
 # Two-factor login (TOTP) for admins, chairs and protection officers.
 SANSHI_2FA_REQUIRED = env_bool("SANSHI_2FA_REQUIRED", True)
