@@ -134,12 +134,15 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class RefuseControlCharactersMiddleware:
-    """400 for a NUL or another control character in the path, the query or a form field.
+    """400 for a NUL or another control character in the path, the query, or a form sent
+    to a machine interface.
 
-    No page needs them; PostgreSQL refuses NUL in text (a 500 where SQLite stores it), and XML
+    No URL needs them; PostgreSQL refuses NUL in text (a 500 where SQLite stores it), and XML
     cannot carry them. Refusing them here, for every database and every view, answers the
     sender clearly: Open311 in its errors list, the API in its JSON shape, people in a line of
-    text. Tab, line feed and carriage return pass (a textarea sends them).
+    text. Forms people send are left to their Django forms, whose CharFields refuse NUL with a
+    field error on the page (the report form also drops other control characters), so a
+    resident keeps what they typed. Tab, line feed and carriage return always pass.
     """
 
     def __init__(self, get_response: Any) -> None:
@@ -164,7 +167,9 @@ def _control_field(request: HttpRequest) -> str | None:
     for name, values in request.GET.lists():
         if has_control(name) or any(has_control(v) for v in values):
             return name
-    if request.method != "POST" or not request.content_type.startswith(_FORM_TYPES):
+    if not for_machines(request) or request.method != "POST":
+        return None
+    if not request.content_type.startswith(_FORM_TYPES):
         return None
     try:
         form = request.POST

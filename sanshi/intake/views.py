@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 import segno
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -117,13 +116,13 @@ def report(request: HttpRequest) -> HttpResponse:
     if limited is not None:
         return too_many(request, limited.retry_after)
     form = ReportForm(request.POST, **choices)
-    token = (request.POST.get("once") or "")[:64]
-    once = f"intake-once:{token}" if token else ""
-    if once and not cache.add(once, "", timeout=86400):
-        return _already_sent(request, cache.get(once))
+    once = (request.POST.get("once") or "")[:64]
+    # Shared by every worker (sanshi.core.limits): a resent form is taken in once.
+    if once and not ratelimit.claim("intake-once", once, ttl=86400):
+        return _already_sent(request, ratelimit.recall("intake-once", once))
     concern, critical = _submit(request, form, card) if form.is_valid() else (None, False)
     if once and not isinstance(concern, Concern):
-        cache.delete(once)  # nothing was taken in: the same form may be sent again
+        ratelimit.release("intake-once", once)  # nothing was taken in: it may be sent again
     if isinstance(concern, HttpResponse):
         return concern
     if concern is None:
@@ -131,7 +130,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/report.html", context, status=400)
     receipt = {"code": concern.tracking_code, "critical": critical}
     if once:
-        cache.set(once, receipt, timeout=86400)
+        ratelimit.remember("intake-once", once, receipt, ttl=86400)
     request.session[SESSION_DONE] = receipt
     return HttpResponseRedirect(reverse("intake-done"))
 
