@@ -60,10 +60,7 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> Limited | None:
         return None
     bucket, _now, retry = _window(window)
     key = _key(scope, ident, bucket)
-    if _shared_cache():
-        passed = _cache_incr(key, window) <= limit
-    else:
-        passed = _db_hit(key, limit, window)
+    passed = _cache_incr(key, window) <= limit if _shared_cache() else _db_hit(key, limit, window)
     return None if passed else Limited(retry_after=retry)
 
 
