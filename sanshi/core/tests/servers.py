@@ -35,9 +35,9 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iter
         proc = subprocess.Popen(  # noqa: S603
             [str(BIN / "gunicorn"), "sanshi.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-             "--config", "python:sanshi.core.gunicorn_conf"],  # fmt: skip
+             "--config", "python:sanshi.core.gunicorn_conf"],
             env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait(base, proc, log)
