@@ -22,10 +22,10 @@ _LIST = {"type": "array", "items": {"type": "object"}}
 _OBJECT = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
 
 
-def _responses(ok: str, *errors: str) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        ok: {"description": "ok", "content": {"application/json": {"schema": _LIST}}}
-    }
+def _responses(ok: str = "", *errors: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if ok:
+        out[ok] = {"description": "ok", "content": {"application/json": {"schema": _LIST}}}
     # 400 everywhere: a control character in the path or the query is refused at the edge
     for code in {*errors, "400", "503"}:
         out[code] = {"description": "error", "content": {"application/json": {"schema": _ERRORS}}}

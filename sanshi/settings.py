@@ -211,6 +211,13 @@ SANSHI_BLIND_INDEX_KEY = parse_key_ring(
     env_secret("SANSHI_BLIND_INDEX_KEY")
     or secret_in_data_dir(DATA_DIR, "blind_index_key", new_key_text("b1")),
 )[0][1]
+# The HMAC key of the text search index (sanshi/concerns/search.py): keyed hashes of words,
+# never the words. A new key needs `sanshi reindex-search`.
+SANSHI_SEARCH_KEY = parse_key_ring(
+    "SANSHI_SEARCH_KEY",
+    env_secret("SANSHI_SEARCH_KEY")
+    or secret_in_data_dir(DATA_DIR, "search_key", new_key_text("s1")),
+)[0][1]
 SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm"))
 
 # Triage: the home province breaks address ties (e.g. 450000); the org that receives concerns

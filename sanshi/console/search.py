@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.models import Assignment, Concern
+from sanshi.concerns.search import text_matches
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.console.selectors import Viewer, active_handlers, with_full_flag
@@ -40,9 +41,9 @@ def search_concerns(
     if q:
         code = normalise_tracking_code(q)
         by_code = Q(tracking_code=code) if code else Q(pk__in=[])
-        # The text is sealed at rest; search_text holds it in clear only for concerns that are
-        # not protected, so a search never reveals what a protected concern says.
-        qs = qs.filter(by_code | Q(search_text__icontains=q, protected=False))
+        # The text is sealed at rest; search_text holds keyed hashes of its words, only for
+        # concerns that are not protected (sanshi.concerns.search).
+        qs = qs.filter(by_code | text_matches(q))
     if params.get("category"):
         qs = qs.filter(category=params["category"])
     if params.get("status"):

@@ -33,10 +33,23 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iter
     log = Path(env["SANSHI_DATA_DIR"]) / f"gunicorn-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "sanshi.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-             "--config", "python:sanshi.core.gunicorn_conf"],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                str(BIN / "gunicorn"),
+                "sanshi.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--config",
+                "python:sanshi.core.gunicorn_conf",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         try:
