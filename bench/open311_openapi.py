@@ -29,6 +29,8 @@ def _responses(ok: str = "", *errors: str) -> dict[str, Any]:
     # 400 everywhere: a control character in the path or the query is refused at the edge
     for code in {*errors, "400", "503"}:
         out[code] = {"description": "error", "content": {"application/json": {"schema": _ERRORS}}}
+    # gunicorn's own answer to a request line over 4094 bytes, before sanshi sees it
+    out["414"] = {"description": "URI too long", "content": {"text/html": {"schema": _TEXT}}}
     return out
 
 

@@ -20,6 +20,7 @@ from sanshi.concerns.actions import record_follow_up
 from sanshi.concerns.models import Channel, Concern, LegalBasis, Status, Urgency
 from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.tracking import format_tracking_code, normalise_tracking_code
+from sanshi.core import parsing
 from sanshi.core.errors import SanshiError
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.forms import RatingForm, ReportForm
@@ -84,6 +85,10 @@ def _report_context(
 
 def _card_from(request: HttpRequest) -> MemberCard | None:
     code = request.POST.get("card") or request.GET.get("card") or ""
+    try:  # a code, or no card: never a NUL for the database to refuse (core.parsing)
+        code = parsing.parse_code(code, max_length=16, name="card") if code else ""
+    except parsing.Unparsable:
+        return None
     return active_card(code) if code else None
 
 

@@ -26,11 +26,16 @@ def sanshi(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(BIN / "sanshi"), *args], env=env, check=True, capture_output=True)  # noqa: S603
 
 
+def log_of(base: str, env: dict[str, str]) -> Path:
+    """The file holding a server's output and access log."""
+    return Path(env["SANSHI_DATA_DIR"]) / f"gunicorn-{base.rsplit(':', 1)[1]}.log"
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterator[str]:
     """gunicorn with threaded workers (as docs/operations.md serves it); yields the base URL."""
     port = free_port()
-    log = Path(env["SANSHI_DATA_DIR"]) / f"gunicorn-{port}.log"
+    log = log_of(f"http://127.0.0.1:{port}", env)
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603
             [
@@ -46,6 +51,8 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iter
                 str(threads),
                 "--config",
                 "python:sanshi.core.gunicorn_conf",
+                "--access-logfile",
+                "-",
             ],
             env=env,
             stdout=out,

@@ -37,11 +37,10 @@ def _dump() -> str:
     if pg_dump is None:
         pytest.skip("pg_dump is not installed")
     s = connection.settings_dict
-    done = subprocess.run(  # noqa: S603
-        [pg_dump, "--data-only", "-h", s["HOST"] or "127.0.0.1", "-p", str(s["PORT"] or 5432),
-         "-U", s["USER"] or "postgres", s["NAME"]],  # fmt: skip
-        capture_output=True, text=True, check=True, env={"PGPASSWORD": s["PASSWORD"] or ""},
-    )  # fmt: skip
+    host, port, user = s["HOST"] or "127.0.0.1", str(s["PORT"] or 5432), s["USER"] or "postgres"
+    command = [pg_dump, "--data-only", "-h", host, "-p", port, "-U", user, s["NAME"]]
+    env = {"PGPASSWORD": s["PASSWORD"] or ""}
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)  # noqa: S603
     return done.stdout
 
 

@@ -7,9 +7,11 @@ with two worker processes over HTTP, on a database of their own.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import re
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from sanshi.core.tests.servers import BIN, environment, gunicorn, sanshi
+from sanshi.core.tests.servers import BIN, environment, gunicorn, log_of, sanshi
 
 IP_LIMIT = 20
 Site = tuple[str, dict[str, str]]
@@ -83,3 +85,14 @@ def test_2_the_per_ip_limit_holds_across_two_workers(site: Site) -> None:
     left = IP_LIMIT - 8  # the eight posts of the test above count against the same IP
     assert (len(codes) - codes.count(429), codes.count(429)) == (left, 50 - left)
     assert _concerns(env) == 1 + left
+
+
+def test_3_the_access_log_keeps_no_query_strings(site: Site) -> None:
+    base, env = site
+    for path in ("/console/search/?q=13912345678", "/track/?code=ZXCV8765", "/report/?card=m4rk3d"):
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(base + path).read()  # noqa: S310
+    time.sleep(0.5)  # gunicorn writes its access log after the response
+    log = log_of(base, env).read_text()
+    assert '"GET /console/search/ HTTP/1.1"' in log and '"GET /report/ HTTP/1.1"' in log
+    assert [m for m in ("13912345678", "ZXCV8765", "m4rk3d", "?q=") if m in log] == []
