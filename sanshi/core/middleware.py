@@ -169,7 +169,7 @@ def _control_field(request: HttpRequest) -> str | None:
             return name
     if not for_machines(request) or request.method != "POST":
         return None
-    if not request.content_type.startswith(_FORM_TYPES):
+    if not (request.content_type or "").startswith(_FORM_TYPES):
         return None
     try:
         form = request.POST

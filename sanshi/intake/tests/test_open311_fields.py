@@ -15,8 +15,16 @@ __all__ = ["key"]  # the fixture
     ("field", "value", "message"),
     [
         ("phone", "1" * 1000, "phone is limited to 32 characters"),
-        ("phone", "call me maybe", "phone must be a phone number: 3-20 digits, with + ( ) - or spaces"),
-        ("phone", "１３８００００００００", "phone must be a phone number: 3-20 digits, with + ( ) - or spaces"),
+        (
+            "phone",
+            "call me maybe",
+            "phone must be a phone number: 3-20 digits, with + ( ) - or spaces",
+        ),
+        (
+            "phone",
+            "１３８００００００００",
+            "phone must be a phone number: 3-20 digits, with + ( ) - or spaces",
+        ),
         ("first_name", "春" * 33, "first_name is limited to 32 characters"),
         ("last_name", "x" * 40, "last_name is limited to 32 characters"),
         ("email", "not-an-address", "email must be an address such as name@example.org"),
