@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "sanshi.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sanshi.core.middleware.CSPMiddleware",
+    # 400 for NUL and other control characters in the path, query or form (any database).
+    "sanshi.core.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # sanshi.core.middleware: Django's, django-htmx's and django-otp's own, skipped for the
     # API and Open311 (programs with a token, never a session); the same for sanshi's two.
@@ -220,6 +222,13 @@ SANSHI_BLIND_INDEX_KEY = parse_key_ring(
     "SANSHI_BLIND_INDEX_KEY",
     env_secret("SANSHI_BLIND_INDEX_KEY")
     or secret_in_data_dir(DATA_DIR, "blind_index_key", new_key_text("b1")),
+)[0][1]
+# The HMAC key of the text search index (sanshi/concerns/search.py): keyed hashes of words,
+# never the words. A new key needs `sanshi reindex-search`.
+SANSHI_SEARCH_KEY = parse_key_ring(
+    "SANSHI_SEARCH_KEY",
+    env_secret("SANSHI_SEARCH_KEY")
+    or secret_in_data_dir(DATA_DIR, "search_key", new_key_text("s1")),
 )[0][1]
 SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm"))
 # /metrics (Prometheus): scraped with this bearer token; with none, only from this machine.
@@ -360,6 +369,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit chain already
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "sanshi.core.lockout.axes_username"  # at most 150 characters
 
 # Two-factor login (TOTP) for admins, chairs and protection officers.
 SANSHI_2FA_REQUIRED = env_bool("SANSHI_2FA_REQUIRED", True)

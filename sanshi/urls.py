@@ -19,3 +19,6 @@ urlpatterns = [
     path("", include("sanshi.triage.urls")),
     path("", include("sanshi.intake.urls")),
 ]
+
+# While the database is away every page answers 503 with the emergency numbers (core.views).
+handler500 = "sanshi.core.views.server_error"

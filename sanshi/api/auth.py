@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -13,6 +10,7 @@ from sanshi.api.actions import touch_api_token
 from sanshi.api.errors import PayloadTooLarge, RateLimited
 from sanshi.api.models import ApiToken
 from sanshi.api.selectors import active_token, request_user
+from sanshi.core import limits
 
 WINDOW = 60  # seconds: the rate is counted per token per clock minute
 
@@ -48,18 +46,7 @@ def check_body_size(request: HttpRequest) -> None:
 
 
 def check_rate(token: ApiToken) -> None:
-    """Count the request in the cache; over the limit, raise with the seconds to wait."""
-    limit = conf.rate_per_minute()
-    if limit == 0:
-        return
-    now = time.time()
-    window = int(now // WINDOW)
-    key = f"sanshi:api-rate:{token.pk}:{window}"
-    cache.add(key, 0, timeout=WINDOW + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this request starts the window
-        cache.add(key, 1, timeout=WINDOW + 5)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=max(1, int((window + 1) * WINDOW - now + 0.999)))
+    """Count the request where every worker sees it; over the limit, raise with the wait."""
+    limited = limits.hit("api", str(token.pk), limit=conf.rate_per_minute(), window=WINDOW)
+    if limited is not None:
+        raise RateLimited(retry_after=limited.retry_after)

@@ -106,10 +106,11 @@ def filtered_concerns(user: User, f: ConcernFilters) -> QuerySet[Concern]:
 
 
 def _text_search(q: str) -> Q:
-    # Text is sealed at rest; `search_text` holds its words only while a concern is not
-    # protected, so a search can never reveal what a protected concern says. Those are
-    # found by their tracking code.
-    return Q(tracking_code=q.upper()) | Q(search_text__icontains=q)
+    # Text is sealed at rest; `search_text` holds keyed hashes of its words only while a
+    # concern is not protected (sanshi.concerns.search). Protected ones are found by code.
+    from sanshi.concerns.search import text_matches
+
+    return Q(tracking_code=q.upper()) | text_matches(q)
 
 
 def page_of_concerns(

@@ -40,6 +40,7 @@ from sanshi.concerns.models import (
     Urgency,
     must_be_protected,
 )
+from sanshi.concerns.search import index_terms
 from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import new_tracking_code
@@ -435,7 +436,8 @@ def receive_concern(
     fields = dict(
         channel=channel,
         text=text,
-        search_text="" if is_protected else text,
+        # keyed hashes of its words, never the words (sanshi.concerns.search)
+        search_text="" if is_protected else index_terms(text, names=[reporter_name]),
         reporter_phone_index=phone_index(phone),
         division=division,
         community=community,

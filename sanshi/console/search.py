@@ -14,10 +14,12 @@ from openpyxl.utils import get_column_letter
 
 from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.models import Assignment, Concern
+from sanshi.concerns.search import text_matches
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.console.selectors import Viewer, active_handlers, with_full_flag
 from sanshi.core.crypto import mask_address, mask_name, mask_phone
+from sanshi.core.spreadsheet import append_row
 from sanshi.orgs.models import Org
 
 EXPORT_LIMIT = 5000
@@ -39,9 +41,9 @@ def search_concerns(
     if q:
         code = normalise_tracking_code(q)
         by_code = Q(tracking_code=code) if code else Q(pk__in=[])
-        # The text is sealed at rest; search_text holds it in clear only for concerns that are
-        # not protected, so a search never reveals what a protected concern says.
-        qs = qs.filter(by_code | Q(search_text__icontains=q, protected=False))
+        # The text is sealed at rest; search_text holds keyed hashes of its words, only for
+        # concerns that are not protected (sanshi.concerns.search).
+        qs = qs.filter(by_code | text_matches(q))
     if params.get("category"):
         qs = qs.filter(category=params["category"])
     if params.get("status"):
@@ -95,9 +97,10 @@ def export_workbook(concerns: Iterable[Concern]) -> bytes:
     wb = Workbook()
     ws = wb.create_sheet("诉求", 0)
     wb.remove(wb.worksheets[1])  # the empty default sheet
-    ws.append(HEADERS)
+    append_row(ws, HEADERS)
     for c in rows:
-        ws.append(_row(c, handlers[c.pk], names))
+        # Every string a text cell: a resident's "=HYPERLINK(…)" stays words (core.spreadsheet).
+        append_row(ws, _row(c, handlers[c.pk], names))
     for i, width in enumerate([12, 18, 8, 14, 22, 10, 8, 18, 14, 10, 14, 18, 60], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     out = io.BytesIO()

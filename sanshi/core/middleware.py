@@ -126,3 +126,74 @@ class CSPMiddleware(_CSPMiddleware):
         # As django-csp does: a nonce asked for after the header is written is an error.
         setattr(request, "csp_nonce", CheckableLazyObject(self._csp_nonce_post_response))  # noqa: B010
         return response
+
+
+# ---------------------------------------------------------------- control characters at the edge
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RefuseControlCharactersMiddleware:
+    """400 for a NUL or another control character in the path, the query, or a form sent
+    to a machine interface.
+
+    No URL needs them; PostgreSQL refuses NUL in text (a 500 where SQLite stores it), and XML
+    cannot carry them. Refusing them here, for every database and every view, answers the
+    sender clearly: Open311 in its errors list, the API in its JSON shape, people in a line of
+    text. Forms people send are left to their Django forms, whose CharFields refuse NUL with a
+    field error on the page (the report form also drops other control characters), so a
+    resident keeps what they typed. Tab, line feed and carriage return always pass.
+    """
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        field = _control_field(request)
+        if field is not None:
+            return _refuse(request, field)
+        return self.get_response(request)
+
+
+def _control_field(request: HttpRequest) -> str | None:
+    """The name of the first part of the request that holds a control character, if any."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+    from django.http.multipartparser import MultiPartParserError
+
+    from sanshi.core.parsing import has_control
+
+    if has_control(request.path_info):
+        return "path"
+    for name, values in request.GET.lists():
+        if has_control(name) or any(has_control(v) for v in values):
+            return name
+    if not for_machines(request) or request.method != "POST":
+        return None
+    if not (request.content_type or "").startswith(_FORM_TYPES):
+        return None
+    try:
+        form = request.POST
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError):
+        return None  # the view answers these in its own way (413, 400)
+    for name, values in form.lists():
+        if has_control(name) or any(has_control(v) for v in values):
+            return name
+    return None
+
+
+def _refuse(request: HttpRequest, field: str) -> HttpResponseBase:
+    from django.http import HttpResponse, JsonResponse
+
+    message = f"{field}: contains a control character (such as NUL) that is not allowed"
+    path = request.path_info
+    if path.startswith("/open311/"):
+        from sanshi.intake.open311 import render
+
+        fmt = "json" if path.endswith(".json") else "xml"
+        return render.errors(fmt, 400, [(400, message)])
+    if path.startswith("/api/"):
+        fields = {field: "contains characters that are not allowed"}
+        body = {"error": "invalid_input", "message": message, "fields": fields}
+        return JsonResponse(body, status=400)
+    text = f"请求中含有不允许的控制字符（如 NUL）。\n{message}\n"
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")

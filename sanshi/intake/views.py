@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 import segno
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,6 +20,7 @@ from sanshi.concerns.actions import minor_consent_problem, record_follow_up
 from sanshi.concerns.models import Channel, Concern, LegalBasis, Status, Urgency
 from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.tracking import format_tracking_code, normalise_tracking_code
+from sanshi.core import parsing
 from sanshi.core.errors import SanshiError
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.forms import RatingForm, ReportForm
@@ -100,6 +100,10 @@ def _report_context(
 
 def _card_from(request: HttpRequest) -> MemberCard | None:
     code = request.POST.get("card") or request.GET.get("card") or ""
+    try:  # a code, or no card: never a NUL for the database to refuse (core.parsing)
+        code = parsing.parse_code(code, max_length=16, name="card") if code else ""
+    except parsing.Unparsable:
+        return None
     return active_card(code) if code else None
 
 
@@ -135,13 +139,13 @@ def report(request: HttpRequest) -> HttpResponse:
     if limited is not None:
         return too_many(request, limited.retry_after)
     form = ReportForm(request.POST, **choices)
-    token = (request.POST.get("once") or "")[:64]
-    once = f"intake-once:{token}" if token else ""
-    if once and not cache.add(once, "", timeout=86400):
-        return _already_sent(request, cache.get(once))
+    once = (request.POST.get("once") or "")[:64]
+    # Shared by every worker (sanshi.core.limits): a resent form is taken in once.
+    if once and not ratelimit.claim("intake-once", once, ttl=86400):
+        return _already_sent(request, ratelimit.recall("intake-once", once))
     concern, critical = _submit(request, form, card) if form.is_valid() else (None, False)
     if once and not isinstance(concern, Concern):
-        cache.delete(once)  # nothing was taken in: the same form may be sent again
+        ratelimit.release("intake-once", once)  # nothing was taken in: it may be sent again
     if isinstance(concern, HttpResponse):
         return concern
     if concern is None:
@@ -149,7 +153,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/report.html", context, status=400)
     receipt = {"code": concern.tracking_code, "critical": critical}
     if once:
-        cache.set(once, receipt, timeout=86400)
+        ratelimit.remember("intake-once", once, receipt, ttl=86400)
     request.session[SESSION_DONE] = receipt
     return HttpResponseRedirect(reverse("intake-done"))
 

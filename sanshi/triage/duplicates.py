@@ -1,12 +1,11 @@
 """Same event: open concerns nearby that look like the same problem (for the dispatcher).
 
 Candidates are the open concerns of the last 30 days in the same township (else the same
-org), newest first. Their words are read from `search_text`, the clear copy an ordinary
-concern keeps, so a check opens no sealed text for them. A protected concern has no clear
-copy; it is still compared, because two reports of the same violence or the same missing
-child are exactly what a dispatcher must see together: its sealed text is opened, for the
-newest MAX_PROTECTED protected candidates only. The console shows a suggestion only to
-those who may see that concern (`sanshi.console.suggestions`), so nothing leaks through it.
+org), newest first, at most MAX_CANDIDATES of them. Their sealed texts are opened to be
+compared: the text is the only copy (the search index holds keyed hashes, not words). A
+protected concern is compared too, because two reports of the same violence or the same
+missing child are exactly what a dispatcher must see together. The console shows a suggestion
+only to those who may see that concern (`sanshi.console.suggestions`), so nothing leaks.
 """
 
 from __future__ import annotations
@@ -24,8 +23,6 @@ WINDOW = dt.timedelta(days=30)
 MIN_SCORE = 0.45
 # At most this many recent candidates are compared (newest first): keeps a check fast.
 MAX_CANDIDATES = 2_000
-# Of which at most this many protected ones, whose sealed text must be opened one by one.
-MAX_PROTECTED = 200
 # A candidate of the same category scores this much more.
 SAME_CATEGORY_BONUS = 0.05
 
@@ -45,19 +42,16 @@ def _nearby(concern: Concern) -> QuerySet[Concern]:
 def candidate_texts(concern: Concern) -> tuple[dict[int, str], dict[int, str]]:
     """The candidates' texts and categories by pk (see the module docstring).
 
-    One query reads the newest candidates' clear words; the sealed texts of those without
-    any (protected ones) are then read by pk and opened, at most MAX_PROTECTED of them.
+    One query reads the newest candidates; their sealed texts are opened (the text is the only
+    copy: the search index holds keyed hashes, not words).
     """
     rows = list(
         _nearby(concern)
         .order_by("-received_at")
-        .values_list("pk", "search_text", "category")[:MAX_CANDIDATES]
+        .values_list("pk", "text", "category")[:MAX_CANDIDATES]
     )
-    texts = {pk: words for pk, words, _c in rows if words}
-    sealed = [pk for pk, words, _c in rows if not words][:MAX_PROTECTED]
-    if sealed:
-        texts.update(Concern.objects.filter(pk__in=sealed).values_list("pk", "text"))
-    return texts, {pk: category for pk, _w, category in rows}
+    texts = {pk: text for pk, text, _c in rows if text}
+    return texts, {pk: category for pk, _t, category in rows}
 
 
 def likely_duplicates(concern: Concern, limit: int = 5) -> list[tuple[Concern, float]]:

@@ -18,7 +18,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from sanshi.concerns.models import ConcernEvent, LegalBasis, Status
+from sanshi.core import parsing
 from sanshi.core.errors import SanshiError
+from sanshi.core.views import UNAVAILABLE
+from sanshi.core.views import unavailable as _unavailable
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.actions import submit_open311_request
 from sanshi.intake.models import Open311Key, Open311Submission
@@ -36,6 +39,9 @@ MAX_SPAN = dt.timedelta(days=90)
 MAX_PAGE_SIZE = 1000
 MAX_DESCRIPTION = 4000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DIVISION = re.compile(r"[0-9]{2,12}")
+# The most a page may skip: past it the offset means nothing (and overflows PostgreSQL's bigint).
+MAX_PAGE = 100_000
 
 
 class Problem(Exception):
@@ -79,6 +85,8 @@ def open311(view: View) -> View:
             return render.errors(
                 fmt, 400, [(400, "send the form as application/x-www-form-urlencoded")]
             )
+        except UNAVAILABLE:
+            return _unavailable(request)  # the errors list with 503 and Retry-After
 
     return wrapper
 
@@ -192,7 +200,7 @@ def _division(data: QueryDict, errors: list[str]) -> Division | None:
     code = _param(data, "address_id")
     if not code:
         return None
-    division = Division.objects.filter(code=code).first() if code.isdigit() else None
+    division = Division.objects.filter(code=code).first() if _DIVISION.fullmatch(code) else None
     if division is None:
         errors.append(f"address_id {code!r} is not an official division code")
     return division
@@ -226,11 +234,41 @@ def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[st
     return values
 
 
+# The personal fields the spec defines, with the most each may hold: a longer or malformed
+# value is refused with its name (never cut short, which would store something else).
+PERSONAL_LIMITS = {"first_name": 32, "last_name": 32, "phone": 32, "email": 254,
+                   "address_string": 300, "device_id": 128, "account_id": 128}  # fmt: skip
+MAX_NAME = 64
+_PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _personal_errors(data: QueryDict) -> list[str]:
+    """What is wrong with the personal fields, one message per field, each naming it."""
+    errors = [
+        f"{name} is limited to {limit} characters"
+        for name, limit in PERSONAL_LIMITS.items()
+        if len(_param(data, name)) > limit
+    ]
+    if errors:
+        return errors
+    phone = _param(data, "phone")
+    digits = sum(ch.isascii() and ch.isdigit() for ch in phone)
+    if phone and (not _PHONE.fullmatch(phone) or not 3 <= digits <= 20):
+        errors.append("phone must be a phone number: 3-20 digits, with + ( ) - or spaces")
+    email = _param(data, "email")
+    if email and not _EMAIL.fullmatch(email):
+        errors.append("email must be an address such as name@example.org")
+    if len(_reporter_name(data)) > MAX_NAME:
+        errors.append(f"first_name and last_name together are limited to {MAX_NAME} characters")
+    return errors
+
+
 def _reporter_name(data: QueryDict) -> str:
     first, last = _clean_text(_param(data, "first_name")), _clean_text(_param(data, "last_name"))
     if re.search(r"[\u4e00-\u9fff]", first + last):
-        return (last + first)[:64]  # Chinese names put the family name first
-    return " ".join(p for p in (first, last) if p)[:64]
+        return last + first  # Chinese names put the family name first
+    return " ".join(p for p in (first, last) if p)
 
 
 def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
@@ -241,10 +279,11 @@ def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
     s = service(code)
     if s is None:
         raise Problem(404, f"service_code {code!r} not found")
+    errors.extend(_personal_errors(data))
     lat, lon = _coordinates(data, errors)
     division = _division(data, errors)
     # Routing reads the address text: without one, the official division's names stand in.
-    address = _clean_text(_param(data, "address_string"))[:300] or _division_names(division)
+    address = _clean_text(_param(data, "address_string")) or _division_names(division)
     if lat is None and division is None and not address and not errors:
         errors.append("a location is required: lat and long, address_string or address_id")
     description = _clean_text(data.get("description") or "")
@@ -255,7 +294,7 @@ def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
     attributes = _attribute_values(data, s, errors)
     if errors:
         raise Problem(400, *errors)
-    phone = _clean_text(_param(data, "phone"))[:32]
+    phone = _clean_text(_param(data, "phone"))
     name = _reporter_name(data)
     return s, {
         "text": description,
@@ -331,14 +370,9 @@ def _date(data: QueryDict, name: str) -> dt.datetime | None:
     if not raw:
         return None
     try:
-        value = dt.datetime.fromisoformat(raw.replace(" ", "+"))
-    except ValueError:
-        value = None
-    if value is None or "T" not in raw or value.tzinfo is None:
-        raise Problem(
-            400, f"{name} must be a W3C date-time with a timezone, e.g. 2026-11-28T08:15:30+08:00"
-        )
-    return value
+        return parsing.parse_datetime(raw, name=name)
+    except parsing.Unparsable as exc:
+        raise Problem(400, str(exc)) from None
 
 
 def _window(data: QueryDict) -> tuple[dt.datetime, dt.datetime]:
@@ -364,11 +398,11 @@ def _paging(data: QueryDict) -> tuple[int, int]:
         _param(data, "page") or "1",
         _param(data, "page_size") or str(MAX_PAGE_SIZE),
     )
-    if not (page_raw.isdigit() and size_raw.isdigit()):
-        raise Problem(400, "page and page_size must be positive whole numbers")
-    page, size = int(page_raw), int(size_raw)
-    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
-        raise Problem(400, f"page must be at least 1 and page_size between 1 and {MAX_PAGE_SIZE}")
+    try:
+        page = parsing.parse_int(page_raw, minimum=1, maximum=MAX_PAGE, name="page")
+        size = parsing.parse_int(size_raw, minimum=1, maximum=MAX_PAGE_SIZE, name="page_size")
+    except parsing.Unparsable as exc:
+        raise Problem(400, str(exc)) from None
     return page, size
 
 
@@ -387,7 +421,8 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     page, size = _paging(data)
     concerns = public_concerns()
     if ids:  # overrides every other argument (the spec)
-        concerns = concerns.filter(pk__in=[int(i) for i in ids if i.isdigit() and len(i) < 19])
+        wanted = [parsing.int_or_none(i, minimum=1) for i in ids[:MAX_PAGE_SIZE]]
+        concerns = concerns.filter(pk__in=[i for i in wanted if i is not None])
     else:
         concerns = _filtered(concerns, data)
     rows = list(concerns.order_by("-received_at", "-pk")[(page - 1) * size : page * size])
@@ -417,11 +452,8 @@ def _filtered(concerns: Any, data: QueryDict) -> Any:
 @require_http_methods(["GET", "HEAD"])
 @open311
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    concern = (
-        public_concerns().filter(pk=int(request_id)).first()
-        if request_id.isdigit() and len(request_id) < 19
-        else None
-    )
+    pk = parsing.int_or_none(request_id, minimum=1)
+    concern = public_concerns().filter(pk=pk).first() if pk is not None else None
     if concern is None:
         raise Problem(404, f"service_request_id {request_id!r} not found")
     return render.respond(fmt, "service_requests", [request_item(concern)])
@@ -430,7 +462,11 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 @require_http_methods(["GET", "HEAD"])
 @open311
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    submission = Open311Submission.objects.filter(token=token).first()
+    try:
+        clean = parsing.parse_code(token, max_length=32, name="token")
+    except parsing.Unparsable:
+        clean = ""
+    submission = Open311Submission.objects.filter(token=clean).first() if clean else None
     if submission is None:
         raise Problem(404, f"token {token!r} not found")
     body = [{"service_request_id": str(submission.concern_id), "token": submission.token}]

@@ -237,10 +237,12 @@ def test_injection_payloads_are_stored_verbatim(client: Client, key: str) -> Non
     assert "&lt;svg onload=alert(1)&gt;" in xml
 
 
-def test_nul_bytes_do_not_break_anything(client: Client, key: str) -> None:
-    response = post(client, **good(key, description="求助\x00\x01", first_name="\x00"))
-    assert response.status_code == 201
-    assert Concern.objects.get().text == "求助"
+def test_nul_bytes_are_refused_at_the_edge_with_the_field_named(client: Client, key: str) -> None:
+    response = post(client, **good(key, description="求助\x00\x01"))
+    assert response.status_code == 400
+    assert response.json() == [{"code": 400, "description":
+        "description: contains a control character (such as NUL) that is not allowed"}]  # fmt: skip
+    assert Concern.objects.count() == 0
 
 
 def test_get_on_a_method_not_allowed_is_not_a_500(client: Client) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanshi.analytics.exports import DIMENSIONS, counts
 from sanshi.audit.actions import record_audit
+from sanshi.core.spreadsheet import csv_cell
 from sanshi.orgs.models import Org
 
 
@@ -53,4 +54,4 @@ class Command(BaseCommand):
         writer = csv.writer(self.stdout)
         writer.writerow([*by, "count"])
         for cell in cells:
-            writer.writerow([*cell.key, cell.shown])
+            writer.writerow([csv_cell(part) for part in (*cell.key, cell.shown)])

@@ -29,8 +29,8 @@ def children(
     python = sys.executable
     found = {
         "web": [
-            python, "-m", "gunicorn", "sanshi.wsgi", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            python, "-m", "gunicorn", "sanshi.wsgi", "-c", "python:sanshi.core.gunicorn_conf",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
             "--access-logfile", "-", "--log-level", "warning",
         ],
         "sweep": [python, "-m", "sanshi.manage", "sla_sweep", "--every", str(sweep_every)],
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
-        parser.add_argument("--threads", type=int, default=8, help="threads per process")
+        parser.add_argument("--threads", type=int, default=16, help="threads per process")
         parser.add_argument(
             "--sweep-every", type=int, default=60, help="seconds between SLA sweeps"
         )
