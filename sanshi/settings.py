@@ -328,9 +328,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SANSHI_LOG_LEVEL", "WARNING").upper()},
 }
 structlog.configure(
+    # Cleaned before the record leaves structlog, so that no handler sees it otherwise.
     processors=[
         structlog.stdlib.filter_by_level,
         *_LOG_PROCESSORS,
+        drop_query_strings,
+        mask_personal_data,
         structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
     ],
     logger_factory=structlog.stdlib.LoggerFactory(),
