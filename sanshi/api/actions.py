@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from sanshi.api.models import ApiToken, IdempotentResponse
-from sanshi.audit.actions import insert_with_chain, record_audit
+from sanshi.audit.actions import record_audit
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput
 from sanshi.core.fields import SerializedJSON
@@ -87,13 +87,14 @@ def remember_response(
     """Store the response inside the transaction that made it, last.
 
     The unique constraint makes a concurrent request with the same key wait for the first
-    transaction; when that one commits, the insert raises IntegrityError (here, or on
-    PostgreSQL where the caller's `chained_at_end()` block ends, as the row goes in with the
-    audit chain's statement), the caller's whole transaction (its concern too) rolls back, and
-    the caller answers with `earlier_response`. So two retries never both create.
+    transaction; when that one commits, the insert raises IntegrityError, the caller's whole
+    transaction (its concern too) rolls back, and the caller answers with `earlier_response`. So two retries never both create.
     """
-    # With the audit chain's statement when the caller's block ends (one round trip).
-    insert_with_chain([IdempotentResponse(
-        token=token, key=key, fingerprint=fingerprint, status=status, body=body,
+    IdempotentResponse.objects.create(
+        token=token,
+        key=key,
+        fingerprint=fingerprint,
+        status=status,
+        body=body,
         created_at=clock.now(),
-    )])  # fmt: skip
+    )

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sanshi.audit.actions import record_audit
+from sanshi.audit.actions import AuditRow, record_audits
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import (
     Assignment,
@@ -42,8 +42,7 @@ from sanshi.concerns.tracking import new_tracking_code
 from sanshi.core import clock
 from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
-from sanshi.core.outbox import enqueue_with_write
-from sanshi.core.rows import insert_rows, insert_with_children
+from sanshi.core.outbox import enqueue_on_commit
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
 
@@ -146,17 +145,22 @@ def _new_event(
 def _record_events(concern: Concern, events: list[ConcernEvent]) -> None:
     """Write timeline rows (several in one INSERT), each with its audit row and, where someone
     must hear of it, its notification."""
-    insert_rows(events)  # sets each row's id
+    ConcernEvent.objects.bulk_create(events)  # sets each row's id
     _recorded(concern, events)
 
 
 def _recorded(concern: Concern, events: list[ConcernEvent]) -> None:
     """Audit rows and notifications for timeline rows just written."""
+    # Every write to a concern also goes into the tamper-evident audit chain.
+    record_audits(
+        [
+            AuditRow(
+                event.actor, f"concern.{event.kind}", "concern", concern.pk, {"event": event.pk}
+            )
+            for event in events
+        ]
+    )
     for event in events:
-        # Every write to a concern also goes into the tamper-evident audit chain.
-        record_audit(
-            event.actor, f"concern.{event.kind}", "concern", concern.pk, {"event": event.pk}
-        )
         if notifies(event.kind, concern.urgency) and _notify.get():
             batch = _notify_batch.get()
             if batch is not None:
@@ -202,9 +206,9 @@ def _enqueue_notifications(event_ids: list[int]) -> None:
     from sanshi.concerns.tasks import notify_event, notify_events
 
     if len(event_ids) == 1:
-        enqueue_with_write(notify_event, event_ids[0])
+        enqueue_on_commit(notify_event, event_ids[0])
     else:
-        enqueue_with_write(notify_events, event_ids)
+        enqueue_on_commit(notify_events, event_ids)
 
 
 def _write(concern: Concern, *, to: str | None = None, **fields: Any) -> None:
@@ -469,14 +473,14 @@ def _dispatch_in_memory(concern: Concern, to_org: Org, *, now: dt.datetime, note
 def _insert_with_tracking_code(
     concern: Concern, events: list[ConcernEvent], rng: random.Random | None
 ) -> None:
-    """Insert a new concern with its first timeline rows (one statement on PostgreSQL)."""
+    """Insert a new concern with its first timeline rows."""
     if rng is None:
         # 54 random bits: at ten million stored concerns a new code collides about once in
         # 10^9 intakes. Such a collision fails this write as a ConcurrentChange ("try
         # again"; nothing was taken in) rather than costing every intake a savepoint.
         concern.tracking_code = new_tracking_code()
         try:
-            insert_with_children(concern, events, link="concern_id")
+            _insert_with_events(concern, events)
         except IntegrityError as exc:
             raise ConcurrentChange("could not take the concern in; try again") from exc
         return
@@ -485,11 +489,16 @@ def _insert_with_tracking_code(
         concern.tracking_code = new_tracking_code(rng)
         try:
             with transaction.atomic():
-                insert_with_children(concern, events, link="concern_id")
+                _insert_with_events(concern, events)
             return
         except IntegrityError:
             continue
     raise ConcurrentChange("could not allocate a tracking code; try again")
+
+
+def _insert_with_events(concern: Concern, events: list[ConcernEvent]) -> None:
+    concern.save(force_insert=True)
+    ConcernEvent.objects.bulk_create(events)  # each takes the concern's new key
 
 
 # ---------------------------------------------------------------- dispatch, sign, return

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from sanshi.audit.actions import chained_at_end, insert_with_chain
 from sanshi.concerns.models import Channel, Concern
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
@@ -130,8 +129,7 @@ def submit_open311_request(
 def _submit(client: Open311Key, idempotency_key: str, intake: dict[str, Any]) -> Submitted:
     from sanshi.triage.intake import intake_concern
 
-    # The audit rows are chained after the submission row, just before the commit.
-    with transaction.atomic(), chained_at_end():
+    with transaction.atomic():
         concern, result = intake_concern(
             channel=Channel.OPEN311, source_client=client.name, **intake
         )
@@ -142,9 +140,7 @@ def _submit(client: Open311Key, idempotency_key: str, intake: dict[str, Any]) ->
             idempotency_key=idempotency_key,
             created_at=clock.now(),
         )
-        # With the audit chain's statement when the block ends (one round trip); a clash
-        # of Idempotency-Key surfaces there, as IntegrityError, as it did here.
-        insert_with_chain([submission])
+        submission.save(force_insert=True)  # a clash of Idempotency-Key: IntegrityError
     return Submitted(submission, bool(result.critical), replayed=False)
 
 

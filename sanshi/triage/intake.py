@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.actions import (
     User,
     check_receivable,
@@ -125,9 +124,8 @@ def intake_concern(
     )
     _text, category, *_rest = check_receivable(**intake)
     target = auto_dispatch_target(category, org, result)
-    # The received and dispatched rows join the audit chain together, at the very end, and
-    # their notifications share one task.
-    with transaction.atomic(savepoint=False), chained_at_end(), notified_together():
+    # The received and dispatched rows' notifications share one task.
+    with transaction.atomic(savepoint=False), notified_together():
         concern = receive_concern(
             **intake, dispatch_to=target, dispatch_note=AUTO_DISPATCH_NOTE if target else ""
         )

@@ -45,7 +45,6 @@ from sanshi.api.selectors import (
     page_of_concerns,
     visible_org,
 )
-from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Channel, Concern
 from sanshi.core.errors import InvalidInput, SanshiError
@@ -140,8 +139,7 @@ def create_concern(
     token = token_of(request)
     fingerprint = hashlib.sha256(b"POST /concerns\n" + request.body).hexdigest()
     try:
-        # The audit rows are chained after the response is remembered, just before the commit.
-        with transaction.atomic(), chained_at_end():
+        with transaction.atomic():
             concern, result = _intake(request, payload)
             full = visibility(caller(request), concern) == FULL
             # Intake assigns nobody (auto-dispatch names an org, not people): no query for it.

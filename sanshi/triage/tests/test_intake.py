@@ -218,7 +218,7 @@ def test_an_auto_dispatched_concern_makes_one_notification_task_for_both_events(
     from sanshi.concerns.tasks import notify_events
     from sanshi.notifications.models import Notification
 
-    settings.TASKS = {"default": {"BACKEND": "sanshi.core.outbox.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     make_user("community_chair", role=Role.CHAIR, org=beihai["community"])
     DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.0)
     # Critical, so the receipt goes to someone too (an ordinary one only to the board).
