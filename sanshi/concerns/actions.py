@@ -332,13 +332,11 @@ def check_receivable(
     category: str = "",
     subcategory: str = "",
     urgency: str | None = None,
-    minor_under_14: bool = False,
     legal_basis: str = LegalBasis.CONSENT,
-    guardian_consent: bool = False,
-    **_rest: Any,
 ) -> tuple[str, str, str, str, bool]:
-    """What `receive_concern` refuses, checked before anything is written (it takes the same
-    keywords); the clean text, category, subcategory, 三事 class and whether it is urgent."""
+    """What `receive_concern` refuses, checked before anything is written; the clean text,
+    category, subcategory, 三事 class and whether it is urgent. (The consent rule is
+    intake's: sanshi.intake.take_in.legal_basis_for.)"""
     text = (text or "").strip()
     if not text:
         raise InvalidInput("describe what happened", fields={"text": "required"})
@@ -349,11 +347,6 @@ def check_receivable(
     if legal_basis not in _LEGAL_BASES:
         raise InvalidInput(
             f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis}
-        )
-    if minor_under_14 and legal_basis == LegalBasis.CONSENT and not guardian_consent:
-        raise InvalidInput(
-            "a concern about a child under 14 needs the guardian's consent",
-            fields={"guardian_consent": "required"},
         )
     if urgency is not None and urgency not in _URGENCIES:
         raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
@@ -398,9 +391,13 @@ def receive_concern(
     row, inserted dispatched, with its received and dispatched timeline rows (auto-dispatch).
     """
     text, category, subcategory, sanshi, urgent = check_receivable(
-        text=text, channel=channel, category=category, subcategory=subcategory, urgency=urgency,
-        minor_under_14=minor_under_14, legal_basis=legal_basis, guardian_consent=guardian_consent,
-    )  # fmt: skip
+        text=text,
+        channel=channel,
+        category=category,
+        subcategory=subcategory,
+        urgency=urgency,
+        legal_basis=legal_basis,
+    )
     level = Urgency.CRITICAL if urgent else (urgency or Urgency.NORMAL)
     now = clock.now()
     is_protected = protected or urgent or minor_under_14

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 
@@ -13,6 +12,7 @@ from sanshi.concerns.models import Channel, Concern
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
 from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
+from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.models import Membership, Role
 
 # Lower-case letters and digits without look-alikes: easy to type from a printed card.
@@ -109,7 +109,7 @@ class Submitted:
 
 
 def submit_open311_request(
-    *, client: Open311Key, idempotency_key: str = "", **intake: Any
+    intake: ConcernIntake, *, client: Open311Key, idempotency_key: str = ""
 ) -> Submitted:
     """Take in a concern from an Open311 client; a retried Idempotency-Key creates nothing new."""
     if idempotency_key:
@@ -126,13 +126,11 @@ def submit_open311_request(
         return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
 
 
-def _submit(client: Open311Key, idempotency_key: str, intake: dict[str, Any]) -> Submitted:
-    from sanshi.triage.intake import intake_concern
-
+def _submit(client: Open311Key, idempotency_key: str, intake: ConcernIntake) -> Submitted:
+    intake = replace(intake, channel=Channel.OPEN311, source_client=client.name)
     with transaction.atomic():
-        concern, result = intake_concern(
-            channel=Channel.OPEN311, source_client=client.name, **intake
-        )
+        taken = take_in_concern(intake, actor=None)
+        concern, result = taken.concern, taken.triage
         submission = Open311Submission(
             client=client,
             concern=concern,

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from sanshi.concerns.actions import record_follow_up
-from sanshi.concerns.models import Channel, Concern, LegalBasis, Status, Urgency
+from sanshi.concerns.models import Channel, Concern, LegalBasis, Status
 from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.tracking import format_tracking_code, normalise_tracking_code
 from sanshi.core.errors import SanshiError
@@ -36,6 +36,7 @@ from sanshi.intake.selectors import (
     public_timeline,
     township_choices,
 )
+from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.models import Division, Org
 
 CONSENT_VERSION = "2026-11"
@@ -144,59 +145,54 @@ def _already_sent(request: HttpRequest, receipt: Any) -> HttpResponse:
     return render(request, "intake/in_progress.html", status=409)
 
 
-def _danger(text: str) -> bool:
-    from sanshi.triage.engine import triage
-
-    return bool(triage(text).critical)
+# What the form says when the consent rule (take_in.legal_basis_for) finds something missing.
+CONSENT_MESSAGES = {
+    "consent": gettext_lazy("请阅读个人信息处理说明并勾选同意。"),
+    "guardian_consent": gettext_lazy("涉及未满14周岁的孩子，需要监护人同意。"),
+}
 
 
 def _submit(
     request: HttpRequest, form: ReportForm, card: MemberCard | None
 ) -> tuple[Concern | HttpResponse | None, bool]:
-    """Check consent, the phone's rate, then take the concern in; errors go on the form."""
+    """Check the place and the phone's rate, then take the concern in; errors go on the form."""
     data = form.cleaned_data
-    critical = _danger(data["text"])
-    # Consent is the legal basis for everything else; danger to life needs none (PIPL art 13).
-    if not data["consent"] and not critical:
-        form.add_error("consent", _("请阅读个人信息处理说明并勾选同意。"))
-    if data["minor_under_14"] and not data["guardian_consent"] and not critical:
-        form.add_error("guardian_consent", _("涉及未满14周岁的孩子，需要监护人同意。"))
     division, community = _place(form, data)
     if form.errors:
-        return None, critical
+        return None, False
     if data["phone"]:
         limited = ratelimit.hit("report-phone", data["phone"],
                                 limit=conf.form_rate_per_phone(), window=3600)  # fmt: skip
         if limited is not None:
-            return too_many(request, limited.retry_after), critical
-    from sanshi.triage.intake import intake_concern
-
-    place: dict[str, Any] = {}
-    if division is not None:
-        place["division"] = division
-    if community is not None:
-        place["community"] = community
+            return too_many(request, limited.retry_after), False
+    intake = ConcernIntake(
+        text=data["text"],
+        channel=Channel.MEMBER_CARD if card is not None else Channel.WEB,
+        address=_address_text(division, community, data["address"]),
+        subcategory=data["subcategory"],
+        division=division,
+        community=community,
+        reporter_name=data["name"],
+        reporter_phone=data["phone"],
+        anonymous=data["anonymous"] or not (data["name"] or data["phone"]),
+        minor_under_14=data["minor_under_14"],
+        guardian_consent=data["guardian_consent"],
+        publish_consent=data["publish_consent"],
+        # Unticked: no consent; danger to life alone is then a basis (take_in decides).
+        legal_basis=LegalBasis.CONSENT if data["consent"] else None,
+        consent_version=CONSENT_VERSION if data["consent"] else "",
+        member=card.membership.person if card is not None else None,
+    )
     try:
-        concern, result = intake_concern(
-            text=data["text"],
-            channel=Channel.MEMBER_CARD if card is not None else Channel.WEB,
-            address=_address_text(division, community, data["address"]),
-            subcategory=data["subcategory"],
-            reporter_name=data["name"],
-            reporter_phone=data["phone"],
-            anonymous=data["anonymous"] or not (data["name"] or data["phone"]),
-            minor_under_14=data["minor_under_14"],
-            guardian_consent=data["guardian_consent"],
-            publish_consent=data["publish_consent"],
-            legal_basis=LegalBasis.CONSENT if data["consent"] else LegalBasis.EMERGENCY,
-            consent_version=CONSENT_VERSION if data["consent"] else "",
-            member=card.membership.person if card is not None else None,
-            **place,
-        )
+        taken = take_in_concern(intake, actor=None)
     except SanshiError as exc:
-        form.add_error(None, exc.message)
-        return None, critical
-    return concern, critical or bool(result.critical) or concern.urgency == Urgency.CRITICAL
+        consent = {name: CONSENT_MESSAGES[name] for name in exc.fields if name in CONSENT_MESSAGES}
+        for name, message in consent.items():
+            form.add_error(name, str(message))
+        if not consent:
+            form.add_error(None, exc.message)
+        return None, False
+    return taken.concern, taken.critical
 
 
 def _address_text(division: Division | None, community: Org | None, free: str) -> str:

@@ -46,9 +46,10 @@ from sanshi.api.selectors import (
     visible_org,
 )
 from sanshi.concerns.access import FULL, access_concern, visibility
-from sanshi.concerns.models import Channel, Concern
+from sanshi.concerns.models import Channel
 from sanshi.core.errors import InvalidInput, SanshiError
 from sanshi.core.fields import SerializedJSON
+from sanshi.intake.take_in import ConcernIntake, TakenIn, take_in_concern
 from sanshi.orgs.models import Division, Org
 
 router = Router(tags=["concerns"])
@@ -140,7 +141,8 @@ def create_concern(
     fingerprint = hashlib.sha256(b"POST /concerns\n" + request.body).hexdigest()
     try:
         with transaction.atomic():
-            concern, result = _intake(request, payload)
+            taken = _intake(request, payload)
+            concern, result = taken.concern, taken.triage
             full = visibility(caller(request), concern) == FULL
             # Intake assigns nobody (auto-dispatch names an org, not people): no query for it.
             body = _as_json({
@@ -163,23 +165,17 @@ def create_concern(
     return _as_sent(201, body)
 
 
-def _intake(request: HttpRequest, payload: ConcernIn) -> tuple[Concern, Any]:
-    from sanshi.triage.intake import intake_concern
-
-    data = payload.model_dump(exclude={"text", "address", "division_code", "community_id"})
+def _intake(request: HttpRequest, payload: ConcernIn) -> TakenIn:
+    data = payload.model_dump(exclude={"division_code", "community_id"})
     # Where the caller said nothing, triage's routing decides division and community.
-    if payload.division_code is not None:
-        data["division"] = _division(payload.division_code)
-    if payload.community_id is not None:
-        data["community"] = _community(payload.community_id)
-    return intake_concern(
-        text=payload.text,
-        channel=Channel.API,
-        address=payload.address,
-        actor=caller(request),
-        source_client=token_of(request).name,
+    intake = ConcernIntake(
         **data,
+        channel=Channel.API,
+        source_client=token_of(request).name,
+        division=None if payload.division_code is None else _division(payload.division_code),
+        community=None if payload.community_id is None else _community(payload.community_id),
     )
+    return take_in_concern(intake, actor=caller(request))
 
 
 def _division(code: str) -> Division:

@@ -26,10 +26,9 @@ def test_several_rows_take_one_lock_one_insert_and_one_move_of_the_head() -> Non
     rows = [AuditRow(None, "test.db", "thing", n, {"n": n}) for n in (2, 3, 4)]
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
         made = record_audits(rows)
-    statements = [q["sql"].split()[0] for q in queries.captured_queries if "audit" in q["sql"]]
-    assert statements == ["SELECT", "INSERT", "UPDATE"]
-    if connection.features.has_select_for_update:
-        assert queries.captured_queries[0]["sql"].endswith("FOR UPDATE")
+    audited = [q["sql"] for q in queries.captured_queries if "audit" in q["sql"]]
+    assert [sql.split()[0] for sql in audited] == ["SELECT", "INSERT", "UPDATE"]
+    assert audited[0].endswith("FOR UPDATE") is connection.features.has_select_for_update
     stored = list(AuditEntry.objects.order_by("seq"))
     assert [e.seq for e in stored] == [1, 2, 3, 4]
     assert [e.pk for e in made] == [e.pk for e in stored[1:]]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sanshi.concerns.models import ConcernEvent, Status
+from sanshi.concerns.models import Channel, ConcernEvent, Status
 from sanshi.core.errors import SanshiError
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.actions import submit_open311_request
@@ -26,6 +26,7 @@ from sanshi.intake.open311 import render
 from sanshi.intake.open311.catalogue import Attribute, Service, service, services
 from sanshi.intake.open311.present import request_item, service_notice, update_item
 from sanshi.intake.selectors import PUBLIC_KINDS, active_open311_key, public_concerns
+from sanshi.intake.take_in import ConcernIntake
 from sanshi.orgs.models import Division
 
 View = Callable[..., HttpResponse]
@@ -232,7 +233,7 @@ def _reporter_name(data: QueryDict) -> str:
     return " ".join(p for p in (first, last) if p)[:64]
 
 
-def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
+def _intake_arguments(data: QueryDict) -> tuple[Service, ConcernIntake]:
     errors: list[str] = []
     code = _param(data, "service_code")
     if not code:
@@ -256,21 +257,22 @@ def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
         raise Problem(400, *errors)
     phone = _clean_text(_param(data, "phone"))[:32]
     name = _reporter_name(data)
-    return s, {
-        "text": description,
-        "address": address,
-        "subcategory": s.code,
-        "division": division,
-        "latitude": lat,
-        "longitude": lon,
-        "reporter_name": name,
-        "reporter_phone": phone,
-        "anonymous": not (name or phone),
-        "minor_under_14": attributes.get("minor_under_14", False),
-        "guardian_consent": attributes.get("guardian_consent", False),
-        "publish_consent": attributes.get("publish_consent", False),
-        "consent_version": "open311",
-    }
+    return s, ConcernIntake(
+        text=description,
+        channel=Channel.OPEN311,
+        address=address,
+        subcategory=s.code,
+        division=division,
+        latitude=lat,
+        longitude=lon,
+        reporter_name=name,
+        reporter_phone=phone,
+        anonymous=not (name or phone),
+        minor_under_14=attributes.get("minor_under_14", False),
+        guardian_consent=attributes.get("guardian_consent", False),
+        publish_consent=attributes.get("publish_consent", False),
+        consent_version="open311",
+    )
 
 
 def _limit(client: Open311Key) -> None:
@@ -297,9 +299,9 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
 def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
     _limit(client)
-    s, arguments = _intake_arguments(request.POST)
+    s, intake = _intake_arguments(request.POST)
     idempotency_key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
-    done = submit_open311_request(client=client, idempotency_key=idempotency_key, **arguments)
+    done = submit_open311_request(intake, client=client, idempotency_key=idempotency_key)
     submission = done.submission
     item: dict[str, Any] = (
         {"token": submission.token}

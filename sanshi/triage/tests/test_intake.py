@@ -7,15 +7,20 @@ import pytest
 
 from sanshi.concerns.actions import reclassify_concern
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Status
+from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.actions import add_membership, create_org
 from sanshi.orgs.models import Org, Role
 from sanshi.testing import World, make_user, person_of
 from sanshi.triage.duplicates import likely_duplicates
 from sanshi.triage.handlers import suggest_handlers
-from sanshi.triage.intake import intake_concern
 from sanshi.triage.models import DispatchThreshold
 
 START = dt.date(2020, 1, 1)
+
+
+def intake_concern(**given: Any) -> tuple[Concern, Any]:
+    taken = take_in_concern(ConcernIntake(**given), actor=None)
+    return taken.concern, taken.triage
 
 
 @pytest.fixture
