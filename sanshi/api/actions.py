@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
-from sanshi.api.models import ApiToken, IdempotentResponse
+from sanshi.api.models import ApiToken
 from sanshi.audit.actions import record_audit
 from sanshi.core import clock
-from sanshi.core.errors import Conflict, InvalidInput
-from sanshi.core.fields import SerializedJSON
+from sanshi.core.errors import InvalidInput
 
 TOKEN_PREFIX = "ss_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -65,36 +63,3 @@ def touch_api_token(token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
-
-
-def earlier_response(token: ApiToken, key: str, fingerprint: str) -> IdempotentResponse | None:
-    """The response remembered for this key, if any.
-
-    Raises Conflict when the key was used for a different request.
-    """
-    existing = IdempotentResponse.objects.filter(token=token, key=key).first()
-    if existing is not None and existing.fingerprint != fingerprint:
-        raise Conflict(
-            "this Idempotency-Key was used for a different request",
-            fields={"Idempotency-Key": "reused"},
-        )
-    return existing
-
-
-def remember_response(
-    token: ApiToken, key: str, fingerprint: str, status: int, body: dict[str, Any] | SerializedJSON
-) -> None:
-    """Store the response inside the transaction that made it, last.
-
-    The unique constraint makes a concurrent request with the same key wait for the first
-    transaction; when that one commits, the insert raises IntegrityError, the caller's whole
-    transaction (its concern too) rolls back, and the caller answers with `earlier_response`. So two retries never both create.
-    """
-    IdempotentResponse.objects.create(
-        token=token,
-        key=key,
-        fingerprint=fingerprint,
-        status=status,
-        body=body,
-        created_at=clock.now(),
-    )

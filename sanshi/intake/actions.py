@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 
-from sanshi.concerns.models import Channel, Concern
+from sanshi.concerns.models import Channel
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
 from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
@@ -105,42 +105,17 @@ def revoke_open311_key(key: Open311Key) -> Open311Key:
 class Submitted:
     submission: Open311Submission
     critical: bool
-    replayed: bool  # an earlier request with the same Idempotency-Key
 
 
-def submit_open311_request(
-    intake: ConcernIntake, *, client: Open311Key, idempotency_key: str = ""
-) -> Submitted:
-    """Take in a concern from an Open311 client; a retried Idempotency-Key creates nothing new."""
-    if idempotency_key:
-        earlier = Open311Submission.objects.filter(
-            client=client, idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None:
-            return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
-    try:
-        return _submit(client, idempotency_key, intake)
-    except IntegrityError:
-        # A concurrent retry with the same key won; its concern is the answer, ours rolled back.
-        earlier = Open311Submission.objects.get(client=client, idempotency_key=idempotency_key)
-        return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
-
-
-def _submit(client: Open311Key, idempotency_key: str, intake: ConcernIntake) -> Submitted:
+def submit_open311_request(intake: ConcernIntake, *, client: Open311Key) -> Submitted:
+    """Take in a concern from an Open311 client, with the submission row its token names."""
     intake = replace(intake, channel=Channel.OPEN311, source_client=client.name)
     with transaction.atomic():
         taken = take_in_concern(intake, actor=None)
-        concern, result = taken.concern, taken.triage
-        submission = Open311Submission(
+        submission = Open311Submission.objects.create(
             client=client,
-            concern=concern,
+            concern=taken.concern,
             token=secrets.token_hex(16),
-            idempotency_key=idempotency_key,
             created_at=clock.now(),
         )
-        submission.save(force_insert=True)  # a clash of Idempotency-Key: IntegrityError
-    return Submitted(submission, bool(result.critical), replayed=False)
-
-
-def _was_critical(concern: Concern) -> bool:
-    return bool(concern.triage.get("critical", False)) or concern.urgency == "critical"
+    return Submitted(submission, taken.critical)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.responses import NinjaJSONEncoder
 
-from sanshi.api.actions import earlier_response, remember_response
 from sanshi.api.endpoints.common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -47,8 +42,8 @@ from sanshi.api.selectors import (
 )
 from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.concerns.models import Channel
-from sanshi.core.errors import InvalidInput, SanshiError
-from sanshi.core.fields import SerializedJSON
+from sanshi.core.errors import InvalidInput
+from sanshi.core.idempotency import Answer, answer_once, fingerprint
 from sanshi.intake.take_in import ConcernIntake, TakenIn, take_in_concern
 from sanshi.orgs.models import Division, Org
 
@@ -128,6 +123,7 @@ def get_timeline(request: HttpRequest, concern_id: int = concern_id_param()) -> 
 def create_concern(
     request: HttpRequest,
     payload: ConcernIn,
+    response: HttpResponse,
     idempotency_key: IdempotencyKey | None = IDEMPOTENCY_HEADER,
 ) -> Any:
     """Triage the text, choose the receiving org, receive and dispatch, in one transaction.
@@ -137,32 +133,23 @@ def create_concern(
     body is a 409. The concern is committed before the 201 is sent.
     """
     require_staff_role(request)
-    token = token_of(request)
-    fingerprint = hashlib.sha256(b"POST /concerns\n" + request.body).hexdigest()
-    try:
-        with transaction.atomic():
-            taken = _intake(request, payload)
-            concern, result = taken.concern, taken.triage
-            full = visibility(caller(request), concern) == FULL
-            # Intake assigns nobody (auto-dispatch names an org, not people): no query for it.
-            body = _as_json({
-                "concern": concern_detail_out(concern, full=full, assignments=[]),
-                "triage": result.as_dict(),
-            })  # fmt: skip
-            if idempotency_key:
-                # Last, so that a retry of a committed request (or of one still running)
-                # fails (here, or as this block ends), rolls back whole and answers with the
-                # first response.
-                remember_response(token, idempotency_key, fingerprint, 201, SerializedJSON(body))
-    except (IntegrityError, SanshiError):
-        # A retry answers with the first response even where a second run would now fail.
-        earlier = earlier_response(token, idempotency_key, fingerprint) if idempotency_key else None
-        if earlier is None:
-            raise
-        replayed = _as_sent(earlier.status, _as_json(earlier.body))
-        replayed["Idempotent-Replayed"] = "true"
-        return replayed
-    return _as_sent(201, body)
+    scope = f"api:{token_of(request).pk}"
+    print_ = fingerprint("POST", "/concerns", request.body)
+
+    def create() -> Answer:
+        taken = _intake(request, payload)
+        full = visibility(caller(request), taken.concern) == FULL
+        # Intake assigns nobody (auto-dispatch names an org, not people): no query for it.
+        out = CreatedOut(
+            concern=concern_detail_out(taken.concern, full=full, assignments=[]),
+            triage=taken.triage.as_dict(),
+        )
+        return Answer(201, out.model_dump(mode="json"))
+
+    answer = answer_once(scope, idempotency_key or "", print_, create)
+    if answer.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(answer.status, CreatedOut.model_validate(answer.body))
 
 
 def _intake(request: HttpRequest, payload: ConcernIn) -> TakenIn:
@@ -190,19 +177,3 @@ def _community(org_id: int) -> Org:
     if community is None:
         raise InvalidInput("no such community", fields={"community_id": "not found"})
     return community
-
-
-def _as_json(data: dict[str, Any]) -> str:
-    """The JSON the client receives, keys sorted as the stored copy keeps them (so that a
-    replay is byte for byte the first response)."""
-    return json.dumps(data, cls=NinjaJSONEncoder, sort_keys=True)
-
-
-def _as_sent(status: int, body: str) -> HttpResponse:
-    """The response, written as ninja's renderer writes one.
-
-    Ninja would first check the body against CreatedOut again, which costs as much as making
-    it; the body is already in that shape (test_create.py compares it with the schema and
-    with GET /concerns/{id}).
-    """
-    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from sanshi.concerns.models import Channel, ConcernEvent, Status
 from sanshi.core.errors import SanshiError
+from sanshi.core.idempotency import Answer, answer_once, fingerprint
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.actions import submit_open311_request
 from sanshi.intake.models import Open311Key, Open311Submission
@@ -299,18 +300,25 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
 def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
     _limit(client)
-    s, intake = _intake_arguments(request.POST)
-    idempotency_key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
-    done = submit_open311_request(intake, client=client, idempotency_key=idempotency_key)
-    submission = done.submission
-    item: dict[str, Any] = (
-        {"token": submission.token}
-        if s.type == "batch"
-        else {"service_request_id": str(submission.concern_id)}
-    )
-    item["service_notice"] = service_notice(submission.concern, critical=done.critical)
-    item["account_id"] = None
-    return render.respond(fmt, "service_requests", [item], status=200 if done.replayed else 201)
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
+    print_ = fingerprint("POST", "/open311/requests", request.body)
+
+    def create() -> Answer:
+        s, intake = _intake_arguments(request.POST)
+        done = submit_open311_request(intake, client=client)
+        submission = done.submission
+        item: dict[str, Any] = (
+            {"token": submission.token}
+            if s.type == "batch"
+            else {"service_request_id": str(submission.concern_id)}
+        )
+        item["service_notice"] = service_notice(submission.concern, critical=done.critical)
+        item["account_id"] = None
+        return Answer(201, [item])
+
+    answer = answer_once(f"open311:{client.pk}", key, print_, create)
+    status = 200 if answer.replayed else answer.status
+    return render.respond(fmt, "service_requests", answer.body, status=status)
 
 
 # ---------------------------------------------------------------- GET requests
