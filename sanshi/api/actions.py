@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from sanshi.api.models import ApiToken
+from sanshi.api.selectors import credentials, hash_token
 from sanshi.audit.actions import record_audit
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
 
 TOKEN_PREFIX = "ss_"  # noqa: S105 - a visible prefix, not a secret
-
-
-def hash_token(raw: str) -> str:
-    """The stored form of a token (a token has 256 random bits, so no salt or slow hash)."""
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @transaction.atomic
@@ -50,8 +45,6 @@ def revoke_api_token(token: ApiToken, *, actor: User | AnonymousUser | None = No
     token.refresh_from_db()
     if changed:
         record_audit(actor, "api_token.revoked", "api_token", token.pk, {})
-        from sanshi.api.selectors import credentials
-
         credentials.forget_on_commit()
     return token
 

@@ -37,12 +37,14 @@ from sanshi.concerns.models import (
     Urgency,
 )
 from sanshi.concerns.sla import deadlines_from, policy_for
+from sanshi.concerns.tasks import notify_event, notify_events
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import new_tracking_code
 from sanshi.core import clock
 from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
 from sanshi.core.outbox import enqueue_on_commit
+from sanshi.notifications.policy import notifies
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
 
@@ -73,34 +75,6 @@ def _reason(text: str, what: str = "reason") -> str:
     if not text:
         raise InvalidInput(f"a {what} is required", fields={what: "required"})
     return text
-
-
-# Events that someone must hear about; the rest only go on the timeline.
-NOTIFY_KINDS = frozenset(
-    {
-        EventKind.BREAK_GLASS,
-        EventKind.DISPATCHED,
-        EventKind.ASSIGNED,
-        EventKind.RETURNED,
-        EventKind.REMINDER,
-        EventKind.OVERDUE,
-        EventKind.ESCALATED,
-        EventKind.REOPENED,
-        EventKind.EXTENSION_REQUESTED,
-        EventKind.FOLLOWED_UP,
-    }
-)
-# A receipt or a change of urgency concerns someone only when the concern is critical (the
-# duty officers); otherwise the dispatch board shows it and no task is written for it.
-NOTIFY_KINDS_WHEN_CRITICAL = frozenset({EventKind.RECEIVED, EventKind.URGENCY_CHANGED})
-
-
-def notifies(kind: str, urgency: str) -> bool:
-    """Whether an event of this kind, on a concern of this urgency, goes to anyone
-    (notifications.recipients_for answers whom)."""
-    return kind in NOTIFY_KINDS or (
-        kind in NOTIFY_KINDS_WHEN_CRITICAL and urgency == Urgency.CRITICAL
-    )
 
 
 _notify: contextvars.ContextVar[bool] = contextvars.ContextVar("sanshi_notify", default=True)
@@ -203,8 +177,6 @@ def notified_together() -> Iterator[None]:
 
 
 def _enqueue_notifications(event_ids: list[int]) -> None:
-    from sanshi.concerns.tasks import notify_event, notify_events
-
     if len(event_ids) == 1:
         enqueue_on_commit(notify_event, event_ids[0])
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, replace
 
@@ -12,6 +11,7 @@ from sanshi.concerns.models import Channel
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
 from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
+from sanshi.intake.selectors import hash_key, open311_keys
 from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.models import Membership, Role
 
@@ -60,11 +60,6 @@ def revoke_member_card(card: MemberCard) -> MemberCard:
     return card
 
 
-def hash_key(raw: str) -> str:
-    """Keys are 256 random bits, so a plain SHA-256 is enough to store them."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class IssuedKey:
     key: Open311Key
@@ -95,8 +90,6 @@ def revoke_open311_key(key: Open311Key) -> Open311Key:
     """Stop accepting a key."""
     Open311Key.objects.filter(pk=key.pk).update(active=False)
     key.refresh_from_db()
-    from sanshi.intake.selectors import open311_keys
-
     open311_keys.forget_on_commit()
     return key
 

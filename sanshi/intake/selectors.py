@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,6 @@ from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.core import clock
 from sanshi.core.refcache import ReferenceCache
-from sanshi.intake.actions import hash_key
 from sanshi.intake.models import MemberCard, Open311Key
 from sanshi.intake.open311.catalogue import PRIVATE_CATEGORIES
 from sanshi.orgs.models import Division, Membership, Org, Role
@@ -25,6 +25,11 @@ PUBLIC_FIELDS = (
     "division__parent__parent__name", "division__parent__parent__parent__name",
     "division__parent__parent__parent__parent",
 )  # fmt: skip
+
+
+def hash_key(raw: str) -> str:
+    """Keys are 256 random bits, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 # Open311 keys as checked: forgotten when a key is saved here or revoked here
