@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
@@ -20,17 +19,22 @@ from sanshi.concerns.models import Concern
 from sanshi.concerns.permissions import grants
 from sanshi.core.errors import InvalidInput
 from sanshi.core.refcache import ReferenceCache
+from sanshi.core.types import User
 from sanshi.orgs.models import Membership, Org, Person, Role
 from sanshi.orgs.selectors import roles_of_user
-
-User = AuthUser | AnonymousUser
 
 # Tokens as checked, with their users' roles: forgotten when any of these is saved here or a
 # token is revoked here (actions.revoke_api_token), kept CREDENTIALS_SECONDS otherwise.
 credentials = ReferenceCache(
-    "api-credentials", ApiToken, AuthUser, Person, Membership, Org,
-    seconds_setting="CREDENTIALS_SECONDS", keep_none=False,
-)  # fmt: skip
+    "api-credentials",
+    ApiToken,
+    AuthUser,
+    Person,
+    Membership,
+    Org,
+    seconds_setting="CREDENTIALS_SECONDS",
+    keep_none=False,
+)
 
 
 def hash_token(raw: str) -> str:

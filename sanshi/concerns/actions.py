@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -24,14 +23,17 @@ from django.utils import timezone
 from sanshi.audit.actions import AuditRow, record_audits
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import (
+    REFERRAL_REFERENCE_MAX,
     Assignment,
     BreakGlassGrant,
     Channel,
     Concern,
     ConcernEvent,
+    ContactMethod,
     EventKind,
     LegalBasis,
     LegalStep,
+    ReferralBody,
     Satisfaction,
     Status,
     Urgency,
@@ -44,11 +46,10 @@ from sanshi.core import clock
 from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
 from sanshi.core.outbox import enqueue_on_commit
+from sanshi.core.types import User
 from sanshi.notifications.policy import notifies
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
-
-User = AuthUser | AnonymousUser
 
 OPEN_HANDLING = perm.OPEN_HANDLING
 UNDISPATCHED = perm.UNDISPATCHED
@@ -408,9 +409,16 @@ def receive_concern(
     )
     concern = Concern(**fields)
     events = [
-        _new_event(concern, EventKind.RECEIVED, actor=actor, org=org, to_status=Status.RECEIVED,
-                   data={"channel": channel}, at=now),
-    ]  # fmt: skip
+        _new_event(
+            concern,
+            EventKind.RECEIVED,
+            actor=actor,
+            org=org,
+            to_status=Status.RECEIVED,
+            data={"channel": channel},
+            at=now,
+        ),
+    ]
     if dispatch_to is not None:
         events.append(_dispatch_in_memory(concern, dispatch_to, now=now, note=dispatch_note))
     # Checked above: only the database can fail from here, so no savepoint of our own.
@@ -420,8 +428,9 @@ def receive_concern(
     return concern
 
 
-def _dispatch_in_memory(concern: Concern, to_org: Org, *, now: dt.datetime, note: str
-                        ) -> ConcernEvent:  # fmt: skip
+def _dispatch_in_memory(
+    concern: Concern, to_org: Org, *, now: dt.datetime, note: str
+) -> ConcernEvent:
     """Dispatch a concern not yet written, by the system (auto-dispatch at intake): the row
     is inserted dispatched; its timeline row, unwritten."""
     from_org = concern.org
@@ -434,9 +443,17 @@ def _dispatch_in_memory(concern: Concern, to_org: Org, *, now: dt.datetime, note
         setattr(concern, name, _as_read_back(value))
     concern.status = Status.DISPATCHED
     concern.org, concern.dispatching_org = to_org, from_org  # no query to read them back
-    return _new_event(concern, EventKind.DISPATCHED, actor=None, org=to_org,
-                      from_status=Status.RECEIVED, to_status=Status.DISPATCHED, note=note,
-                      data={"from_org": from_org.pk}, at=now)  # fmt: skip
+    return _new_event(
+        concern,
+        EventKind.DISPATCHED,
+        actor=None,
+        org=to_org,
+        from_status=Status.RECEIVED,
+        to_status=Status.DISPATCHED,
+        note=note,
+        data={"from_org": from_org.pk},
+        at=now,
+    )
 
 
 def _insert_with_tracking_code(
@@ -581,17 +598,8 @@ def return_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
 # ---------------------------------------------------------------- handling
 
 
-CONTACT_METHODS = ("phone", "visit", "online", "in_person")
-REFERRAL_BODIES = (
-    "police",
-    "court",
-    "civil_affairs",
-    "legal_aid",
-    "hospital",
-    "school",
-    "12345",
-    "other",
-)
+CONTACT_METHODS = frozenset(ContactMethod.values)
+REFERRAL_BODIES = frozenset(ReferralBody.values)
 
 
 @transaction.atomic
@@ -630,6 +638,10 @@ def refer_concern(
     _require(perm.may_handle(actor, concern), "refer")
     if body not in REFERRAL_BODIES:
         raise InvalidInput(f"unknown body {body!r}", fields={"body": body})
+    if len(reference.strip()) > REFERRAL_REFERENCE_MAX:
+        raise InvalidInput(
+            f"at most {REFERRAL_REFERENCE_MAX} characters", fields={"reference": "too long"}
+        )
     data = {
         "body": body,
         "reference": reference.strip(),
@@ -894,8 +906,7 @@ def record_escalation_response(
         raise IllegalTransition("record an escalation response on", "not escalated")
     target = concern.escalated_to
     _require(
-        "escalation_response" in perm.allowed_actions(actor, concern),
-        "record an escalation response on",
+        perm.may_record_escalation_response(actor, concern), "record an escalation response on"
     )
     if rating and rating not in Satisfaction.values:
         raise InvalidInput(f"unknown rating {rating!r}", fields={"rating": rating})

@@ -19,12 +19,26 @@ from sanshi.orgs.models import Division, Membership, Org, Role
 from sanshi.orgs.selectors import lowest_org_for_division
 
 PUBLIC_FIELDS = (
-    "id", "status", "subcategory", "text", "publish_consent", "protected", "minor_under_14",
-    "urgency", "category", "received_at", "updated_at", "closed_at", "resolve_due",
-    "org__name", "division__name", "division__parent__name",
-    "division__parent__parent__name", "division__parent__parent__parent__name",
+    "id",
+    "status",
+    "subcategory",
+    "text",
+    "publish_consent",
+    "protected",
+    "minor_under_14",
+    "urgency",
+    "category",
+    "received_at",
+    "updated_at",
+    "closed_at",
+    "resolve_due",
+    "org__name",
+    "division__name",
+    "division__parent__name",
+    "division__parent__parent__name",
+    "division__parent__parent__parent__name",
     "division__parent__parent__parent__parent",
-)  # fmt: skip
+)
 
 
 def hash_key(raw: str) -> str:

@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from sanshi.concerns.actions import User, check_receivable, notified_together, receive_concern
+from sanshi.concerns.actions import check_receivable, notified_together, receive_concern
 from sanshi.concerns.models import Concern, LegalBasis, Urgency
 from sanshi.core.errors import InvalidInput
+from sanshi.core.types import User
 from sanshi.intake.receiving import receiving_org
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import division_by_code, org_by_id

@@ -103,8 +103,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if card is not None and card.membership.org.level == Org.Level.COMMUNITY:
         # The card's own community is always offered, wherever the picker stands.
         org = card.membership.org
-        others = [(group, [o for o in orgs if o[0] != str(org.pk)])
-                  for group, orgs in choices["communities"]]  # fmt: skip
+        others = [
+            (group, [o for o in orgs if o[0] != str(org.pk)])
+            for group, orgs in choices["communities"]
+        ]
         mine = (_("名片所属"), [(str(org.pk), org.name)])
         choices["communities"] = [mine, *[(g, orgs) for g, orgs in others if orgs]]
     if request.method != "POST":
@@ -113,8 +115,9 @@ def report(request: HttpRequest) -> HttpResponse:
             initial["community"] = str(card.membership.org_id)
         form = ReportForm(initial=initial, **choices)
         return render(request, "intake/report.html", _report_context(request, form, area, card))
-    limited = ratelimit.hit("report-ip", ratelimit.client_ip(request),
-                            limit=conf.form_rate_per_ip(), window=3600)  # fmt: skip
+    limited = ratelimit.hit(
+        "report-ip", ratelimit.client_ip(request), limit=conf.form_rate_per_ip(), window=3600
+    )
     if limited is not None:
         return too_many(request, limited.retry_after)
     form = ReportForm(request.POST, **choices)
@@ -161,8 +164,9 @@ def _submit(
     if form.errors:
         return None, False
     if data["phone"]:
-        limited = ratelimit.hit("report-phone", data["phone"],
-                                limit=conf.form_rate_per_phone(), window=3600)  # fmt: skip
+        limited = ratelimit.hit(
+            "report-phone", data["phone"], limit=conf.form_rate_per_phone(), window=3600
+        )
         if limited is not None:
             return too_many(request, limited.retry_after), False
     intake = ConcernIntake(
@@ -255,8 +259,11 @@ def done(request: HttpRequest) -> HttpResponse:
 def _deadlines(concern: Concern) -> dict[str, dt.datetime | None]:
     """When it will be signed for, the resident contacted, and answered."""
     if concern.resolve_due is not None:
-        return {"sign": concern.sign_due, "contact": concern.contact_due,
-                "resolve": concern.resolve_due}  # fmt: skip
+        return {
+            "sign": concern.sign_due,
+            "contact": concern.contact_due,
+            "resolve": concern.resolve_due,
+        }
     due = deadlines_from(concern.received_at, policy_for(concern.urgency, concern.category))
     return {"sign": due.sign, "contact": due.contact, "resolve": due.resolve}
 
@@ -273,8 +280,9 @@ def _track_limited(request: HttpRequest) -> ratelimit.Limited | None:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    ratelimit.hit("track-miss", ratelimit.client_ip(request),
-                  limit=conf.track_misses_per_ip(), window=600)  # fmt: skip
+    ratelimit.hit(
+        "track-miss", ratelimit.client_ip(request), limit=conf.track_misses_per_ip(), window=600
+    )
     return render(request, "intake/track_not_found.html", status=404)
 
 
@@ -372,8 +380,11 @@ def member_card_print(request: HttpRequest, code: str) -> HttpResponse:
         return card
     url = request.build_absolute_uri(reverse("intake-card", args=[card.code]))
     svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
-    return render(request, "intake/card_print.html",
-                  {"card": card, "url": url, "qr_svg": svg, **_card_context(card)})  # fmt: skip
+    return render(
+        request,
+        "intake/card_print.html",
+        {"card": card, "url": url, "qr_svg": svg, **_card_context(card)},
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -383,8 +394,10 @@ def member_card_qr(request: HttpRequest, code: str) -> HttpResponse:
         return card
     url = request.build_absolute_uri(reverse("intake-card", args=[card.code]))
     svg = segno.make(url, error="m").svg_inline(scale=8, border=4)
-    return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg,
-                        content_type="image/svg+xml; charset=utf-8")  # fmt: skip
+    return HttpResponse(
+        '<?xml version="1.0" encoding="utf-8"?>\n' + svg,
+        content_type="image/svg+xml; charset=utf-8",
+    )
 
 
 def _card_context(card: MemberCard) -> dict[str, Any]:

@@ -19,8 +19,12 @@ logger = logging.getLogger(__name__)
 
 def notify_for_event(event: ConcernEvent) -> int:
     """Create one notification per recipient; safe to run twice for the same event."""
-    kind = "critical" if event.concern.urgency == Urgency.CRITICAL and event.kind in (
-        EventKind.RECEIVED, EventKind.URGENCY_CHANGED) else event.kind  # fmt: skip
+    kind = (
+        "critical"
+        if event.concern.urgency == Urgency.CRITICAL
+        and event.kind in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED)
+        else event.kind
+    )
     recipients = recipients_for(event)
     if not recipients and kind == "critical":
         # Nobody in the org tree can be reached about danger: the administrators must hear of
@@ -41,9 +45,14 @@ def notify_for_event(event: ConcernEvent) -> int:
         try:
             with transaction.atomic():
                 made.append(
-                    Notification.objects.create(user_id=user_id, concern=event.concern,
-                                                event=event, kind=kind, created_at=clock.now())
-                )  # fmt: skip
+                    Notification.objects.create(
+                        user_id=user_id,
+                        concern=event.concern,
+                        event=event,
+                        kind=kind,
+                        created_at=clock.now(),
+                    )
+                )
         except IntegrityError:
             continue
     # Only what was new is mailed, so running twice for one event sends nothing twice.

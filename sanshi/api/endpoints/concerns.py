@@ -81,12 +81,17 @@ def list_concerns(request: HttpRequest, filters: Query[ConcernQuery]) -> Any:
     qs = filtered_concerns(
         user,
         ConcernFilters(
-            status=filters.status, category=filters.category, subcategory=filters.subcategory,
-            org=org, urgency=filters.urgency, overdue=filters.overdue,
-            received_from=filters.received_from, received_to=filters.received_to,
+            status=filters.status,
+            category=filters.category,
+            subcategory=filters.subcategory,
+            org=org,
+            urgency=filters.urgency,
+            overdue=filters.overdue,
+            received_from=filters.received_from,
+            received_to=filters.received_to,
             q=filters.q.strip(),
         ),
-    )  # fmt: skip
+    )
     rows, next_cursor = page_of_concerns(qs, filters.cursor, filters.limit)
     full = fully_visible_ids(user, rows)
     return Status(
@@ -98,16 +103,20 @@ def list_concerns(request: HttpRequest, filters: Query[ConcernQuery]) -> Any:
     )
 
 
-@router.get("/{concern_id}", response=responses({200: ConcernDetailOut}, READ_ERRORS),
-            summary="One concern")  # fmt: skip
+@router.get(
+    "/{concern_id}", response=responses({200: ConcernDetailOut}, READ_ERRORS), summary="One concern"
+)
 def get_concern(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
     user = caller(request)
     concern = access_concern(user, concern_id)
     return Status(200, concern_detail_out(concern, full=visibility(user, concern) == FULL))
 
 
-@router.get("/{concern_id}/timeline", response=responses({200: TimelineOut}, READ_ERRORS),
-            summary="A concern's timeline")  # fmt: skip
+@router.get(
+    "/{concern_id}/timeline",
+    response=responses({200: TimelineOut}, READ_ERRORS),
+    summary="A concern's timeline",
+)
 def get_timeline(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
     user = caller(request)
     concern = access_concern(user, concern_id)
@@ -118,8 +127,11 @@ def get_timeline(request: HttpRequest, concern_id: int = concern_id_param()) -> 
     )
 
 
-@router.post("", response=responses({201: CreatedOut}, WRITE_ERRORS),
-             summary="Report a concern (channel api)")  # fmt: skip
+@router.post(
+    "",
+    response=responses({201: CreatedOut}, WRITE_ERRORS),
+    summary="Report a concern (channel api)",
+)
 def create_concern(
     request: HttpRequest,
     payload: ConcernIn,
