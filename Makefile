@@ -29,8 +29,9 @@ demo: install
 	$(BIN)/sanshi import-divisions -v0
 	$(BIN)/sanshi demo
 	$(BIN)/sanshi collectstatic --noinput -v0
-	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn sanshi.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	@test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || echo "sanshi: volunteer certificates need a Chinese font: apt-get update -qq && apt-get install fonts-wqy-microhei (or set SANSHI_CERTIFICATE_FONT)"
+	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ with its task worker and SLA sweep (Ctrl-C stops all)"
+	$(BIN)/sanshi serve --port $(PORT) --workers 2 --threads 8
 
 test: install-dev
 	$(BIN)/pytest -q

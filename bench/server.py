@@ -92,6 +92,8 @@ class Site:
             SANSHI_SECRET_KEY=secrets.token_urlsafe(40),
             SANSHI_TASKS_BACKEND="db",
             SANSHI_LOG_LEVEL="ERROR",
+            # The benchmark serves without a worker or sweep: /healthz only says it is up.
+            SANSHI_HEALTH_STALE_MINUTES="0",
             # This checkout's code in every process, the `sanshi` command's included: the
             # virtualenv's editable install points at one checkout, and a benchmark of another
             # (a worktree of an older commit) must migrate with its own migrations.

@@ -67,6 +67,12 @@ def _database(url: str | None) -> dict[str, Any]:
 
 
 DATABASES = {"default": _database(env_str("DATABASE_URL", "").strip() or None)}
+# A read replica (a streaming standby of the primary) for dashboards, exports and searches
+# (sanshi/core/replica.py); tests read the primary through it (MIRROR).
+_replica_url = env_str("SANSHI_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = {**_database(_replica_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["sanshi.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -79,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_structlog",
     "sanshi.core",
     "sanshi.audit",
     "sanshi.accounts",
@@ -97,10 +104,14 @@ INSTALLED_APPS = [
     "sanshi.intake",
     "sanshi.api",
     "sanshi.console",
+    "sanshi.network",
+    "sanshi.volunteers",
+    "sanshi.agencies",
     "sanshi.demo",
 ]
 
 MIDDLEWARE = [
+    "sanshi.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sanshi.core.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "sanshi.core.middleware.CsrfViewMiddleware",
     "sanshi.core.middleware.AuthenticationMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
     "sanshi.core.middleware.HtmxMiddleware",
     "sanshi.accounts.middleware.IdleSessionMiddleware",
     "sanshi.core.middleware.OTPMiddleware",
@@ -209,6 +221,14 @@ SANSHI_BLIND_INDEX_KEY = parse_key_ring(
     or secret_in_data_dir(DATA_DIR, "blind_index_key", new_key_text("b1")),
 )[0][1]
 SANSHI_CIPHER = env_choice("SANSHI_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm"))
+# /metrics (Prometheus): scraped with this bearer token; with none, only from this machine.
+SANSHI_METRICS_TOKEN = env_secret("SANSHI_METRICS_TOKEN") or ""
+# Backups (`sanshi backup`): encrypted with age to these public recipients ("age1…"). The
+# identity that opens them is needed only by `sanshi restore` and belongs off the servers; with
+# neither set (a demo), an identity is made in the data dir.
+SANSHI_BACKUP_DIR = Path(env_str("SANSHI_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+SANSHI_BACKUP_RECIPIENTS = env_list("SANSHI_BACKUP_RECIPIENTS", [])
+SANSHI_BACKUP_IDENTITY = env_secret("SANSHI_BACKUP_IDENTITY") or ""
 
 # Triage: the home province breaks address ties (e.g. 450000); the org that receives concerns
 # whose address routes nowhere (default: the root of the tree); how often processes look for a
@@ -249,13 +269,67 @@ SANSHI_RETENTION_YEARS = env_int("SANSHI_RETENTION_YEARS", 3, minimum=1)
 
 # Deadlines: hours an overdue concern waits before it is escalated to the parent org.
 SANSHI_SLA_ESCALATION_GRACE_HOURS = env_int("SANSHI_SLA_ESCALATION_GRACE_HOURS", 24, minimum=0)
+# Danger triage was unsure of: minutes for a person to check it, and after that for the parent
+# org's duty officers to be told (issue 19: minutes, not working days).
+SANSHI_DANGER_CHECK_MINUTES = env_int("SANSHI_DANGER_CHECK_MINUTES", 30, minimum=1)
+SANSHI_DANGER_CHECK_GRACE_MINUTES = env_int("SANSHI_DANGER_CHECK_GRACE_MINUTES", 15, minimum=0)
+# /healthz answers 503 when the SLA sweep has not finished a run, or a ready task has waited
+# for the worker, for longer than this many minutes (0: do not check).
+SANSHI_HEALTH_STALE_MINUTES = env_int("SANSHI_HEALTH_STALE_MINUTES", 5, minimum=0)
 
+# Households and volunteers (sanshi/network/conf.py, sanshi/volunteers/certificate.py).
+SANSHI_VISIT_EVERY_DAYS = env_str("SANSHI_VISIT_EVERY_DAYS", "")  # "dv_history:14,elder_alone:7"
+SANSHI_CERTIFICATE_FONT = env_str("SANSHI_CERTIFICATE_FONT", "")
+
+# Logs: JSON lines with the request id, query strings dropped and phone and ID numbers masked
+# (sanshi/core/logs.py); SANSHI_LOG_FORMAT=console for people reading a terminal.
+import structlog  # noqa: E402
+
+from sanshi.core.logs import drop_query_strings, mask_personal_data  # noqa: E402
+
+_LOG_PROCESSORS: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+_LOG_RENDERER: Any = (
+    structlog.dev.ConsoleRenderer(colors=False)
+    if env_choice("SANSHI_LOG_FORMAT", "json", ("json", "console")) == "console"
+    else structlog.processors.JSONRenderer(ensure_ascii=False)
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "structured": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "foreign_pre_chain": [*_LOG_PROCESSORS, structlog.stdlib.ExtraAdder()],
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                drop_query_strings,
+                mask_personal_data,
+                _LOG_RENDERER,
+            ],
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env_str("SANSHI_LOG_LEVEL", "WARNING").upper()},
 }
+structlog.configure(
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *_LOG_PROCESSORS,
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+# django-structlog: a request id on every line; no IP address (personal data under PIPL).
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# Behind a proxy that sets X-Request-ID (nginx's $request_id), log the proxy's id.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("SANSHI_TRUST_REQUEST_ID", False)
 
 # --- accounts and security (issue 6) ---
 # See docs/security.md. Argon2id first; older hashes still verify and are upgraded on login.
@@ -297,9 +371,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # pages read the token from <meta name="csrf-token">
 
+# Django's CSRF check looks for its exact class; sanshi.core.checks checks for it or a subclass.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 # HTTPS: HSTS is sent only on requests that arrived over HTTPS.
 SECURE_HSTS_SECONDS = env_int("SANSHI_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SANSHI_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SANSHI_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SANSHI_SSL_REDIRECT", False)
 if env_bool("SANSHI_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,14 +3,19 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from sanshi.core.metrics import metrics
 from sanshi.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("sanshi.accounts.urls")),
     path("api/v1/", include("sanshi.api.urls")),
     path("console/", include("sanshi.console.urls")),
+    path("network/", include("sanshi.network.urls")),
+    path("volunteers/", include("sanshi.volunteers.urls")),
+    path("agencies/", include("sanshi.agencies.urls")),
     path("", include("sanshi.triage.urls")),
     path("", include("sanshi.intake.urls")),
 ]

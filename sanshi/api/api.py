@@ -142,11 +142,13 @@ def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpRespo
 
 def _add_routers() -> None:
     from sanshi.api.endpoints import concerns, lifecycle, privacy, reference
+    from sanshi.network.api import router as network_router
 
     api.add_router("/concerns", concerns.router)
     api.add_router("/concerns", lifecycle.router)
     api.add_router("/concerns", privacy.router)
     api.add_router("", reference.router)
+    api.add_router("/network", network_router)
 
 
 _add_routers()

@@ -285,6 +285,9 @@ class ConcernIn(In):
     anonymous: bool = False
     minor_under_14: bool = False
     guardian_consent: bool = False
+    # Who reports: a third party's report about a child under 14 rests on the duty to protect
+    # children (no guardian's consent); the guardian's own report is the guardian's consent.
+    reporter_relation: Literal["self", "guardian", "third_party"] = "self"
     publish_consent: bool = False
     protected: bool = False
     legal_basis: LegalBasisCode = "consent"

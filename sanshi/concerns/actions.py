@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sanshi.audit.actions import AuditRow, record_audits
 from sanshi.concerns import permissions as perm
@@ -30,6 +32,7 @@ from sanshi.concerns.models import (
     Concern,
     ConcernEvent,
     ContactMethod,
+    DangerCheck,
     EventKind,
     LegalBasis,
     LegalStep,
@@ -37,6 +40,7 @@ from sanshi.concerns.models import (
     Satisfaction,
     Status,
     Urgency,
+    must_be_protected,
 )
 from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.tasks import notify_event, notify_events
@@ -184,13 +188,21 @@ def _enqueue_notifications(event_ids: list[int]) -> None:
         enqueue_on_commit(notify_events, event_ids)
 
 
-def _write(concern: Concern, *, to: str | None = None, **fields: Any) -> None:
-    """UPDATE the row only if its status is still what we saw; else someone was first."""
+def _write(
+    concern: Concern,
+    *,
+    to: str | None = None,
+    where: dict[str, Any] | None = None,
+    **fields: Any,
+) -> None:
+    """UPDATE the row only if its status (and `where`) is still what we saw; else someone was
+    first."""
     now = clock.now()
     values: dict[str, Any] = {"updated_at": now, **fields}
     if to is not None:
         values["status"] = to
-    changed = Concern.objects.filter(pk=concern.pk, status=concern.status).update(**values)
+    rows = Concern.objects.filter(pk=concern.pk, status=concern.status, **(where or {}))
+    changed = rows.update(**values)
     if changed != 1:
         current = Concern.objects.filter(pk=concern.pk).values_list("status", flat=True).first()
         raise ConcurrentChange(
@@ -298,6 +310,22 @@ _LEGAL_BASES = frozenset(LegalBasis.values)
 _URGENCIES = frozenset(Urgency.values)
 
 
+def minor_consent_problem(*, minor_under_14: bool, legal_basis: str, guardian_consent: bool) -> str:
+    """Why a concern about a child under 14 may not be taken in, in the visitor's language;
+    "" when it may.
+
+    Only consent needs the guardian: the guardian's own report is her consent, and a third
+    party's report of harm to a child (未成年人保护法 art. 11) or an emergency (PIPL art. 13)
+    rests on another legal basis, with no guardian's consent.
+    """
+    if not minor_under_14 or legal_basis != LegalBasis.CONSENT or guardian_consent:
+        return ""
+    return gettext(
+        "涉及未满14周岁的孩子，需要监护人同意。邻居、老师、亲属等知情人反映孩子受到伤害的，"
+        "请注明您是知情人，无需监护人同意。"
+    )
+
+
 def check_receivable(
     *,
     text: str,
@@ -373,7 +401,7 @@ def receive_concern(
     )
     level = Urgency.CRITICAL if urgent else (urgency or Urgency.NORMAL)
     now = clock.now()
-    is_protected = protected or urgent or minor_under_14
+    is_protected = protected or must_be_protected(urgency=level, minor_under_14=minor_under_14)
     phone = "" if anonymous else reporter_phone.strip()
     fields = dict(
         channel=channel,
@@ -406,6 +434,7 @@ def receive_concern(
         status=Status.RECEIVED,
         received_at=now,
         updated_at=now,
+        **_danger_check_fields(triage, level, now),
     )
     concern = Concern(**fields)
     events = [
@@ -418,6 +447,7 @@ def receive_concern(
             data={"channel": channel},
             at=now,
         ),
+        *_danger_check_events(concern, now),
     ]
     if dispatch_to is not None:
         events.append(_dispatch_in_memory(concern, dispatch_to, now=now, note=dispatch_note))
@@ -428,13 +458,47 @@ def receive_concern(
     return concern
 
 
+def _danger_check_fields(
+    triage: dict[str, Any] | None, urgency: str, now: dt.datetime
+) -> dict[str, Any]:
+    """Triage unsure whether it is danger, and not already critical: a person checks it within
+    SANSHI_DANGER_CHECK_MINUTES (the SLA sweep reminds and escalates)."""
+    if urgency == Urgency.CRITICAL or not (triage or {}).get("needs_check"):
+        return {}
+    minutes = settings.SANSHI_DANGER_CHECK_MINUTES
+    return {
+        "danger_check": DangerCheck.PENDING,
+        "danger_check_due": now + dt.timedelta(minutes=minutes),
+    }
+
+
+def _danger_check_events(concern: Concern, now: dt.datetime) -> list[ConcernEvent]:
+    """The timeline row that puts a new concern on the duty officers' check-for-danger list."""
+    if concern.danger_check != DangerCheck.PENDING or concern.danger_check_due is None:
+        return []
+    flags = concern.triage.get("danger") or []
+    kinds = sorted({str(d.get("kind", "")) for d in flags if isinstance(d, dict)} - {""})
+    due = timezone.localtime(concern.danger_check_due).isoformat()
+    return [
+        _new_event(
+            concern,
+            EventKind.DANGER_CHECK,
+            actor=None,
+            org=concern.org,
+            data={"due": due, "kinds": kinds},
+            at=now,
+        )
+    ]
+
+
 def _dispatch_in_memory(
     concern: Concern, to_org: Org, *, now: dt.datetime, note: str
 ) -> ConcernEvent:
     """Dispatch a concern not yet written, by the system (auto-dispatch at intake): the row
     is inserted dispatched; its timeline row, unwritten."""
     from_org = concern.org
-    if to_org.pk == from_org.pk or not to_org.path.startswith(from_org.path):
+    # To the receiving org itself too: danger goes to its own protection officer at once.
+    if not to_org.path.startswith(from_org.path):
         raise InvalidInput(
             "a concern is dispatched only down the receiving org's own tree",
             fields={"org": str(to_org.pk)},
@@ -933,7 +997,7 @@ def reclassify_concern(
     before = {"category": concern.category, "subcategory": concern.subcategory}
     fields: dict[str, Any] = {"category": category, "subcategory": subcategory, "sanshi": sanshi}
     if urgent:
-        fields.update(urgency=Urgency.CRITICAL, protected=True, search_text="")
+        fields.update(urgency=Urgency.CRITICAL, **_protection_fields(concern, Urgency.CRITICAL))
     return _step(
         concern,
         EventKind.RECLASSIFIED,
@@ -957,7 +1021,10 @@ def change_urgency(concern: Concern, *, actor: User, urgency: str, reason: str) 
     if urgency == concern.urgency:
         raise InvalidInput(f"the urgency is already {urgency}", fields={"urgency": urgency})
     data = {"before": concern.urgency, "after": urgency}
-    fields: dict[str, Any] = {"urgency": urgency}
+    # Raised to critical: protected from now. Lowered: it stays protected (unprotect_concern).
+    fields: dict[str, Any] = {"urgency": urgency, **_protection_fields(concern, urgency)}
+    if urgency == Urgency.CRITICAL and concern.danger_check == DangerCheck.PENDING:
+        fields["danger_check"] = DangerCheck.CONFIRMED  # a person just said it is danger
     if concern.dispatched_at is not None:
         policy = policy_for(urgency, concern.category)
         due = deadlines_from(concern.dispatched_at, policy)
@@ -970,6 +1037,96 @@ def change_urgency(concern: Concern, *, actor: User, urgency: str, reason: str) 
         note=reason,
         data=data,
         **fields,
+    )
+
+
+def _protection_fields(concern: Concern, urgency: str) -> dict[str, Any]:
+    """What protecting a concern writes, when the rule says it must be and it is not yet."""
+    if concern.protected or not must_be_protected(
+        urgency=urgency, minor_under_14=concern.minor_under_14
+    ):
+        return {}
+    return {"protected": True, "search_text": ""}
+
+
+# ---------------------------------------------------------------- danger triage was unsure of
+
+
+@transaction.atomic
+def check_danger(concern: Concern, *, confirmed: bool, reason: str, actor: User) -> Concern:
+    """A duty officer's word on a concern triage was unsure of, with a reason: danger confirmed
+    (critical and protected from now, deadlines from now) or cleared (the record keeps who and
+    why). Only a person settles a check; nothing in the system calls this without one."""
+    if concern.danger_check != DangerCheck.PENDING:
+        raise IllegalTransition("check for danger", concern.danger_check or "no check pending")
+    _require(actor.is_authenticated and perm.may_check_danger(actor, concern), "check")
+    reason = _reason(reason)
+    fields: dict[str, Any] = {"danger_check": DangerCheck.CLEARED}
+    kind = EventKind.DANGER_CLEARED
+    if confirmed:
+        kind = EventKind.DANGER_CONFIRMED
+        fields = {
+            "danger_check": DangerCheck.CONFIRMED,
+            "urgency": Urgency.CRITICAL,
+            **_protection_fields(concern, Urgency.CRITICAL),
+        }
+        if concern.dispatched_at is not None and concern.status not in UNDISPATCHED:
+            due = deadlines_from(clock.now(), policy_for(Urgency.CRITICAL, concern.category))
+            fields.update(sign_due=due.sign, contact_due=due.contact, resolve_due=due.resolve)
+    before = {"urgency": concern.urgency, "protected": concern.protected}
+    _write(concern, where={"danger_check": DangerCheck.PENDING}, **fields)
+    _event(
+        concern,
+        kind,
+        actor=actor,
+        org=concern.org,
+        note=reason,
+        data={"confirmed": confirmed, "before": before},
+    )
+    return concern
+
+
+@transaction.atomic
+def take_concern(concern: Concern, *, actor: User) -> Concern:
+    """A protection officer takes a protected concern waiting for dispatch into her own hands
+    (接手): dispatched where it is, signed by her, she its lead handler."""
+    _require_status(concern, "take", UNDISPATCHED)
+    _require(perm.may_take(actor, concern), "take")
+    person = person_for_user(actor)
+    if person is None:
+        raise NotAllowed("only a person with a profile may take a concern")
+    now = clock.now()
+    _step(
+        concern,
+        EventKind.DISPATCHED,
+        actor=actor,
+        to=Status.DISPATCHED,
+        org=concern.org,
+        note="权益保护专员接手",
+        data={"from_org": concern.org_id, "taken": True},
+        **_dispatch_values(concern, concern.org, now),
+    )
+    _step(concern, EventKind.SIGNED, actor=actor, to=Status.SIGNED, org=concern.org,
+          signed_at=now)  # fmt: skip
+    _assign(concern, person, Assignment.Role.LEAD, actor)
+    return concern
+
+
+@transaction.atomic
+def unprotect_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
+    """Lift a concern's protection (its text searchable again), a person's decision with a
+    reason; refused while it is critical or about a child under 14."""
+    if not concern.protected:
+        raise InvalidInput("the concern is not protected")
+    _require(perm.may_unprotect(actor, concern), "unprotect")
+    return _step(
+        concern,
+        EventKind.UNPROTECTED,
+        actor=actor,
+        org=concern.org,
+        note=_reason(reason),
+        protected=False,
+        search_text=concern.text,
     )
 
 
@@ -992,14 +1149,11 @@ def record_sla_notice(concern: Concern, *, deadline: str, stage: str, due: dt.da
     if stage == SlaNotice.Stage.REMINDER:
         _step(concern, EventKind.REMINDER, actor=None, org=concern.org, data=data)
     elif stage == SlaNotice.Stage.OVERDUE:
-        _step(
-            concern,
-            EventKind.OVERDUE,
-            actor=None,
-            org=concern.org,
-            data=data,
-            overdue_since=concern.overdue_since or due,
-        )
+        # A late check for danger is the duty officer's delay, not the handling's.
+        late: dict[str, Any] = {}
+        if deadline != "check":
+            late["overdue_since"] = concern.overdue_since or due
+        _step(concern, EventKind.OVERDUE, actor=None, org=concern.org, data=data, **late)
     else:
         parent = concern.org.parent
         if parent is None:

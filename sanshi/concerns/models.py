@@ -68,6 +68,22 @@ class ReferralBody(models.TextChoices):
 REFERRAL_REFERENCE_MAX = 64
 
 
+class DangerCheck(models.TextChoices):
+    """A person's check of a concern triage was unsure of (issue 19): only a person settles it."""
+
+    NONE = "", _("无需核查")
+    PENDING = "pending", _("待核查危险")
+    CONFIRMED = "confirmed", _("已确认危险")
+    CLEARED = "cleared", _("已排除危险")
+
+
+def must_be_protected(*, urgency: str, minor_under_14: bool) -> bool:
+    """The one rule: a concern in danger (critical, by any detector or by a person) or about a
+    child under 14 is protected from that moment. Only a person lifts it, with a reason
+    (`unprotect_concern`), and never while it is critical."""
+    return urgency == Urgency.CRITICAL or minor_under_14
+
+
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASIC = "basic", _("基本满意")
@@ -121,6 +137,11 @@ class Concern(models.Model):
     sanshi = models.CharField(max_length=8, choices=Sanshi.choices, default=Sanshi.CAOXIN)
     urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     protected = models.BooleanField(default=False)
+    # Triage was unsure whether this is danger: a person checks it within minutes.
+    danger_check = models.CharField(
+        max_length=10, choices=DangerCheck.choices, blank=True, default=DangerCheck.NONE
+    )
+    danger_check_due = models.DateTimeField(null=True, blank=True)  # indexed below while pending
     # What the triage engine said when the concern came in, and which model said it.
     triage = EncryptedJSONField(default=dict, blank=True)
     triage_version = models.CharField(max_length=32, blank=True, default="")
@@ -207,6 +228,12 @@ class Concern(models.Model):
                 condition=Q(escalated_to__isnull=False),
                 name="concern_escalated_to_set",
             ),
+            # The check-for-danger list and its deadline: only the few awaiting a person.
+            models.Index(
+                fields=["danger_check_due"],
+                condition=Q(danger_check="pending"),
+                name="concern_danger_check_pending",
+            ),
         ]
         # Declared here rather than with unique=True / db_index=True on the fields: on
         # PostgreSQL those also build a second, varchar_pattern_ops index for LIKE, and
@@ -274,6 +301,10 @@ class EventKind(models.TextChoices):
     REMINDER = "reminder", _("催办")
     OVERDUE = "overdue", _("超期")
     PROTECTED = "protected", _("设为保护")
+    UNPROTECTED = "unprotected", _("取消保护")
+    DANGER_CHECK = "danger_check", _("待核查危险")
+    DANGER_CONFIRMED = "danger_confirmed", _("确认危险")
+    DANGER_CLEARED = "danger_cleared", _("排除危险")
     BREAK_GLASS = "break_glass", _("紧急调阅")
     ANONYMISED = "anonymised", _("匿名化")
     LEGAL_STEP = "legal_step", _("法定程序")
@@ -420,3 +451,13 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.concern_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class SweepRun(models.Model):
+    """When a periodic sweep last finished (one row per sweep): /healthz reports a stalled one."""
+
+    name = models.CharField(max_length=32, unique=True)
+    finished_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M}"

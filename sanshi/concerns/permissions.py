@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sanshi.concerns.models import Assignment, Concern, Status
+from sanshi.concerns.models import Assignment, Concern, DangerCheck, Status, Urgency
 from sanshi.core import clock
 from sanshi.core.types import User
 from sanshi.orgs.models import Org, Role
@@ -23,6 +23,9 @@ HANDLER_ROLES = frozenset(
 )
 SUPERVISOR_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.STAFF, Role.DISPATCHER})
 PROTECTION_ROLES = frozenset({Role.PROTECTION_OFFICER})
+# The duty officers for danger: protection officers, and the chair where an org has none
+# (the same people notifications.actions tells about danger).
+DUTY_ROLES = frozenset({Role.PROTECTION_OFFICER, Role.CHAIR})
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,58 @@ def may_dispatch(user: User, concern: Concern, target: Org) -> bool:
     )
 
 
+def sees_content(user: User, concern: Concern) -> bool:
+    """Whether the user may read the concern's text and reporter (access.sees_in_full)."""
+    if not concern.protected:
+        return True
+    from sanshi.concerns.access import sees_in_full  # access imports this module
+
+    return sees_in_full(user, concern)
+
+
 def may_handle(user: User, concern: Concern) -> bool:
-    """Sign, return, contact, reply: an assigned handler or a handler role in the concern's org."""
-    return is_assigned(user, concern) or holds_at(grants(user), concern.org, HANDLER_ROLES)
+    """Sign, return, contact, note, refer, reply: an assigned handler, a handler role in the
+    concern's org, or for a protected concern (danger, a child) a protection officer of the
+    org or above; never someone who cannot see what the concern says."""
+    g = grants(user)
+    by_role = (
+        is_assigned(user, concern)
+        or holds_at(g, concern.org, HANDLER_ROLES)
+        or (concern.protected and holds_at_or_above(g, concern.org, PROTECTION_ROLES))
+    )
+    return by_role and sees_content(user, concern)
+
+
+def may_take(user: User, concern: Concern) -> bool:
+    """Take a protected concern waiting for dispatch into one's own hands: its protection
+    officers (of the org or above)."""
+    return (
+        concern.protected
+        and concern.status in UNDISPATCHED
+        and holds_at_or_above(grants(user), concern.org, PROTECTION_ROLES)
+    )
+
+
+def may_check_danger(user: User, concern: Concern) -> bool:
+    """Confirm or clear a danger triage was unsure of: the duty officers of the org or above."""
+    return concern.danger_check == DangerCheck.PENDING and holds_at_or_above(
+        grants(user), concern.org, DUTY_ROLES
+    )
+
+
+def may_unprotect(user: User, concern: Concern) -> bool:
+    """Lift protection: protection officers of the org or above and the org's chair, never
+    while the concern is critical or about a child under 14 (the rule would protect it)."""
+    g = grants(user)
+    return (
+        concern.protected
+        and concern.urgency != Urgency.CRITICAL
+        and not concern.minor_under_14
+        and (
+            holds_at_or_above(g, concern.org, PROTECTION_ROLES)
+            or holds_at(g, concern.org, frozenset({Role.CHAIR}))
+        )
+    )
 
 
 def may_supervise(user: User, concern: Concern) -> bool:
@@ -143,6 +195,12 @@ def allowed_actions(user: User, concern: Concern) -> set[str]:
     allowed: set[str] = set()
     if status in UNDISPATCHED and supervise:
         allowed |= {"dispatch"}
+    if may_take(user, concern):
+        allowed |= {"take"}
+    if may_check_danger(user, concern):
+        allowed |= {"check_danger"}
+    if may_unprotect(user, concern):
+        allowed |= {"unprotect"}
     if status == Status.DISPATCHED and handle:
         allowed |= {"sign"}
     if status in (Status.DISPATCHED, Status.SIGNED) and handle:

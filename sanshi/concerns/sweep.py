@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django_tasks import task
 
 from sanshi.concerns.actions import record_sla_notice
-from sanshi.concerns.models import Concern, SlaNotice, Status
+from sanshi.concerns.models import Concern, DangerCheck, SlaNotice, Status, SweepRun
 from sanshi.concerns.sla import DEFAULT_POLICIES, policy_for
 from sanshi.core import clock
 from sanshi.core.errors import ConcurrentChange
@@ -29,7 +29,15 @@ DEADLINES: dict[str, tuple[str, tuple[str, ...], Q]] = {
         (Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED),
         Q(),
     ),
+    # Danger triage was unsure of: a person checks it within minutes, whatever the status.
+    "check": (
+        "danger_check_due",
+        tuple(s for s in Status.values if s != Status.MERGED),
+        Q(danger_check=DangerCheck.PENDING),
+    ),
 }
+# The check's own clock, in minutes rather than the urgency tier's hours.
+CHECK_REMIND_BEFORE = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,10 @@ class SweepResult:
     escalated: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+# The SLA sweep's name in SweepRun (/healthz and /metrics read it).
+SLA_SWEEP = "sla"
 
 
 def _longest_lead() -> dt.timedelta:
@@ -77,6 +89,7 @@ def due_items(now: dt.datetime) -> Iterator[DueItem]:
         )
     )
     leads: dict[tuple[str, str], dt.timedelta] = {}
+    check_grace = dt.timedelta(minutes=settings.SANSHI_DANGER_CHECK_GRACE_MINUTES)
     for deadline, (field_name, _statuses, _extra) in DEADLINES.items():
         for concern in running_deadlines(deadline, horizon).iterator(chunk_size=500):
             due: dt.datetime = getattr(concern, field_name)
@@ -84,7 +97,10 @@ def due_items(now: dt.datetime) -> Iterator[DueItem]:
             if key not in leads:
                 minutes = policy_for(concern.urgency, concern.category).remind_before_minutes
                 leads[key] = dt.timedelta(minutes=minutes)
-            stages = _stages(due, now, grace, leads[key])
+            if deadline == "check":
+                stages = _stages(due, now, check_grace, CHECK_REMIND_BEFORE)
+            else:
+                stages = _stages(due, now, grace, leads[key])
             for stage in stages:
                 if (concern.pk, deadline, stage, due) not in done:
                     yield DueItem(concern, deadline, due, stage)
@@ -120,7 +136,13 @@ def run_sla_sweep(now: dt.datetime) -> SweepResult:
         if made:
             name = counters[SlaNotice.Stage(item.stage)]
             setattr(result, name, getattr(result, name) + 1)
+    record_sweep_run(SLA_SWEEP)
     return result
+
+
+def record_sweep_run(name: str) -> None:
+    """Note that a sweep finished now (/healthz reports one that stopped finishing)."""
+    SweepRun.objects.update_or_create(name=name, defaults={"finished_at": clock.now()})
 
 
 @task()

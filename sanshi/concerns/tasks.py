@@ -25,4 +25,8 @@ def _notify_about(event_ids: list[int]) -> int:
     """Notifications made for the events; one that no longer exists (rolled back with its
     savepoint) is skipped."""
     events = ConcernEvent.objects.select_related("concern__org").filter(pk__in=event_ids)
-    return sum(notify_for_event(event) for event in events.order_by("pk"))
+    told: dict[int, set[int]] = {}  # per concern: who has heard of it from this write
+    return sum(
+        notify_for_event(event, told.setdefault(event.concern_id, set()))
+        for event in events.order_by("pk")
+    )

@@ -42,6 +42,29 @@ class ContactForm(forms.Form):
     outcome = forms.CharField(label=_("结果"), widget=TEXTAREA, max_length=2000)
 
 
+class SafeContactForm(ContactForm):
+    """Contact on a protected concern: the victim may be overheard or her phone read."""
+
+    outcome = forms.CharField(
+        label=_("结果"),
+        widget=TEXTAREA,
+        max_length=2000,
+        help_text=_(
+            "安全联系：先问对方现在是否方便说话、身边有没有人；不要留言、不要发短信，"
+            "不要说明来电单位，除非确认安全。记录约定的安全时段和方式。"
+        ),
+    )
+
+
+class DangerCheckForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("判断"),
+        choices=[("confirm", _("确认有危险（转为紧急并保护）")), ("clear", _("排除危险"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("理由（如何核实的）"), widget=TEXTAREA, max_length=2000)
+
+
 class ReferForm(forms.Form):
     body = forms.ChoiceField(label=_("转介单位"), choices=ReferralBody.choices)
     reference = forms.CharField(

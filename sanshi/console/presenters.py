@@ -148,3 +148,31 @@ def suggested_org_id(triage: dict[str, Any]) -> int | None:
 def route_ambiguous(triage: dict[str, Any]) -> bool:
     route = triage.get("route") if isinstance(triage, dict) else None
     return bool(isinstance(route, dict) and route.get("ambiguous"))
+
+
+DETECTOR_LABELS = {
+    "rules": gettext_noop("规则"),
+    "model": gettext_noop("模型"),
+    "semantic": gettext_noop("语义比对"),
+}
+
+
+def danger_flags(triage: dict[str, Any]) -> list[dict[str, str]]:
+    """Each danger flag triage raised: its kind (named), the words, which detector saw it."""
+    from sanshi.triage.kinds import DangerKind
+
+    raw = triage.get("danger") if isinstance(triage, dict) else None
+    flags = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        kind = str(item.get("kind", ""))
+        label = DangerKind(kind).label if kind in DangerKind.values else kind
+        detector = str(item.get("detector", ""))
+        flags.append({
+            "kind": kind,
+            "label": str(label),
+            "words": str(item.get("words", "")),
+            "detector": DETECTOR_LABELS.get(detector, detector),
+        })  # fmt: skip
+    return flags

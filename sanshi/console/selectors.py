@@ -22,7 +22,15 @@ from django.utils.translation import gettext_noop
 
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.access import concerns_visible_to, in_full_q
-from sanshi.concerns.models import Assignment, Concern, ConcernEvent, EventKind, Status, Urgency
+from sanshi.concerns.models import (
+    Assignment,
+    Concern,
+    ConcernEvent,
+    DangerCheck,
+    EventKind,
+    Status,
+    Urgency,
+)
 from sanshi.core import clock
 from sanshi.core.types import User
 from sanshi.orgs.models import Membership, Org, Person, Role
@@ -63,6 +71,20 @@ class Viewer:
     @property
     def is_dispatcher(self) -> bool:
         return bool(self.orgs_with(perm.SUPERVISOR_ROLES))
+
+    @property
+    def is_duty_officer(self) -> bool:
+        """Checks danger triage was unsure of (a protection officer or a chair)."""
+        return bool(self.orgs_with(perm.DUTY_ROLES))
+
+    @property
+    def is_protection_officer(self) -> bool:
+        return bool(self.orgs_with(perm.PROTECTION_ROLES))
+
+    @property
+    def sees_board(self) -> bool:
+        """Dispatchers see the dispatch board; protection officers see its danger part."""
+        return self.is_dispatcher or self.is_protection_officer
 
 
 def viewer_for(user: User) -> Viewer:
@@ -143,7 +165,9 @@ def home_conditions(viewer: Viewer, now: dt.datetime) -> dict[str, Q]:
         | Q(status=Status.DISPATCHED, sign_due__lt=now)
         | Q(status__in=HANDLING, resolve_due__lt=now)
     )
+    check = {"check": Q(danger_check=DangerCheck.PENDING)} if viewer.is_duty_officer else {}
     return {
+        **check,
         "critical": Q(urgency=Urgency.CRITICAL, status__in=ACTIVE),
         "mine": Q(pk__in=_my_assignments(viewer).values("concern_id"), status__in=HANDLING),
         "unsigned": Q(status=Status.DISPATCHED, org_id__in=handler_orgs),
@@ -154,6 +178,7 @@ def home_conditions(viewer: Viewer, now: dt.datetime) -> dict[str, Q]:
 
 # Marked for translation here, translated where the page shows them.
 SECTION_TITLES = {
+    "check": gettext_noop("待核查危险信号（须尽快人工判断）"),
     "critical": gettext_noop("紧急（危险）"),
     "mine": gettext_noop("我的待办（按最近期限）"),
     "unsigned": gettext_noop("本组织待签收"),
@@ -161,6 +186,7 @@ SECTION_TITLES = {
     "follow_up": gettext_noop("待回访"),
 }
 SECTION_ORDER: dict[str, list[Any]] = {
+    "check": [F("danger_check_due").asc(nulls_last=True), "received_at"],
     "critical": [F("received_at").desc()],
     "mine": [F("next_due").asc(nulls_last=True), "received_at"],
     "unsigned": [F("sign_due").asc(nulls_last=True), "received_at"],
@@ -210,6 +236,18 @@ def dispatch_queue(viewer: Viewer) -> QuerySet[Concern]:
     return with_full_flag(
         Concern.objects.filter(condition, status=Status.RECEIVED).select_related("org"), viewer
     ).order_by(critical_first, "received_at")
+
+
+def danger_queue(viewer: Viewer) -> QuerySet[Concern]:
+    """Danger waiting for dispatch in the protection officer's subtree (protected, or awaiting
+    a check): what she may take or check, critical first, then oldest first."""
+    condition = Q(pk__in=[])
+    for org in viewer.orgs_with(perm.PROTECTION_ROLES):
+        condition |= Q(org__path__startswith=org.path)
+    danger = Q(protected=True) | Q(danger_check=DangerCheck.PENDING)
+    critical_first = Case(When(urgency=Urgency.CRITICAL, then=Value(0)), default=Value(1))
+    qs = Concern.objects.filter(condition, danger, status__in=UNDISPATCHED).select_related("org")
+    return with_full_flag(qs, viewer).order_by(critical_first, "received_at")
 
 
 def returned_queue(viewer: Viewer) -> QuerySet[Concern]:

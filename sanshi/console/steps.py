@@ -157,15 +157,25 @@ def _plain(form_class: type[forms.Form]) -> FormFactory:
     return lambda concern, viewer, data: form_class(data)
 
 
+def _contact_form(concern: Concern, viewer: Viewer, data: Data) -> forms.Form:
+    return f.SafeContactForm(data) if concern.protected else f.ContactForm(data)
+
+
 STEPS: dict[str, Step] = {
     s.name: s
     for s in [
+        Step("check_danger", _("核查危险信号"), _plain(f.DangerCheckForm),
+             lambda c, v, d: actions.check_danger(
+                 c, confirmed=d["decision"] == "confirm", reason=d["reason"], actor=v.user),
+             primary=True),
+        Step("take", _("接手（本人办理）"), _plain(f.EmptyForm),
+             lambda c, v, d: actions.take_concern(c, actor=v.user), primary=True),
         Step("dispatch", _("派单"), _dispatch_form, _dispatch, primary=True),
         Step("sign", _("签收"), _plain(f.EmptyForm),
              lambda c, v, d: actions.sign_concern(c, actor=v.user), primary=True),
         Step("return", _("退单"), _plain(f.ReasonForm),
              lambda c, v, d: actions.return_concern(c, actor=v.user, reason=d["reason"])),
-        Step("contact", _("联系居民 / 入户走访"), _plain(f.ContactForm),
+        Step("contact", _("联系居民 / 入户走访"), _contact_form,
              lambda c, v, d: actions.log_contact(c, actor=v.user, method=d["method"],
                                                  outcome=d["outcome"]), primary=True),
         Step("refer", _("转介"), _plain(f.ReferForm),
@@ -202,6 +212,8 @@ STEPS: dict[str, Step] = {
         Step("change_urgency", _("调整紧急程度"), _plain(f.UrgencyForm),
              lambda c, v, d: actions.change_urgency(c, actor=v.user, urgency=d["urgency"],
                                                     reason=d["reason"])),
+        Step("unprotect", _("取消保护"), _plain(f.ReasonForm),
+             lambda c, v, d: actions.unprotect_concern(c, actor=v.user, reason=d["reason"])),
         Step("legal_step", _("法定程序"), _legal_form, _legal_step),
         Step("legal_step_done", _("法定程序结果"), _plain(f.LegalDoneForm), _legal_done),
     ]

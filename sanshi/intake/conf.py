@@ -57,3 +57,11 @@ def track_rate_per_ip() -> int:
 def intake_area() -> str:
     """The division the site serves first in its picker (Beihai by default)."""
     return _str("SANSHI_INTAKE_AREA", "450500")
+
+
+def quick_exit_url() -> str:
+    """The neutral site the quick-exit button leaves for (an ordinary search page)."""
+    url = _str("SANSHI_QUICK_EXIT_URL", "https://www.baidu.com/")
+    if not url.startswith("https://"):
+        raise ValueError(f"SANSHI_QUICK_EXIT_URL must be an https:// address, not {url!r}")
+    return url

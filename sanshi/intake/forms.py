@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanshi.concerns.models import Satisfaction
 from sanshi.concerns.taxonomy import taxonomy
+from sanshi.intake.reporter import ReporterRelation
 
 MAX_TEXT = 4000
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
@@ -57,6 +58,14 @@ class ReportForm(forms.Form):
         help_text=_("留下电话，工作人员才能联系您、回访您。"),
     )
     anonymous = forms.BooleanField(label=_("匿名反映（不留姓名和电话）"), required=False)
+    reporter = forms.ChoiceField(
+        label=_("您是"),
+        choices=ReporterRelation.choices,
+        initial=ReporterRelation.SELF,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("邻居、老师、亲属等知情人可以反映孩子受到的伤害，无需监护人同意。"),
+    )
     minor_under_14 = forms.BooleanField(label=_("当事人未满14周岁"), required=False)
     guardian_consent = forms.BooleanField(
         label=_("我是孩子的监护人，或已征得监护人同意"), required=False
@@ -104,6 +113,7 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        data["reporter"] = data.get("reporter") or ReporterRelation.SELF
         if data.get("anonymous"):
             data["name"], data["phone"] = "", ""
         return data

@@ -252,9 +252,27 @@ def township_choices(area: Area | None) -> Choices:
 
 def community_choices(area: Area | None) -> Choices:
     """Community and village federations in the area, grouped by their township federation."""
+    return community_picker(area)[0]
+
+
+def community_picker(area: Area | None) -> tuple[Choices, dict[str, list[str]]]:
+    """The community choices, and the communities of each township division (by code), for
+    the page to offer only the chosen township's (static/intake/picker.js)."""
     root = lowest_org_for_division(area.division.code) if area is not None else None
     grouped: dict[str, list[tuple[str, str]]] = {}
+    by_township: dict[str, list[str]] = {}
     for org in communities_under(root)[:2000]:
         group = org.parent.name if org.parent is not None else ""
         grouped.setdefault(group, []).append((str(org.pk), org.name))
-    return list(grouped.items())
+        township = _township_code(org)
+        if township:
+            by_township.setdefault(township, []).append(str(org.pk))
+    return list(grouped.items()), by_township
+
+
+def _township_code(community: Org) -> str:
+    """The township division a community lies in: its own code's, else its parent org's."""
+    if len(community.division_code) == 12:
+        return community.division_code[:9]
+    parent = community.parent
+    return parent.division_code if parent is not None and len(parent.division_code) == 9 else ""

@@ -8,20 +8,29 @@ triage is sure) in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db import transaction
 
-from sanshi.concerns.actions import check_receivable, notified_together, receive_concern
+from sanshi.concerns.actions import (
+    check_receivable,
+    minor_consent_problem,
+    notified_together,
+    receive_concern,
+)
 from sanshi.concerns.models import Concern, LegalBasis, Urgency
 from sanshi.core.errors import InvalidInput
 from sanshi.core.types import User
+from sanshi.intake import reporter
 from sanshi.intake.receiving import receiving_org
+from sanshi.intake.reporter import ReporterRelation, basis_with_relation, guardian_consents
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import division_by_code, org_by_id
 from sanshi.triage.dispatch import auto_dispatch_target
 from sanshi.triage.engine import TriageResult, triage
+from sanshi.triage.routing import route_with_text
 
 AUTO_DISPATCH_NOTE = "自动派单（智能分拨）"
 
@@ -32,8 +41,6 @@ class ConcernIntake:
 
     Empty category, subcategory, urgency, org, division and community are triage's to fill;
     what the caller gives wins, except that a critical triage keeps the concern critical.
-    `legal_basis=None`: the reporter did not consent (the form's box unticked); only danger
-    to life is then a basis (PIPL art. 13).
     """
 
     text: str
@@ -52,7 +59,11 @@ class ConcernIntake:
     guardian_consent: bool = False
     publish_consent: bool = False
     protected: bool = False
+    # The basis the client states (the JSON API, Open311); None: the form's, which follows
+    # from `consent`, who reports and whether there is danger.
     legal_basis: str | None = LegalBasis.CONSENT
+    consent: bool = True
+    reporter_relation: str = ReporterRelation.SELF
     consent_version: str = ""
     member: Person | None = None
     source_client: str = ""
@@ -70,28 +81,43 @@ class TakenIn:
         return bool(self.triage.critical) or self.concern.urgency == Urgency.CRITICAL
 
 
-def legal_basis_for(intake: ConcernIntake, *, critical: bool) -> str:
-    """The legal basis to process the report on, or InvalidInput naming what is missing.
+def legal_basis_for(intake: ConcernIntake, *, critical: bool) -> tuple[str, bool]:
+    """The legal basis to take the report in on and whether the guardian consents, or
+    InvalidInput naming what is missing (the consent rule, in one place).
 
-    Consent is the basis for everything else; danger to life needs none. A concern about a
-    child under 14 taken in on consent needs the guardian's consent too.
+    Who reports decides the basis (sanshi.intake.reporter): a third party's report of harm to
+    a child rests on the duty to protect children, the guardian's own report is her consent;
+    without the reporter's consent only danger to life is a basis (PIPL art. 13). A child
+    under 14 taken in on consent needs the guardian's consent too.
     """
-    basis = intake.legal_basis or (LegalBasis.EMERGENCY if critical else None)
+    relation, minor = intake.reporter_relation, intake.minor_under_14
+    guardian = guardian_consents(relation, intake.guardian_consent)
+    if intake.legal_basis is None:
+        basis = reporter.legal_basis_for(
+            relation,
+            minor_under_14=minor,
+            consent=intake.consent,
+            guardian_consent=guardian,
+            critical=critical,
+        )
+    else:
+        basis, guardian = basis_with_relation(
+            relation,
+            minor_under_14=minor,
+            legal_basis=intake.legal_basis,
+            guardian_consent=intake.guardian_consent,
+        )
     missing: dict[str, str] = {}
-    if basis is None:
+    if not intake.consent and basis == LegalBasis.CONSENT:
         missing["consent"] = "required"
-    if (
-        intake.minor_under_14
-        and basis in (None, LegalBasis.CONSENT)
-        and not intake.guardian_consent
-    ):
+    problem = minor_consent_problem(
+        minor_under_14=minor, legal_basis=basis, guardian_consent=guardian
+    )
+    if problem:
         missing["guardian_consent"] = "required"
-    if "guardian_consent" in missing:
-        message = "a concern about a child under 14 needs the guardian's consent"
-        raise InvalidInput(message, fields=missing)
-    if basis is None:
-        raise InvalidInput("the reporter's consent is required", fields=missing)
-    return basis
+    if missing:
+        raise InvalidInput(problem or "the reporter's consent is required", fields=missing)
+    return basis, guardian
 
 
 def take_in_concern(intake: ConcernIntake, *, actor: User | None) -> TakenIn:
@@ -101,7 +127,11 @@ def take_in_concern(intake: ConcernIntake, *, actor: User | None) -> TakenIn:
     usable after an InvalidInput.
     """
     result = triage(intake.text, intake.address or None)
-    basis = legal_basis_for(intake, critical=bool(result.critical))
+    # A community the text names ("我是北部湾社区的居民") where the address says less.
+    route = route_with_text(result.route, intake.text)
+    if route is not result.route:
+        result = dataclasses.replace(result, route=route)
+    basis, guardian = legal_basis_for(intake, critical=bool(result.critical))
     org = intake.org or receiving_org(result.route)
     category, subcategory, urgency = _what(result, intake)
     division, community = _where(result, intake)
@@ -114,8 +144,9 @@ def take_in_concern(intake: ConcernIntake, *, actor: User | None) -> TakenIn:
         legal_basis=basis,
     )
     target = auto_dispatch_target(category, org, result)
-    given = {f.name: getattr(intake, f.name) for f in fields(intake)}
+    given = {f.name: getattr(intake, f.name) for f in fields(intake) if f.name not in _NOT_STORED}
     given.update(
+        guardian_consent=guardian,
         org=org,
         category=category,
         subcategory=subcategory,
@@ -135,6 +166,10 @@ def take_in_concern(intake: ConcernIntake, *, actor: User | None) -> TakenIn:
             dispatch_note=AUTO_DISPATCH_NOTE if target else "",
         )
     return TakenIn(concern, result)
+
+
+# What the intake says that the concern does not keep as such.
+_NOT_STORED = frozenset({"consent", "reporter_relation"})
 
 
 def _what(result: TriageResult, intake: ConcernIntake) -> tuple[str, str, str]:

@@ -6,6 +6,7 @@ from sanshi.intake import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="intake-home"),
+    path("exit/", views.quick_exit, name="intake-exit"),
     path("report/", views.report, name="intake-report"),
     path("report/done/", views.done, name="intake-done"),
     path("track/", views.track_lookup, name="intake-track-lookup"),

@@ -18,19 +18,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from sanshi.concerns.actions import record_follow_up
-from sanshi.concerns.models import Channel, Concern, LegalBasis, Status
+from sanshi.concerns.models import Channel, Concern, Status, Urgency
 from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.tracking import format_tracking_code, normalise_tracking_code
 from sanshi.core.errors import SanshiError
 from sanshi.intake import conf, ratelimit
 from sanshi.intake.forms import RatingForm, ReportForm
+from sanshi.intake.lines import lines_to_show
 from sanshi.intake.models import MemberCard
 from sanshi.intake.selectors import (
     Area,
     active_card,
     area_for,
     cities_of,
-    community_choices,
+    community_picker,
     concern_by_tracking_code,
     provinces,
     public_timeline,
@@ -41,11 +42,6 @@ from sanshi.orgs.models import Division, Org
 
 CONSENT_VERSION = "2026-11"
 SESSION_DONE = "intake_done"
-EMERGENCY_NUMBERS = (
-    ("110", gettext_lazy("报警")),
-    ("120", gettext_lazy("急救")),
-    ("12338", gettext_lazy("妇女维权公益热线")),
-)
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -60,6 +56,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/home.html")
 
 
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """Leave for a neutral site: forget this visitor's session and ask the browser to clear
+    what it holds of this site (cache, cookies, storage). exit.js arrives here through
+    location.replace, so the page left is not kept in the history."""
+    request.session.flush()
+    response = HttpResponseRedirect(conf.quick_exit_url())
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -72,7 +81,11 @@ def _area(request: HttpRequest) -> Area | None:
 
 
 def _report_context(
-    request: HttpRequest, form: ReportForm, area: Area | None, card: MemberCard | None
+    request: HttpRequest,
+    form: ReportForm,
+    area: Area | None,
+    card: MemberCard | None,
+    by_township: dict[str, list[str]],
 ) -> dict[str, Any]:
     return {
         "form": form,
@@ -81,6 +94,7 @@ def _report_context(
         "cities": cities_of(area.province) if area is not None else [],
         "selected_city": area.chain[1].code if area is not None and len(area.chain) > 1 else "",
         "card": card,
+        "by_township": by_township,
     }
 
 
@@ -99,7 +113,8 @@ def report(request: HttpRequest) -> HttpResponse:
             return render(request, "intake/too_large.html", status=413)
     area = _area(request)
     card = _card_from(request)
-    choices = {"townships": township_choices(area), "communities": community_choices(area)}
+    communities, by_township = community_picker(area)
+    choices = {"townships": township_choices(area), "communities": communities}
     if card is not None and card.membership.org.level == Org.Level.COMMUNITY:
         # The card's own community is always offered, wherever the picker stands.
         org = card.membership.org
@@ -114,7 +129,9 @@ def report(request: HttpRequest) -> HttpResponse:
         if card is not None and card.membership.org.level == Org.Level.COMMUNITY:
             initial["community"] = str(card.membership.org_id)
         form = ReportForm(initial=initial, **choices)
-        return render(request, "intake/report.html", _report_context(request, form, area, card))
+        return render(
+            request, "intake/report.html", _report_context(request, form, area, card, by_township)
+        )
     limited = ratelimit.hit(
         "report-ip", ratelimit.client_ip(request), limit=conf.form_rate_per_ip(), window=3600
     )
@@ -131,7 +148,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if isinstance(concern, HttpResponse):
         return concern
     if concern is None:
-        context = _report_context(request, form, area, card)
+        context = _report_context(request, form, area, card, by_township)
         return render(request, "intake/report.html", context, status=400)
     receipt = {"code": concern.tracking_code, "critical": critical}
     if once:
@@ -149,10 +166,9 @@ def _already_sent(request: HttpRequest, receipt: Any) -> HttpResponse:
 
 
 # What the form says when the consent rule (take_in.legal_basis_for) finds something missing.
-CONSENT_MESSAGES = {
-    "consent": gettext_lazy("请阅读个人信息处理说明并勾选同意。"),
-    "guardian_consent": gettext_lazy("涉及未满14周岁的孩子，需要监护人同意。"),
-}
+# What the form says when the reporter's consent is missing (the guardian's: the rule's own
+# message, concerns.actions.minor_consent_problem).
+CONSENT_MISSING = gettext_lazy("请阅读个人信息处理说明并勾选同意。")
 
 
 def _submit(
@@ -182,18 +198,21 @@ def _submit(
         minor_under_14=data["minor_under_14"],
         guardian_consent=data["guardian_consent"],
         publish_consent=data["publish_consent"],
-        # Unticked: no consent; danger to life alone is then a basis (take_in decides).
-        legal_basis=LegalBasis.CONSENT if data["consent"] else None,
+        # The basis follows from consent, who reports and danger (take_in decides).
+        legal_basis=None,
+        consent=data["consent"],
+        reporter_relation=data["reporter"],
         consent_version=CONSENT_VERSION if data["consent"] else "",
         member=card.membership.person if card is not None else None,
     )
     try:
         taken = take_in_concern(intake, actor=None)
     except SanshiError as exc:
-        consent = {name: CONSENT_MESSAGES[name] for name in exc.fields if name in CONSENT_MESSAGES}
-        for name, message in consent.items():
-            form.add_error(name, str(message))
-        if not consent:
+        if "consent" in exc.fields:
+            form.add_error("consent", str(CONSENT_MISSING))
+        if "guardian_consent" in exc.fields:
+            form.add_error("guardian_consent", exc.message)
+        if not {"consent", "guardian_consent"} & set(exc.fields):
             form.add_error(None, exc.message)
         return None, False
     return taken.concern, taken.critical
@@ -242,13 +261,14 @@ def done(request: HttpRequest) -> HttpResponse:
     concern = concern_by_tracking_code(str(receipt.get("code", "")))
     if concern is None:
         return HttpResponseRedirect(reverse("intake-report"))
+    critical = bool(receipt.get("critical"))
     return render(
         request,
         "intake/done.html",
         {
             "concern": concern,
-            "critical": bool(receipt.get("critical")),
-            "emergency": EMERGENCY_NUMBERS,
+            "critical": critical,
+            "lines": lines_to_show(concern.triage, critical=critical),
             "code": format_tracking_code(concern.tracking_code),
             "due": _deadlines(concern),
             "contactable": bool(concern.reporter_phone),
@@ -339,6 +359,9 @@ def _track_context(concern: Concern, form: RatingForm) -> dict[str, Any]:
         "can_rate": concern.status == Status.REPLIED,
         "reopened": concern.status == Status.REOPENED,
         "open": concern.is_open,
+        "lines": lines_to_show(concern.triage, critical=concern.urgency == Urgency.CRITICAL)
+        if concern.is_open
+        else [],
     }
 
 

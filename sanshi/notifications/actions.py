@@ -17,12 +17,16 @@ from sanshi.notifications.policy import recipients_for
 logger = logging.getLogger(__name__)
 
 
-def notify_for_event(event: ConcernEvent) -> int:
-    """Create one notification per recipient; safe to run twice for the same event."""
+def notify_for_event(event: ConcernEvent, told: set[int] | None = None) -> int:
+    """Create one notification per recipient; safe to run twice for the same event.
+
+    `told`: users already notified about this concern by an earlier event of the same write
+    (a danger received and dispatched at once alerts its officer once); updated in place."""
     kind = (
         "critical"
         if event.concern.urgency == Urgency.CRITICAL
-        and event.kind in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED)
+        and event.kind
+        in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED, EventKind.DANGER_CONFIRMED)
         else event.kind
     )
     recipients = recipients_for(event)
@@ -40,8 +44,10 @@ def notify_for_event(event: ConcernEvent) -> int:
         )
     made: list[Notification] = []
     for user_id in sorted(recipients):
-        if event.actor_id == user_id:
+        if event.actor_id == user_id or (told is not None and user_id in told):
             continue
+        if told is not None:
+            told.add(user_id)
         try:
             with transaction.atomic():
                 made.append(

@@ -25,7 +25,8 @@ KIND_LABELS: dict[str, str] = {
     "critical": "紧急（危险）诉求",
     **{str(k.value): str(k.label) for k in EventKind},
 }
-SMS_KINDS = frozenset({"critical"})
+# Danger, and danger triage was unsure of (a person must check it within minutes).
+SMS_KINDS = frozenset({"critical", "danger_check"})
 
 
 def kind_label(kind: str) -> str:

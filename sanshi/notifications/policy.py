@@ -24,6 +24,9 @@ NOTIFY_KINDS = frozenset(
         EventKind.REOPENED,
         EventKind.EXTENSION_REQUESTED,
         EventKind.FOLLOWED_UP,
+        # Danger triage was unsure of, and a person's confirmation of it: the duty officers.
+        EventKind.DANGER_CHECK,
+        EventKind.DANGER_CONFIRMED,
     }
 )
 # A receipt or a change of urgency concerns someone only when the concern is critical (the
@@ -59,11 +62,11 @@ def _role_user_ids(org: Org | None, roles: tuple[str, ...]) -> set[int]:
     )
 
 
-def _duty_officers(concern: Concern) -> set[int]:
-    """Protection officers of the concern's org and every org above it; where an org has
-    none, its chair is the duty officer."""
+def _duty_officers(concern: Concern, start: Org | None = None) -> set[int]:
+    """Protection officers of the concern's org (or `start`) and every org above it; where an
+    org has none, its chair is the duty officer."""
     ids: set[int] = set()
-    for org in Org.objects.filter(pk__in=ancestor_ids(concern.org)):
+    for org in Org.objects.filter(pk__in=ancestor_ids(start or concern.org)):
         ids |= _role_user_ids(org, DUTY_ROLES) or _role_user_ids(org, (Role.CHAIR,))
     return ids
 
@@ -72,6 +75,15 @@ def recipients_for(event: ConcernEvent) -> set[int]:
     """Who hears about an event: handlers, dispatchers, or the duty officers."""
     concern = event.concern
     kind = event.kind
+    danger = concern.urgency == Urgency.CRITICAL
+    if kind in (EventKind.DANGER_CHECK, EventKind.DANGER_CONFIRMED):
+        return _handler_user_ids(concern) | _duty_officers(concern)
+    if (event.data or {}).get("deadline") == "check":
+        # The check for danger is late: remind the duty officers, then tell those above.
+        above = event.org if kind == EventKind.ESCALATED else None
+        return _duty_officers(concern, above)
+    if danger and kind in (EventKind.REMINDER, EventKind.OVERDUE):
+        return _handler_user_ids(concern) | _duty_officers(concern)
     if kind in (EventKind.ASSIGNED, EventKind.REMINDER, EventKind.OVERDUE, EventKind.REOPENED):
         found = _handler_user_ids(concern)
         return found or _role_user_ids(concern.org, (Role.CHAIR, Role.STAFF))

@@ -13,6 +13,8 @@ from typing import Protocol, runtime_checkable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from sanshi.core.crypto import mask_phone
+
 logger = logging.getLogger("sanshi.sms")
 
 DEFAULT_SENDER = "sanshi.notifications.sms.LogSmsSender"
@@ -26,10 +28,11 @@ class SmsSender(Protocol):
 
 
 class LogSmsSender:
-    """Writes each message to the log instead of sending it (demo and development)."""
+    """Logs that a message would be sent, instead of sending it (demo and development): to a
+    masked number, and its length, never its text (logs hold no personal data)."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.info("sms to %s: %s", phone, text)
+        logger.info("sms to %s: %d characters", mask_phone(phone), len(text))
 
 
 class MemorySmsSender:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
+from sanshi.core import clock
 from sanshi.core.refcache import ReferenceCache
-from sanshi.orgs.models import Org
-from sanshi.orgs.selectors import org_by_id
+from sanshi.orgs.models import Membership, Org, Role
+from sanshi.orgs.selectors import ancestor_ids, org_by_id
 from sanshi.triage.engine import TriageResult
 from sanshi.triage.models import DispatchThreshold
 
@@ -41,7 +44,9 @@ def _policy_in_db(category: str) -> Policy:
 
 def auto_dispatch_target(category: str, receiving: Org, result: TriageResult) -> Org | None:
     """The org to dispatch a new concern of `category` to without a person, or None to leave
-    it on `receiving`'s dispatch board."""
+    it on `receiving`'s dispatch board. Danger goes to the territory's protection officer."""
+    if result.critical:
+        return danger_target(receiving, result)
     route = result.route
     if not category:
         return None
@@ -58,3 +63,43 @@ def auto_dispatch_target(category: str, receiving: Org, result: TriageResult) ->
     if target is None or not target.path.startswith(receiving.path):
         return None  # only downwards, inside the receiving org's own tree
     return target
+
+
+# ---------------------------------------------------------------- danger: the protection officer
+
+# Who is protection officer where changes with memberships (and the tree).
+_protection = ReferenceCache("protection-orgs", Org, Membership)
+
+
+def danger_target(receiving: Org, result: TriageResult) -> Org | None:
+    """The org whose protection officer takes a critical concern: the lowest org with one,
+    from the place the route found (or the receiving org) up to the receiving org; the
+    receiving org itself when it has one (the concern is dispatched there, in place). None
+    when no org in that chain has one: the concern waits on the dispatch board and the duty
+    officers above are told (notifications.actions)."""
+    route = result.route
+    covering = receiving
+    if route is not None and not route.ambiguous and route.org_id is not None:
+        found = org_by_id(route.org_id)
+        if found is not None and found.path.startswith(receiving.path):
+            covering = found
+    org_id = _protection.get((covering.pk, receiving.pk), lambda: _officer_org(covering, receiving))
+    return org_by_id(org_id) if org_id is not None else None
+
+
+def _officer_org(covering: Org, receiving: Org) -> int | None:
+    # From the receiving org down to the covering one (which lies in its subtree).
+    chain = ancestor_ids(covering)[len(ancestor_ids(receiving)) - 1 :]
+    day = clock.now().date()
+    staffed = set(
+        Membership.objects.filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=day),
+            org_id__in=chain,
+            role=Role.PROTECTION_OFFICER,
+            term_start__lte=day,
+        ).values_list("org_id", flat=True)
+    )
+    for org_id in reversed(chain):  # the lowest first
+        if org_id in staffed:
+            return org_id
+    return None

@@ -242,6 +242,33 @@ class Gazetteer:
         )
         return self._result(best, spans)
 
+    def deeper_by_text(self, route: RouteResult | None, text: str) -> RouteResult | None:
+        """The route taken deeper by a place the concern's text names by its full official name
+        ("我是北部湾社区的居民"), when the address said less or nothing. The text's place must lie
+        within what the address found (an address names the place; a text may name others),
+        and one place only: a text naming two namesakes changes nothing."""
+        if route is not None and route.community_org_id is not None:
+            return route
+        normal = normalise(text or "")
+        found = [(s, e, {c: w for c, w in codes.items() if w > 1})
+                 for s, e, codes in self.mentions(normal)]  # fmt: skip
+        found = [(s, e, codes) for s, e, codes in found if codes]
+        if not found:
+            return route
+        chain, ambiguous = self._resolve([codes for _s, _e, codes in found])
+        known = self._chain_of(route)
+        if ambiguous or len(chain) <= len(known) or chain[: len(known)] != known:
+            return route
+        return self._result((chain, False), tuple((text[s:e], s, e) for s, e, _c in found))
+
+    def _chain_of(self, route: RouteResult | None) -> tuple[str, ...]:
+        if route is None:
+            return ()
+        if route.community_org_id is not None:
+            return self.places[f"org:{route.community_org_id}"].chain
+        place = self.places.get(route.division_code)
+        return place.chain if place is not None else ()
+
     def _resolve(self, mentions: Sequence[dict[str, int]]) -> tuple[tuple[str, ...], bool]:
         """The chain of the best supported place, and whether the deepest level was a tie."""
         if not mentions:
@@ -388,3 +415,8 @@ def gazetteer() -> Gazetteer:
 def route_address(address: str) -> RouteResult:
     """Route one free-text address (see the module docstring)."""
     return gazetteer().route(address)
+
+
+def route_with_text(route: RouteResult | None, text: str) -> RouteResult | None:
+    """An address's route (None: no address), taken deeper by a place the text names."""
+    return gazetteer().deeper_by_text(route, text)

@@ -184,3 +184,36 @@ def test_a_new_concern_lists_no_handlers_and_a_dispatched_one_lists_them(world, 
     api = api_as(world.dispatcher)
     created = api.post("/concerns", REPORT).json()["concern"]
     assert (created["status"], created["handlers"]) == ("received", [])
+
+
+CHILD = {"text": "隔壁家的小孩才8岁，天天被他爸用皮带打", "minor_under_14": True}
+
+
+def test_a_childs_concern_without_the_guardian_is_refused_in_the_callers_language(world, api_as):
+    api = api_as(world.dispatcher)
+    english = api.post("/concerns", CHILD, **{"Accept-Language": "en"})
+    chinese = api.post("/concerns", CHILD)
+    assert (english.status_code, chinese.status_code) == (400, 400)
+    assert english.json() == {
+        "error": "invalid_input",
+        "message": "A concern about a child under 14 needs the guardian's consent. A neighbour, "
+        "teacher, relative or anyone else who reports harm to a child should say they are a "
+        "third party: no guardian's consent is needed then.",
+        "fields": {"guardian_consent": "required"},
+    }
+    assert chinese.json() == {
+        "error": "invalid_input",
+        "message": "请求有误，请检查标出的字段",
+        "fields": {"guardian_consent": "必填"},
+    }
+    assert Concern.objects.count() == 0
+
+
+def test_a_third_party_reports_about_a_child_and_a_guardian_for_hers(world, api_as):
+    api = api_as(world.dispatcher)
+    neighbour = api.post("/concerns", {**CHILD, "reporter_relation": "third_party"})
+    guardian = api.post("/concerns", {**CHILD, "reporter_relation": "guardian"})
+    assert (neighbour.status_code, guardian.status_code) == (201, 201)
+    first, second = Concern.objects.order_by("pk")
+    assert (first.legal_basis, first.guardian_consent) == ("statutory_duty", False)
+    assert (second.legal_basis, second.guardian_consent) == ("consent", True)

@@ -64,10 +64,18 @@ def test_a_dispatch_in_the_same_write_inserts_the_row_dispatched_once(world: Wor
 def test_dispatching_outside_the_receiving_orgs_tree_is_refused_before_writing(
     world: World,
 ) -> None:
-    for target in (world.county, world.province):
+    for target in (world.city, world.province):
         with pytest.raises(InvalidInput):
             world.concern(dispatch_to=target)
     assert (Concern.objects.count(), ConcernEvent.objects.count()) == (0, 0)
+
+
+def test_a_concern_may_be_dispatched_in_place_to_the_receiving_org(world: World) -> None:
+    # Danger goes to the receiving org's own protection officer at once (triage.dispatch).
+    concern = world.concern(dispatch_to=world.county)
+    concern.refresh_from_db()
+    assert (concern.status, concern.org_id, concern.dispatching_org_id) == (
+        Status.DISPATCHED, world.county.pk, world.county.pk)  # fmt: skip
 
 
 def test_a_seeded_sequence_that_repeats_itself_draws_another_code(world: World) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from sanshi.concerns.models import EventKind, LegalStep
 from sanshi.concerns.taxonomy import taxonomy
@@ -58,6 +60,20 @@ def category_name(code: str) -> str:
     return cat.name if cat is not None else code
 
 
+TIME_KEYS = frozenset({"due", "until"})
+
+
+def _local_time(value: str) -> str:
+    """An ISO time stored on an event, as staff read it (2026-03-02 18:30)."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 @register.filter
 def event_details(data: dict[str, Any]) -> list[tuple[str, str]]:
     """The readable parts of an event's data, e.g. [('方式', '入户走访')]."""
@@ -70,6 +86,8 @@ def event_details(data: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if isinstance(value, bool):
             text = "是" if value else "否"
+        elif key in TIME_KEYS and isinstance(value, str):
+            text = _local_time(value)
         else:
             text = VALUE_LABELS.get(str(value), str(value))
         shown.append((label, text))

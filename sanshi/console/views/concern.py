@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanshi.concerns import actions
 from sanshi.concerns.access import FULL, STUB, access_concern, visibility
-from sanshi.concerns.models import Concern, ConcernEvent
+from sanshi.concerns.models import Concern, ConcernEvent, DangerCheck, EventKind, Urgency
 from sanshi.concerns.permissions import allowed_actions, may_break_glass
 from sanshi.console import forms as f
 from sanshi.console import presenters
@@ -34,7 +34,13 @@ LEGAL_SUBCATEGORIES = frozenset({"children.abuse", "children.neglect_missing"})
 
 
 def is_legal_case(concern: Concern) -> bool:
-    return concern.category in LEGAL_CATEGORIES or concern.subcategory in LEGAL_SUBCATEGORIES
+    """Violence or child protection by its class, or danger whatever its class (a beating
+    classed 婚姻家庭 still needs its protection order)."""
+    return (
+        concern.category in LEGAL_CATEGORIES
+        or concern.subcategory in LEGAL_SUBCATEGORIES
+        or concern.urgency == Urgency.CRITICAL
+    )
 
 
 def _timeline(concern: Concern) -> list[ConcernEvent]:
@@ -76,6 +82,8 @@ def _context(
         "may_break_glass": level == STUB and may_break_glass(request.user, concern),
         "contact": contact,
         "text": presenters.highlighted_text(concern) if full else "",
+        "danger_flags": presenters.danger_flags(concern.triage),
+        "check_event": _check_event(concern),
         "route": presenters.route_steps(concern.triage),
         "route_ambiguous": presenters.route_ambiguous(concern.triage),
         "clocks": presenters.sla_clocks(concern, clock.now()),
@@ -91,6 +99,19 @@ def _context(
         "legal_failed": failed_form if failed == "legal_step" else None,
         "error": error,
     }
+
+
+def _check_event(concern: Concern) -> ConcernEvent | None:
+    """Who settled the check for danger, when and why (None while pending or never asked)."""
+    if concern.danger_check not in (DangerCheck.CONFIRMED, DangerCheck.CLEARED):
+        return None
+    kinds = (EventKind.DANGER_CONFIRMED, EventKind.DANGER_CLEARED)
+    return (
+        ConcernEvent.objects.filter(concern=concern, kind__in=kinds)
+        .select_related("actor__person")
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 @require_GET

@@ -14,7 +14,7 @@ from sanshi.concerns.access import access_concern
 from sanshi.concerns.actions import dispatch_concern
 from sanshi.concerns.models import Concern
 from sanshi.console import presenters
-from sanshi.console.selectors import dispatch_queue, last_returns, returned_queue
+from sanshi.console.selectors import danger_queue, dispatch_queue, last_returns, returned_queue
 from sanshi.console.steps import dispatch_targets, org_choices, people_in
 from sanshi.console.suggestions import suggested_handlers
 from sanshi.console.views.common import ConsoleRequest, console_view, page
@@ -45,8 +45,10 @@ def _require_dispatcher(request: ConsoleRequest) -> None:
 @require_GET
 @console_view
 def board(request: ConsoleRequest) -> HttpResponse:
-    _require_dispatcher(request)
     viewer = request.viewer
+    if not viewer.is_dispatcher and viewer.is_protection_officer:
+        return _danger_board(request)
+    _require_dispatcher(request)
     targets = {o.pk: o for o in dispatch_targets(viewer)}
     queue = dispatch_queue(viewer)
     waiting = list(queue[:BOARD_LIMIT])
@@ -58,6 +60,18 @@ def board(request: ConsoleRequest) -> HttpResponse:
         "returned": [{"concern": c, "event": reasons.get(c.pk),
                       "suggested": _rows([c], targets)[0]["suggested"]} for c in returned],
         "org_choices": org_choices(list(targets.values())),
+    })  # fmt: skip
+
+
+def _danger_board(request: ConsoleRequest) -> HttpResponse:
+    """A protection officer's board: danger waiting for dispatch in her territory, to take
+    (or check) herself; dispatching stays with the dispatchers."""
+    queue = danger_queue(request.viewer)
+    waiting = list(queue[:BOARD_LIMIT])
+    return page(request, "console/dispatch.html", {
+        "rows": _rows(waiting, {}),
+        "waiting_count": queue.count() if len(waiting) == BOARD_LIMIT else len(waiting),
+        "danger_only": True,
     })  # fmt: skip
 
 

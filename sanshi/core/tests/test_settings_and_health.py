@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -73,6 +74,9 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_healthz_answers_ok() -> None:
+    from sanshi.concerns.sweep import record_sweep_run
+
+    record_sweep_run("sla")
     response = Client().get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok"})
 
@@ -134,3 +138,35 @@ def test_on_postgresql_a_repeated_statement_is_prepared() -> None:
             ["%FROM orgs_org WHERE level = $1%"],
         )
         assert cursor.fetchone() == (1,)
+
+
+PRODUCTION = {
+    "SANSHI_SECURE_COOKIES": "true",
+    "SANSHI_HSTS_SECONDS": "31536000",
+    "SANSHI_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SANSHI_HSTS_PRELOAD": "true",
+    "SANSHI_SSL_REDIRECT": "true",
+    "SANSHI_ALLOWED_HOSTS": "sanshi.example.org",
+    "SANSHI_CSRF_TRUSTED_ORIGINS": "https://sanshi.example.org",
+}
+
+
+def test_check_deploy_is_clean_with_the_production_settings_of_docs_operations(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, **PRODUCTION, "SANSHI_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "sanshi.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (
+        0, "System check identified no issues (1 silenced).")  # fmt: skip
+
+
+def test_a_site_without_csrf_middleware_fails_the_check(settings: Any) -> None:
+    from sanshi.core.checks import csrf_middleware
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "Csrf" not in m]
+
+    assert [m.id for m in csrf_middleware()] == ["sanshi.E001"]

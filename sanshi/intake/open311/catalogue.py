@@ -52,13 +52,27 @@ GUARDIAN = Attribute(
     code="guardian_consent",
     description="未满14周岁时，监护人是否同意提交 / Has the guardian consented (under 14)?",
 )
+REPORTER = Attribute(
+    code="reporter_relation",
+    description=(
+        "反映人是谁：当事人本人、孩子的监护人，或邻居、老师、亲属等知情人（知情人反映孩子受到伤害，"
+        "无需监护人同意） / Who reports: the person concerned, the child's guardian, or a third "
+        "party such as a neighbour, teacher or relative (a third party's report of harm to a "
+        "child needs no guardian's consent)"
+    ),
+    values=(
+        ("self", "当事人本人 the person concerned"),
+        ("guardian", "孩子的监护人 the child's guardian"),
+        ("third_party", "知情人 a third party"),
+    ),
+)
 PUBLISH = Attribute(
     code="publish_consent",
     description="是否同意公开描述（不含个人信息） / May the description be published?",
 )
 
 # Children's services must ask about age; low-sensitivity services may publish their text.
-CHILD_ATTRIBUTES = (MINOR, GUARDIAN)
+CHILD_ATTRIBUTES = (MINOR, GUARDIAN, REPORTER)
 PUBLISHABLE_CATEGORIES = frozenset({"community", "feedback"})
 
 

@@ -26,6 +26,7 @@ from sanshi.intake.models import Open311Key, Open311Submission
 from sanshi.intake.open311 import render
 from sanshi.intake.open311.catalogue import Attribute, Service, service, services
 from sanshi.intake.open311.present import request_item, service_notice, update_item
+from sanshi.intake.reporter import ReporterRelation
 from sanshi.intake.selectors import PUBLIC_KINDS, active_open311_key, public_concerns
 from sanshi.intake.take_in import ConcernIntake
 from sanshi.orgs.models import Division
@@ -207,9 +208,9 @@ def _division_names(division: Division | None) -> str:
     return "".join(names)
 
 
-def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[str, bool]:
+def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[str, str]:
     """attribute[CODE]=v (or attribute[CODE][]=v for lists), checked against the definition."""
-    values: dict[str, bool] = {}
+    values: dict[str, str] = {}
     for attribute in s.attributes:
         raw = data.getlist(f"attribute[{attribute.code}]") or data.getlist(
             f"attribute[{attribute.code}][]"
@@ -223,7 +224,7 @@ def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[st
         if attribute.datatype == "singlevaluelist" and (len(raw) > 1 or raw[0] not in allowed):
             errors.append(f"attribute[{attribute.code}] must be one of {sorted(allowed)}")
             continue
-        values[attribute.code] = raw[0] == "true"
+        values[attribute.code] = raw[0]
     return values
 
 
@@ -269,9 +270,10 @@ def _intake_arguments(data: QueryDict) -> tuple[Service, ConcernIntake]:
         reporter_name=name,
         reporter_phone=phone,
         anonymous=not (name or phone),
-        minor_under_14=attributes.get("minor_under_14", False),
-        guardian_consent=attributes.get("guardian_consent", False),
-        publish_consent=attributes.get("publish_consent", False),
+        minor_under_14=attributes.get("minor_under_14") == "true",
+        guardian_consent=attributes.get("guardian_consent") == "true",
+        reporter_relation=attributes.get("reporter_relation", ReporterRelation.SELF),
+        publish_consent=attributes.get("publish_consent") == "true",
         consent_version="open311",
     )
 

@@ -130,9 +130,6 @@ def test_key_in_the_query_string_is_accepted(client: Client, key: str) -> None:
         ({"service_code": "children.childcare"}, 400, ["attribute[minor_under_14] is required"]),
         ({"service_code": "children.childcare", "attribute[minor_under_14]": "maybe"}, 400,
          ["attribute[minor_under_14] must be one of ['false', 'true']"]),
-        ({"service_code": "children.childcare", "attribute[minor_under_14]": "true"}, 400,
-         ["a concern about a child under 14 needs the guardian's consent",
-          "guardian_consent: required"]),
     ],
 )  # fmt: skip
 def test_bad_posts(client: Client, key: str, fields: dict[str, Any], status: int,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -89,8 +90,8 @@ def test_danger_shows_emergency_numbers_first_and_needs_no_consent(
     assert body.lstrip().startswith(
         '<div class="urgent-wrap"><section class="emergency" role="alert"'
     )
-    for number in ("110", "120", "12338"):
-        assert f'<a href="tel:{number}">{number}</a>' in body
+    # A knife and a threat: the police first, then the women's rights line.
+    assert re.findall(r'<a href="tel:(\d+)">', body) == ["110", "12338"]
     assert (
         body.index("tel:110")
         < body.index("<header")

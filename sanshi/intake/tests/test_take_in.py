@@ -43,17 +43,29 @@ def test_under_14_needs_guardian_consent_unless_another_legal_basis(world: World
 
 def test_without_consent_only_danger_is_a_basis(world: World) -> None:
     with pytest.raises(InvalidInput) as refused:
-        take_in_concern(_intake(world, legal_basis=None), actor=None)
+        take_in_concern(_intake(world, legal_basis=None, consent=False), actor=None)
     assert refused.value.fields == {"consent": "required"}
     assert Concern.objects.count() == 0
-    taken = take_in_concern(_intake(world, text=DANGER, legal_basis=None), actor=None)
+    taken = take_in_concern(
+        _intake(world, text=DANGER, legal_basis=None, consent=False), actor=None
+    )
     assert (taken.critical, taken.concern.legal_basis) == (True, LegalBasis.EMERGENCY)
     assert taken.concern.urgency == Urgency.CRITICAL
 
 
 def test_a_minor_without_any_consent_names_both_missing(world: World) -> None:
-    intake = _intake(world, legal_basis=None, minor_under_14=True)
+    intake = _intake(world, legal_basis=None, consent=False, minor_under_14=True)
     with pytest.raises(InvalidInput) as refused:
         legal_basis_for(intake, critical=False)
     assert refused.value.fields == {"consent": "required", "guardian_consent": "required"}
-    assert legal_basis_for(intake, critical=True) == LegalBasis.EMERGENCY
+    assert legal_basis_for(intake, critical=True) == (LegalBasis.EMERGENCY, False)
+
+
+def test_a_third_party_reporting_harm_to_a_child_needs_no_guardian(world: World) -> None:
+    for legal_basis in (None, LegalBasis.CONSENT):
+        intake = _intake(
+            world, legal_basis=legal_basis, minor_under_14=True, reporter_relation="third_party"
+        )
+        assert legal_basis_for(intake, critical=False) == (LegalBasis.STATUTORY_DUTY, False)
+    guardian = _intake(world, minor_under_14=True, reporter_relation="guardian")
+    assert legal_basis_for(guardian, critical=False) == (LegalBasis.CONSENT, True)

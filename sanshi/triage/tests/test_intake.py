@@ -7,20 +7,14 @@ import pytest
 
 from sanshi.concerns.actions import reclassify_concern
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Status
-from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.actions import add_membership, create_org
 from sanshi.orgs.models import Org, Role
-from sanshi.testing import World, make_user, person_of
+from sanshi.testing import World, intake_concern, make_user, person_of
 from sanshi.triage.duplicates import likely_duplicates
 from sanshi.triage.handlers import suggest_handlers
 from sanshi.triage.models import DispatchThreshold
 
 START = dt.date(2020, 1, 1)
-
-
-def intake_concern(**given: Any) -> tuple[Concern, Any]:
-    taken = take_in_concern(ConcernIntake(**given), actor=None)
-    return taken.concern, taken.triage
 
 
 @pytest.fixture
@@ -225,6 +219,7 @@ def test_an_auto_dispatched_concern_makes_one_notification_task_for_both_events(
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     make_user("community_chair", role=Role.CHAIR, org=beihai["community"])
+    make_user("county_protection", role=Role.PROTECTION_OFFICER, org=beihai["county"])
     DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.0)
     # Critical, so the receipt goes to someone too (an ordinary one only to the board).
     concern, result = intake_concern(
@@ -232,15 +227,17 @@ def test_an_auto_dispatched_concern_makes_one_notification_task_for_both_events(
         channel="web",
         address="北海市海城区东街街道北部湾社区",
     )
+    # Danger is dispatched in place to the county, whose protection officer takes it.
     assert (result.critical, concern.status) == (True, Status.DISPATCHED)
+    assert concern.org_id == beihai["county"].pk
     received, dispatched = concern.events.order_by("pk").values_list("pk", flat=True)
     assert list(DBTaskResult.objects.values_list("task_path", "args_kwargs")) == [
         ("sanshi.concerns.tasks.notify_events", {"args": [[received, dispatched]], "kwargs": {}})
     ]
     assert notify_events.call([received, dispatched, 10**9]) == 2  # a missing event is skipped
-    # Both go to the community's duty officer (its chair, having no protection officer), where
-    # the concern now is.
+    # The county's protection officer and dispatcher hear of the danger once each, though
+    # both events concern her (the community's chair is not on its path).
     assert sorted(Notification.objects.values_list("event_id", "user__username", "kind")) == [
-        (received, "community_chair", "critical"),
-        (dispatched, "community_chair", "dispatched"),
+        (received, "county_dispatcher", "critical"),
+        (received, "county_protection", "critical"),
     ]

@@ -12,7 +12,7 @@ from sanshi.orgs.models import Division, Org
 from sanshi.triage.actions import add_place_alias
 from sanshi.triage.engine import triage_batch
 from sanshi.triage.models import PlaceAlias
-from sanshi.triage.routing import route_address
+from sanshi.triage.routing import route_address, route_with_text
 
 ADDRESSES = Path(__file__).parents[1] / "addresses" / "guangxi.jsonl"
 
@@ -149,3 +149,55 @@ def test_a_place_written_by_another_process_is_seen_after_the_check_interval(
         {"code": "", "name": "北部湾社区"},
         beihai["community"].pk,
     )
+
+
+# ---------------------------------------------------------------- a community named in the text
+
+NAMED = "我是北部湾社区的居民，楼下邻居天天半夜装修，找物业也没用"
+
+
+def test_a_community_named_in_the_text_routes_when_there_is_no_address(
+    beihai: dict[str, Org],
+) -> None:
+    route = route_with_text(None, NAMED)
+    assert route is not None
+    assert (route.org_id, route.community, route.township) == (
+        beihai["community"].pk,
+        {"code": "", "name": "北部湾社区"},
+        {"code": "450502002", "name": "东街街道"},
+    )
+    assert route.mentions == (("北部湾社区", 2, 7),)
+
+
+def test_the_text_takes_a_less_precise_address_down_to_its_community(
+    beihai: dict[str, Org],
+) -> None:
+    route = route_with_text(route_address("北海市海城区"), NAMED)
+    assert route is not None
+    assert (route.org_id, route.ambiguous) == (beihai["community"].pk, False)
+
+
+def test_a_community_outside_the_address_changes_nothing(beihai: dict[str, Org]) -> None:
+    by_address = route_address("合浦县廉州镇")
+    assert route_with_text(by_address, NAMED) is by_address
+
+
+def test_an_address_at_its_community_already_is_kept(beihai: dict[str, Org]) -> None:
+    by_address = route_address("北部湾社区3栋")
+    assert route_with_text(by_address, "我在侨港镇上班") is by_address
+
+
+def test_a_short_name_or_a_street_in_the_text_routes_nowhere(beihai: dict[str, Org]) -> None:
+    # "北部湾" alone is a short form (a sea, a road): only full official names count in a text.
+    assert route_with_text(None, "我在北部湾大道上被人抢了包") is None
+    assert route_with_text(None, "北部湾的海风很大，孩子感冒了") is None
+
+
+def test_intake_routes_a_concern_by_the_community_its_text_names(beihai: dict[str, Org]) -> None:
+    from sanshi.concerns.models import Channel
+    from sanshi.testing import intake_concern
+
+    concern, result = intake_concern(text=NAMED, channel=Channel.WEB, consent_version="t")
+    assert (concern.community, concern.division_id) == (beihai["community"], "450502002")
+    assert result.route is not None and result.route.org_id == beihai["community"].pk
+    assert concern.triage["route"]["community"] == {"code": "", "name": "北部湾社区"}

@@ -1,6 +1,6 @@
 """The authorization matrix: personas, placements, the expected table, and what every case checks.
 
-The expected outcomes are written out by hand from docs/privacy.md and issue 6 (who may see
+The expected outcomes are written out by hand from docs/privacy.md and issues 6 and 19 (who may see
 what, who may take which step), never computed with `allowed_actions` or `visibility`: the
 matrix tests the code against the rules, not against itself.
 
@@ -86,9 +86,11 @@ FLAVOURS = ("plain", "urgent", "minor", "marked")
 # dispatcher at or above the org) dispatch, close, follow up, merge and decide extensions
 # (not on their own case); either may note, assign and escalate; protection officers at or
 # above may also reclassify, change the urgency and record legal steps. Leaders only read.
-LIFECYCLE: dict[str, dict[str, str]] = {
+# A protected concern (issue 19): nobody who cannot read it handles it (a 执委 or social
+# worker of the org who sees only its stub may not sign, note or contact), and the protection
+# officers of the org or above handle it as its own handlers do.
+_INSIDE_PLAIN = {
     #                      anon disp cnty chair memb sw  vol avol prot lead city outm
-    "inside": {
         "dispatch":            "U   A    A    A     F    F   N   F    F    F    A    N",
         "assign":              "U   A    A    A     A    A   N   A    F    F    A    N",
         "sign":                "U   F    F    A     A    A   N   A    F    F    F    N",
@@ -107,8 +109,30 @@ LIFECYCLE: dict[str, dict[str, str]] = {
         "reclassify":          "U   A    A    A     A    A   N   A    A    F    A    N",
         "change_urgency":      "U   A    A    A     A    A   N   A    A    F    A    N",
         "legal_step":          "U   F    F    A     A    A   N   A    A    F    F    N",
-    },
-    "outside": {
+}  # fmt: skip
+_INSIDE_PROTECTED = {
+    #                      anon disp cnty chair memb sw  vol avol prot lead city outm
+        "dispatch":            "U   A    A    A     F    F   N   F    F    F    A    N",
+        "assign":              "U   A    A    A     F    F   N   A    A    F    A    N",
+        "sign":                "U   F    F    A     F    F   N   A    A    F    F    N",
+        "return":              "U   F    F    A     F    F   N   A    A    F    F    N",
+        "contact":             "U   F    F    A     F    F   N   A    A    F    F    N",
+        "refer":               "U   F    F    A     F    F   N   A    A    F    F    N",
+        "note":                "U   A    A    A     F    F   N   A    A    F    A    N",
+        "request_extension":   "U   F    F    A     F    F   N   A    A    F    F    N",
+        "decide_extension":    "U   A    A    A     F    F   N   F    F    F    A    N",
+        "reply":               "U   F    F    A     F    F   N   A    A    F    F    N",
+        "follow_up":           "U   A    A    A     F    F   N   F    F    F    A    N",
+        "close":               "U   A    A    A     F    F   N   F    F    F    A    N",
+        "merge":               "U   A    A    A     F    F   N   F    F    F    A    N",
+        "escalate":            "U   A    A    A     F    F   N   A    A    F    A    N",
+        "escalation_response": "U   A    A    A     F    F   N   F    F    F    A    N",
+        "reclassify":          "U   A    A    A     F    F   N   A    A    F    A    N",
+        "change_urgency":      "U   A    A    A     F    F   N   A    A    F    A    N",
+        "legal_step":          "U   F    F    A     F    F   N   A    A    F    F    N",
+}  # fmt: skip
+_OUTSIDE = {
+    #                      anon disp cnty chair memb sw  vol avol prot lead city outm
         "dispatch":            "U   N    N    N     N    N   N   F    N    F    A    N",
         "assign":              "U   N    N    N     N    N   N   A    N    F    A    N",
         "sign":                "U   N    N    N     N    N   N   A    N    F    F    N",
@@ -127,8 +151,13 @@ LIFECYCLE: dict[str, dict[str, str]] = {
         "reclassify":          "U   N    N    N     N    N   N   A    N    F    A    N",
         "change_urgency":      "U   N    N    N     N    N   N   A    N    F    A    N",
         "legal_step":          "U   N    N    N     N    N   N   A    N    F    F    N",
-    },
 }  # fmt: skip
+LIFECYCLE: dict[tuple[str, str], dict[str, str]] = {
+    ("inside", "plain"): _INSIDE_PLAIN,
+    ("inside", "protected"): _INSIDE_PROTECTED,
+    ("outside", "plain"): _OUTSIDE,
+    ("outside", "protected"): _OUTSIDE,
+}
 
 # How much of a concern each persona sees. Protected ones: in full only for the assigned
 # handlers, the org's own chair and protection officers of the org or above; a stub for the
@@ -162,12 +191,15 @@ BREAK_GLASS: dict[tuple[str, str], str] = {
     ("outside", "protected"): "-  F    F    F     F    F  F   X    F    F    A    F",
 }  # fmt: skip
 
-# The dispatch board (received concerns): open to supervisors (P: listed, H: not listed),
-# 403 for everyone else.
-BOARD: dict[str, str] = {
-    #          anon disp cnty chair memb sw vol avol prot lead city outm
-    "inside":  "U   P    P    P     F    F  F   F    F    F    P    F",
-    "outside": "U   H    H    H     F    F  F   F    F    F    P    F",
+# The dispatch board (received concerns): open to supervisors (P: listed, H: not listed);
+# a protection officer sees its danger part (issue 19: protected concerns waiting in her
+# subtree, to take); 403 for everyone else.
+BOARD: dict[tuple[str, str], str] = {
+    #                        anon disp cnty chair memb sw vol avol prot lead city outm
+    ("inside", "plain"):     "U   P    P    P     F    F  F   F    H    F    P    F",
+    ("inside", "protected"): "U   P    P    P     F    F  F   F    P    F    P    F",
+    ("outside", "plain"):    "U   H    H    H     F    F  F   F    H    F    P    F",
+    ("outside", "protected"): "U  H    H    H     F    F  F   F    H    F    P    F",
 }  # fmt: skip
 
 
@@ -177,8 +209,8 @@ def _row(text: str) -> dict[str, str]:
     return dict(zip(ROLES, cells, strict=True))
 
 
-def lifecycle(place: str, action: str, role: str) -> str:
-    return _row(LIFECYCLE[place][action])[role]
+def lifecycle(place: str, protection: str, action: str, role: str) -> str:
+    return _row(LIFECYCLE[(place, protection)][action])[role]
 
 
 def view(place: str, protection: str, role: str) -> str:
@@ -193,11 +225,11 @@ def break_glass(place: str, protection: str, role: str) -> str:
     return _row(BREAK_GLASS[(place, protection)])[role]
 
 
-def board(place: str, role: str) -> str:
-    return _row(BOARD[place])[role]
+def board(place: str, protection: str, role: str) -> str:
+    return _row(BOARD[(place, protection)])[role]
 
 
-ACTIONS = tuple(LIFECYCLE["inside"])
+ACTIONS = tuple(_INSIDE_PLAIN)
 
 # The state each step is tried in: one where the step is legal, so a refusal is about the role.
 STATE = {

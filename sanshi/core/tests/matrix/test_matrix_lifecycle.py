@@ -97,7 +97,7 @@ def check_api_case(
 ) -> None:
     """One cell of the API matrix: status, nothing changed or one new timeline row, no leak."""
     role, place, protection, action = cell
-    expected = h.lifecycle(place, action, role)
+    expected = h.lifecycle(place, protection, action, role)
     with h.rolled_back():
         concern = m.concern(place, protection)
         path, data = api_call(m, place, action, concern)
@@ -123,7 +123,7 @@ def check_console_case(
 ) -> None:  # fmt: skip
     """One cell of the console matrix: status, nothing changed or one new row, no leak."""
     role, place, protection, action = cell
-    expected = h.lifecycle(place, action, role)
+    expected = h.lifecycle(place, protection, action, role)
     with h.rolled_back():
         concern = m.concern(place, protection)
         form = console_form(m, place, action, concern)

@@ -281,7 +281,7 @@ def test_dispatch_board_matrix(db: None) -> None:
                 protection = h.protection_of(flavour)
                 for role in h.ROLES:
                     cell = (role, place, protection, "board")
-                    expected = h.board(place, role)
+                    expected = h.board(place, protection, role)
                     response = console[role].get("/console/dispatch/")
                     if response.status_code != BOARD_STATUS[expected]:
                         problems.add("console", "status", cell, f"got {response.status_code}")
