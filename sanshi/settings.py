@@ -54,9 +54,8 @@ def _database(url: str | None) -> dict[str, Any]:
     except ValueError as exc:
         raise ConfigError("DATABASE_URL", str(exc)) from None
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend, with a health check that asks the server only when it has spoken
-        # (sanshi/core/postgresql/base.py).
-        config["ENGINE"] = "sanshi.core.postgresql"
+        # A connection reused across requests is checked first: a restarted database never
+        # answers a request with a 500.
         config["CONN_HEALTH_CHECKS"] = True
         if env_bool("SANSHI_DB_PREPARED", True):
             # Parameters sent apart from the SQL, and a statement run five times on a
@@ -185,7 +184,7 @@ _tasks_backend = env_choice("SANSHI_TASKS_BACKEND", "db", ("db", "immediate", "r
 TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": {
-            "db": "sanshi.core.outbox.DatabaseBackend",
+            "db": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "rq": "django_tasks_rq.RQBackend",
         }[_tasks_backend],

@@ -118,3 +118,12 @@ def build_world() -> World:
         leader=make_user("leader", role=Role.LEADER, org=city),
         city_staff=make_user("city_staff", role=Role.STAFF, org=city),
     )
+
+
+def intake_concern(*, actor: Any = None, **given: Any) -> tuple[Concern, Any]:
+    """Take a concern in through intake's one action (sanshi.intake.take_in), as a way in
+    would: its concern and triage's result."""
+    from sanshi.intake.take_in import ConcernIntake, take_in_concern
+
+    taken = take_in_concern(ConcernIntake(**given), actor=actor)
+    return taken.concern, taken.triage

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
-from sanshi.api.models import ApiToken, IdempotentResponse
-from sanshi.audit.actions import insert_with_chain, record_audit
+from sanshi.api.models import ApiToken
+from sanshi.api.selectors import credentials, hash_token
+from sanshi.audit.actions import record_audit
 from sanshi.core import clock
-from sanshi.core.errors import Conflict, InvalidInput
-from sanshi.core.fields import SerializedJSON
+from sanshi.core.errors import InvalidInput
 
 TOKEN_PREFIX = "ss_"  # noqa: S105 - a visible prefix, not a secret
-
-
-def hash_token(raw: str) -> str:
-    """The stored form of a token (a token has 256 random bits, so no salt or slow hash)."""
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @transaction.atomic
@@ -52,8 +45,6 @@ def revoke_api_token(token: ApiToken, *, actor: User | AnonymousUser | None = No
     token.refresh_from_db()
     if changed:
         record_audit(actor, "api_token.revoked", "api_token", token.pk, {})
-        from sanshi.api.selectors import credentials
-
         credentials.forget_on_commit()
     return token
 
@@ -65,35 +56,3 @@ def touch_api_token(token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
-
-
-def earlier_response(token: ApiToken, key: str, fingerprint: str) -> IdempotentResponse | None:
-    """The response remembered for this key, if any.
-
-    Raises Conflict when the key was used for a different request.
-    """
-    existing = IdempotentResponse.objects.filter(token=token, key=key).first()
-    if existing is not None and existing.fingerprint != fingerprint:
-        raise Conflict(
-            "this Idempotency-Key was used for a different request",
-            fields={"Idempotency-Key": "reused"},
-        )
-    return existing
-
-
-def remember_response(
-    token: ApiToken, key: str, fingerprint: str, status: int, body: dict[str, Any] | SerializedJSON
-) -> None:
-    """Store the response inside the transaction that made it, last.
-
-    The unique constraint makes a concurrent request with the same key wait for the first
-    transaction; when that one commits, the insert raises IntegrityError (here, or on
-    PostgreSQL where the caller's `chained_at_end()` block ends, as the row goes in with the
-    audit chain's statement), the caller's whole transaction (its concern too) rolls back, and
-    the caller answers with `earlier_response`. So two retries never both create.
-    """
-    # With the audit chain's statement when the caller's block ends (one round trip).
-    insert_with_chain([IdempotentResponse(
-        token=token, key=key, fingerprint=fingerprint, status=status, body=body,
-        created_at=clock.now(),
-    )])  # fmt: skip

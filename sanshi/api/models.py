@@ -1,11 +1,9 @@
-"""API client tokens and the responses remembered for Idempotency-Key retries."""
+"""API client tokens."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-
-from sanshi.core.fields import EncryptedJSONField
 
 
 class ApiToken(models.Model):
@@ -31,26 +29,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class IdempotentResponse(models.Model):
-    """The first response to a POST with an Idempotency-Key, replayed on retries."""
-
-    # Indexed by idempotent_response_once (token, key).
-    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+", db_index=False)
-    key = models.CharField(max_length=255)
-    # SHA-256 of method, path and body: the same key with another request is refused.
-    fingerprint = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField(default=0)
-    # The first response, replayed on a retry: it quotes the concern, so it is sealed.
-    body = EncryptedJSONField(default=dict)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["token", "key"], name="idempotent_response_once")
-        ]
-        indexes = [models.Index(fields=["created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.token_id}:{self.key}"

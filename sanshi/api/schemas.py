@@ -17,6 +17,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from sanshi.concerns.models import REFERRAL_REFERENCE_MAX, ContactMethod, ReferralBody
+
 MAX_ID = 2**63 - 1
 # No NUL and no other C0 controls except tab, newline and carriage return: PostgreSQL
 # refuses NUL in text, and none of them belongs in a concern.
@@ -76,15 +78,20 @@ AwareTime = Annotated[
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIME_PATTERN}),
 ]
 
-StatusCode = Literal["received", "dispatched", "returned", "signed", "in_progress", "replied",
-                     "reopened", "closed", "merged"]  # fmt: skip
+StatusCode = Literal[
+    "received",
+    "dispatched",
+    "returned",
+    "signed",
+    "in_progress",
+    "replied",
+    "reopened",
+    "closed",
+    "merged",
+]
 UrgencyCode = Literal["critical", "high", "normal", "low"]
 SatisfactionCode = Literal["satisfied", "basic", "unsatisfied"]
 LegalBasisCode = Literal["consent", "statutory_duty", "emergency"]
-# The same words as the spine's CONTACT_METHODS and REFERRAL_BODIES (a test checks).
-ContactMethod = Literal["phone", "visit", "online", "in_person"]
-ReferralBody = Literal["police", "court", "civil_affairs", "legal_aid", "hospital", "school",
-                       "12345", "other"]  # fmt: skip
 
 
 class In(Schema):
@@ -331,7 +338,7 @@ class ContactIn(In):
 
 class ReferralIn(In):
     body: ReferralBody
-    reference: Short100 = ""
+    reference: Annotated[str, _limits(0, REFERRAL_REFERENCE_MAX), Storable] = ""
     follow_up_on: dt.date | None = None
     note: Note = ""
 

@@ -6,31 +6,40 @@ import base64
 import binascii
 import copy
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
-from sanshi.api.actions import hash_token
 from sanshi.api.models import ApiToken
 from sanshi.concerns.access import concerns_visible_to, in_full_q
 from sanshi.concerns.models import Concern
 from sanshi.concerns.permissions import grants
 from sanshi.core.errors import InvalidInput
 from sanshi.core.refcache import ReferenceCache
+from sanshi.core.types import User
 from sanshi.orgs.models import Membership, Org, Person, Role
 from sanshi.orgs.selectors import roles_of_user
-
-User = AuthUser | AnonymousUser
 
 # Tokens as checked, with their users' roles: forgotten when any of these is saved here or a
 # token is revoked here (actions.revoke_api_token), kept CREDENTIALS_SECONDS otherwise.
 credentials = ReferenceCache(
-    "api-credentials", ApiToken, AuthUser, Person, Membership, Org,
-    seconds_setting="CREDENTIALS_SECONDS", keep_none=False,
-)  # fmt: skip
+    "api-credentials",
+    ApiToken,
+    AuthUser,
+    Person,
+    Membership,
+    Org,
+    seconds_setting="CREDENTIALS_SECONDS",
+    keep_none=False,
+)
+
+
+def hash_token(raw: str) -> str:
+    """The stored form of a token (a token has 256 random bits, so no salt or slow hash)."""
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _active_token(key_hash: str) -> ApiToken | None:

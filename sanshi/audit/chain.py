@@ -86,25 +86,6 @@ def payload(row: ChainRow) -> bytes:
     return _document(row, row.prev_hash, row.seq).encode()
 
 
-# The payload's keys in sorted order put "prev" and "seq" next to each other, between "id"
-# and "type": what comes before and after them is known before the row's place in the chain.
-SEQ_BETWEEN = '","seq":'
-# Where they stand in a document made with a placeholder place. The last occurrence is
-# theirs: "data" and "id" come before them, and after them only "type" (a JSON string, whose
-# quotes are escaped) and "v".
-_PLACE = r'"prev":"\u0000' + SEQ_BETWEEN + "-1"
-
-
-def payload_around(row: RowContent) -> tuple[str, str]:
-    """The payload's text before the previous hash and after the seq: for a row whose place
-    in the chain is not known yet, `payload(row)` is
-    `(before + row.prev_hash + SEQ_BETWEEN + str(row.seq) + after).encode()` once it is
-    (the database computes the hash that way, sanshi.audit.actions). The previous hash is
-    hex, which JSON writes as it is."""
-    before, after = _document(row, "\x00", -1).rsplit(_PLACE, 1)
-    return before + '"prev":"', after
-
-
 def row_hash(row: ChainRow) -> str:
     """SHA-256 of the row's canonical payload, in hex."""
     return hashlib.sha256(payload(row)).hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
@@ -11,9 +10,8 @@ from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import Assignment, BreakGlassGrant, Concern
 from sanshi.core import clock
 from sanshi.core.errors import NotFound
+from sanshi.core.types import User
 from sanshi.orgs.models import Role
-
-User = AuthUser | AnonymousUser
 
 # Volunteers see only what is assigned to them; every other role sees its org's subtree.
 SUBTREE_ROLES = frozenset(set(Role.values) - {Role.VOLUNTEER})

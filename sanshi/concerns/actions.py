@@ -16,25 +16,27 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from sanshi.audit.actions import record_audit
+from sanshi.audit.actions import AuditRow, record_audits
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import (
+    REFERRAL_REFERENCE_MAX,
     Assignment,
     BreakGlassGrant,
     Channel,
     Concern,
     ConcernEvent,
+    ContactMethod,
     DangerCheck,
     EventKind,
     LegalBasis,
     LegalStep,
+    ReferralBody,
     Satisfaction,
     Status,
     Urgency,
@@ -42,17 +44,17 @@ from sanshi.concerns.models import (
 )
 from sanshi.concerns.search import index_terms
 from sanshi.concerns.sla import deadlines_from, policy_for
+from sanshi.concerns.tasks import notify_event, notify_events
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.concerns.tracking import new_tracking_code
 from sanshi.core import clock
 from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
-from sanshi.core.outbox import enqueue_with_write
-from sanshi.core.rows import insert_rows, insert_with_children
+from sanshi.core.outbox import enqueue_on_commit
+from sanshi.core.types import User
+from sanshi.notifications.policy import notifies
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
-
-User = AuthUser | AnonymousUser
 
 OPEN_HANDLING = perm.OPEN_HANDLING
 UNDISPATCHED = perm.UNDISPATCHED
@@ -79,37 +81,6 @@ def _reason(text: str, what: str = "reason") -> str:
     if not text:
         raise InvalidInput(f"a {what} is required", fields={what: "required"})
     return text
-
-
-# Events that someone must hear about; the rest only go on the timeline.
-NOTIFY_KINDS = frozenset(
-    {
-        EventKind.BREAK_GLASS,
-        EventKind.DISPATCHED,
-        EventKind.ASSIGNED,
-        EventKind.RETURNED,
-        EventKind.REMINDER,
-        EventKind.OVERDUE,
-        EventKind.ESCALATED,
-        EventKind.REOPENED,
-        EventKind.EXTENSION_REQUESTED,
-        EventKind.FOLLOWED_UP,
-        # Danger triage was unsure of, and a person's confirmation of it: the duty officers.
-        EventKind.DANGER_CHECK,
-        EventKind.DANGER_CONFIRMED,
-    }
-)
-# A receipt or a change of urgency concerns someone only when the concern is critical (the
-# duty officers); otherwise the dispatch board shows it and no task is written for it.
-NOTIFY_KINDS_WHEN_CRITICAL = frozenset({EventKind.RECEIVED, EventKind.URGENCY_CHANGED})
-
-
-def notifies(kind: str, urgency: str) -> bool:
-    """Whether an event of this kind, on a concern of this urgency, goes to anyone
-    (notifications.recipients_for answers whom)."""
-    return kind in NOTIFY_KINDS or (
-        kind in NOTIFY_KINDS_WHEN_CRITICAL and urgency == Urgency.CRITICAL
-    )
 
 
 _notify: contextvars.ContextVar[bool] = contextvars.ContextVar("sanshi_notify", default=True)
@@ -154,17 +125,22 @@ def _new_event(
 def _record_events(concern: Concern, events: list[ConcernEvent]) -> None:
     """Write timeline rows (several in one INSERT), each with its audit row and, where someone
     must hear of it, its notification."""
-    insert_rows(events)  # sets each row's id
+    ConcernEvent.objects.bulk_create(events)  # sets each row's id
     _recorded(concern, events)
 
 
 def _recorded(concern: Concern, events: list[ConcernEvent]) -> None:
     """Audit rows and notifications for timeline rows just written."""
+    # Every write to a concern also goes into the tamper-evident audit chain.
+    record_audits(
+        [
+            AuditRow(
+                event.actor, f"concern.{event.kind}", "concern", concern.pk, {"event": event.pk}
+            )
+            for event in events
+        ]
+    )
     for event in events:
-        # Every write to a concern also goes into the tamper-evident audit chain.
-        record_audit(
-            event.actor, f"concern.{event.kind}", "concern", concern.pk, {"event": event.pk}
-        )
         if notifies(event.kind, concern.urgency) and _notify.get():
             batch = _notify_batch.get()
             if batch is not None:
@@ -207,12 +183,10 @@ def notified_together() -> Iterator[None]:
 
 
 def _enqueue_notifications(event_ids: list[int]) -> None:
-    from sanshi.concerns.tasks import notify_event, notify_events
-
     if len(event_ids) == 1:
-        enqueue_with_write(notify_event, event_ids[0])
+        enqueue_on_commit(notify_event, event_ids[0])
     else:
-        enqueue_with_write(notify_events, event_ids)
+        enqueue_on_commit(notify_events, event_ids)
 
 
 def _write(
@@ -360,13 +334,11 @@ def check_receivable(
     category: str = "",
     subcategory: str = "",
     urgency: str | None = None,
-    minor_under_14: bool = False,
     legal_basis: str = LegalBasis.CONSENT,
-    guardian_consent: bool = False,
-    **_rest: Any,
 ) -> tuple[str, str, str, str, bool]:
-    """What `receive_concern` refuses, checked before anything is written (it takes the same
-    keywords); the clean text, category, subcategory, 三事 class and whether it is urgent."""
+    """What `receive_concern` refuses, checked before anything is written; the clean text,
+    category, subcategory, 三事 class and whether it is urgent. (The consent rule is
+    intake's: sanshi.intake.take_in.legal_basis_for.)"""
     text = (text or "").strip()
     if not text:
         raise InvalidInput("describe what happened", fields={"text": "required"})
@@ -378,11 +350,6 @@ def check_receivable(
         raise InvalidInput(
             f"unknown legal basis {legal_basis!r}", fields={"legal_basis": legal_basis}
         )
-    problem = minor_consent_problem(
-        minor_under_14=minor_under_14, legal_basis=legal_basis, guardian_consent=guardian_consent
-    )
-    if problem:
-        raise InvalidInput(problem, fields={"guardian_consent": "required"})
     if urgency is not None and urgency not in _URGENCIES:
         raise InvalidInput(f"unknown urgency {urgency!r}", fields={"urgency": urgency})
     category, subcategory, sanshi, urgent = _classify(category, subcategory)
@@ -426,9 +393,13 @@ def receive_concern(
     row, inserted dispatched, with its received and dispatched timeline rows (auto-dispatch).
     """
     text, category, subcategory, sanshi, urgent = check_receivable(
-        text=text, channel=channel, category=category, subcategory=subcategory, urgency=urgency,
-        minor_under_14=minor_under_14, legal_basis=legal_basis, guardian_consent=guardian_consent,
-    )  # fmt: skip
+        text=text,
+        channel=channel,
+        category=category,
+        subcategory=subcategory,
+        urgency=urgency,
+        legal_basis=legal_basis,
+    )
     level = Urgency.CRITICAL if urgent else (urgency or Urgency.NORMAL)
     now = clock.now()
     is_protected = protected or must_be_protected(urgency=level, minor_under_14=minor_under_14)
@@ -469,10 +440,17 @@ def receive_concern(
     )
     concern = Concern(**fields)
     events = [
-        _new_event(concern, EventKind.RECEIVED, actor=actor, org=org, to_status=Status.RECEIVED,
-                   data={"channel": channel}, at=now),
+        _new_event(
+            concern,
+            EventKind.RECEIVED,
+            actor=actor,
+            org=org,
+            to_status=Status.RECEIVED,
+            data={"channel": channel},
+            at=now,
+        ),
         *_danger_check_events(concern, now),
-    ]  # fmt: skip
+    ]
     if dispatch_to is not None:
         events.append(_dispatch_in_memory(concern, dispatch_to, now=now, note=dispatch_note))
     # Checked above: only the database can fail from here, so no savepoint of our own.
@@ -503,12 +481,21 @@ def _danger_check_events(concern: Concern, now: dt.datetime) -> list[ConcernEven
     flags = concern.triage.get("danger") or []
     kinds = sorted({str(d.get("kind", "")) for d in flags if isinstance(d, dict)} - {""})
     due = timezone.localtime(concern.danger_check_due).isoformat()
-    return [_new_event(concern, EventKind.DANGER_CHECK, actor=None, org=concern.org,
-                       data={"due": due, "kinds": kinds}, at=now)]  # fmt: skip
+    return [
+        _new_event(
+            concern,
+            EventKind.DANGER_CHECK,
+            actor=None,
+            org=concern.org,
+            data={"due": due, "kinds": kinds},
+            at=now,
+        )
+    ]
 
 
-def _dispatch_in_memory(concern: Concern, to_org: Org, *, now: dt.datetime, note: str
-                        ) -> ConcernEvent:  # fmt: skip
+def _dispatch_in_memory(
+    concern: Concern, to_org: Org, *, now: dt.datetime, note: str
+) -> ConcernEvent:
     """Dispatch a concern not yet written, by the system (auto-dispatch at intake): the row
     is inserted dispatched; its timeline row, unwritten."""
     from_org = concern.org
@@ -522,22 +509,30 @@ def _dispatch_in_memory(concern: Concern, to_org: Org, *, now: dt.datetime, note
         setattr(concern, name, _as_read_back(value))
     concern.status = Status.DISPATCHED
     concern.org, concern.dispatching_org = to_org, from_org  # no query to read them back
-    return _new_event(concern, EventKind.DISPATCHED, actor=None, org=to_org,
-                      from_status=Status.RECEIVED, to_status=Status.DISPATCHED, note=note,
-                      data={"from_org": from_org.pk}, at=now)  # fmt: skip
+    return _new_event(
+        concern,
+        EventKind.DISPATCHED,
+        actor=None,
+        org=to_org,
+        from_status=Status.RECEIVED,
+        to_status=Status.DISPATCHED,
+        note=note,
+        data={"from_org": from_org.pk},
+        at=now,
+    )
 
 
 def _insert_with_tracking_code(
     concern: Concern, events: list[ConcernEvent], rng: random.Random | None
 ) -> None:
-    """Insert a new concern with its first timeline rows (one statement on PostgreSQL)."""
+    """Insert a new concern with its first timeline rows."""
     if rng is None:
         # 54 random bits: at ten million stored concerns a new code collides about once in
         # 10^9 intakes. Such a collision fails this write as a ConcurrentChange ("try
         # again"; nothing was taken in) rather than costing every intake a savepoint.
         concern.tracking_code = new_tracking_code()
         try:
-            insert_with_children(concern, events, link="concern_id")
+            _insert_with_events(concern, events)
         except IntegrityError as exc:
             raise ConcurrentChange("could not take the concern in; try again") from exc
         return
@@ -546,11 +541,16 @@ def _insert_with_tracking_code(
         concern.tracking_code = new_tracking_code(rng)
         try:
             with transaction.atomic():
-                insert_with_children(concern, events, link="concern_id")
+                _insert_with_events(concern, events)
             return
         except IntegrityError:
             continue
     raise ConcurrentChange("could not allocate a tracking code; try again")
+
+
+def _insert_with_events(concern: Concern, events: list[ConcernEvent]) -> None:
+    concern.save(force_insert=True)
+    ConcernEvent.objects.bulk_create(events)  # each takes the concern's new key
 
 
 # ---------------------------------------------------------------- dispatch, sign, return
@@ -664,17 +664,8 @@ def return_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
 # ---------------------------------------------------------------- handling
 
 
-CONTACT_METHODS = ("phone", "visit", "online", "in_person")
-REFERRAL_BODIES = (
-    "police",
-    "court",
-    "civil_affairs",
-    "legal_aid",
-    "hospital",
-    "school",
-    "12345",
-    "other",
-)
+CONTACT_METHODS = frozenset(ContactMethod.values)
+REFERRAL_BODIES = frozenset(ReferralBody.values)
 
 
 @transaction.atomic
@@ -713,6 +704,10 @@ def refer_concern(
     _require(perm.may_handle(actor, concern), "refer")
     if body not in REFERRAL_BODIES:
         raise InvalidInput(f"unknown body {body!r}", fields={"body": body})
+    if len(reference.strip()) > REFERRAL_REFERENCE_MAX:
+        raise InvalidInput(
+            f"at most {REFERRAL_REFERENCE_MAX} characters", fields={"reference": "too long"}
+        )
     data = {
         "body": body,
         "reference": reference.strip(),
@@ -977,8 +972,7 @@ def record_escalation_response(
         raise IllegalTransition("record an escalation response on", "not escalated")
     target = concern.escalated_to
     _require(
-        "escalation_response" in perm.allowed_actions(actor, concern),
-        "record an escalation response on",
+        perm.may_record_escalation_response(actor, concern), "record an escalation response on"
     )
     if rating and rating not in Satisfaction.values:
         raise InvalidInput(f"unknown rating {rating!r}", fields={"rating": rating})

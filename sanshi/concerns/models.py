@@ -46,6 +46,28 @@ class Sanshi(models.TextChoices):
     CAOXIN = "caoxin", _("操心事")
 
 
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("电话")
+    VISIT = "visit", _("入户走访")
+    ONLINE = "online", _("线上")
+    IN_PERSON = "in_person", _("当面（来访）")
+
+
+class ReferralBody(models.TextChoices):
+    POLICE = "police", _("公安")
+    COURT = "court", _("法院")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    LEGAL_AID = "legal_aid", _("法律援助")
+    HOSPITAL = "hospital", _("医院")
+    SCHOOL = "school", _("学校")
+    HOTLINE_12345 = "12345", "12345"
+    OTHER = "other", _("其他")
+
+
+# The outside body's own reference for a referral (its case or receipt number).
+REFERRAL_REFERENCE_MAX = 64
+
+
 class DangerCheck(models.TextChoices):
     """A person's check of a concern triage was unsure of (issue 19): only a person settles it."""
 
@@ -142,9 +164,13 @@ class Concern(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
         db_index=False,
-    )  # fmt: skip
+    )
     escalated_to = models.ForeignKey(
         Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as AuthUser
-
 from sanshi.concerns.models import Assignment, Concern, DangerCheck, Status, Urgency
 from sanshi.core import clock
+from sanshi.core.types import User
 from sanshi.orgs.models import Org, Role
 from sanshi.orgs.selectors import roles_of_user
-
-User = AuthUser | AnonymousUser
 
 HANDLER_ROLES = frozenset(
     {
@@ -227,12 +223,8 @@ def allowed_actions(user: User, concern: Concern) -> set[str]:
         allowed |= {"merge"}
     if status in ESCALATABLE and (handle or supervise):
         allowed |= {"escalate"}
-    if concern.escalated_to_id is not None or concern.escalated_department:
-        target = concern.escalated_to
-        if supervise or (
-            target is not None and holds_at_or_above(grants(user), target, SUPERVISOR_ROLES)
-        ):
-            allowed |= {"escalation_response"}
+    if may_record_escalation_response(user, concern):
+        allowed |= {"escalation_response"}
     if concern.is_open:
         if handle or supervise:
             allowed |= {"note", "assign"}
@@ -241,6 +233,17 @@ def allowed_actions(user: User, concern: Concern) -> set[str]:
         if may_act_on_legal_steps(user, concern):
             allowed |= {"legal_step"}
     return allowed
+
+
+def may_record_escalation_response(user: User, concern: Concern) -> bool:
+    """On an escalated concern: its supervisors, or supervisors at or above the org it was
+    escalated to."""
+    if concern.escalated_to_id is None and not concern.escalated_department:
+        return False
+    target = concern.escalated_to
+    return may_supervise(user, concern) or (
+        target is not None and holds_at_or_above(grants(user), target, SUPERVISOR_ROLES)
+    )
 
 
 def may_break_glass(user: User, concern: Concern) -> bool:

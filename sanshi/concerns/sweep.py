@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django_tasks import task
 
+from sanshi.concerns.actions import record_sla_notice
 from sanshi.concerns.models import Concern, DangerCheck, SlaNotice, Status, SweepRun
 from sanshi.concerns.sla import DEFAULT_POLICIES, policy_for
+from sanshi.core import clock
+from sanshi.core.errors import ConcurrentChange
 
 # For each deadline: the date field and the statuses in which it is still running.
 DEADLINES: dict[str, tuple[str, tuple[str, ...], Q]] = {
@@ -114,8 +118,6 @@ def _stages(
 
 def run_sla_sweep(now: dt.datetime) -> SweepResult:
     """One pass; safe to run twice at once (a unique notice row per deadline and stage)."""
-    from sanshi.concerns.actions import record_sla_notice
-    from sanshi.core.errors import ConcurrentChange
 
     result = SweepResult()
     counters = {
@@ -140,6 +142,11 @@ def run_sla_sweep(now: dt.datetime) -> SweepResult:
 
 def record_sweep_run(name: str) -> None:
     """Note that a sweep finished now (/healthz reports one that stopped finishing)."""
-    from sanshi.core import clock
-
     SweepRun.objects.update_or_create(name=name, defaults={"finished_at": clock.now()})
+
+
+@task()
+def sla_sweep() -> dict[str, int]:
+    """The SLA sweep as a task, for deployments that schedule through the worker."""
+    result = run_sla_sweep(clock.now())
+    return {"reminders": result.reminders, "overdue": result.overdue, "escalated": result.escalated}

@@ -8,25 +8,17 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sanshi.concerns.models import LegalStep, Satisfaction, Status, Urgency
+from sanshi.concerns.models import (
+    REFERRAL_REFERENCE_MAX,
+    ContactMethod,
+    LegalStep,
+    ReferralBody,
+    Satisfaction,
+    Status,
+    Urgency,
+)
 from sanshi.concerns.taxonomy import category_choices, taxonomy
 
-CONTACT_METHODS = [
-    ("phone", _("电话")),
-    ("visit", _("入户走访")),
-    ("online", _("线上")),
-    ("in_person", _("当面（来访）")),
-]
-REFERRAL_BODIES = [
-    ("police", _("公安")),
-    ("court", _("法院")),
-    ("civil_affairs", _("民政")),
-    ("legal_aid", _("法律援助")),
-    ("hospital", _("医院")),
-    ("school", _("学校")),
-    ("12345", "12345"),
-    ("other", _("其他")),
-]
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -46,7 +38,7 @@ class ReasonForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    method = forms.ChoiceField(label=_("方式"), choices=CONTACT_METHODS)
+    method = forms.ChoiceField(label=_("方式"), choices=ContactMethod.choices)
     outcome = forms.CharField(label=_("结果"), widget=TEXTAREA, max_length=2000)
 
 
@@ -74,8 +66,10 @@ class DangerCheckForm(forms.Form):
 
 
 class ReferForm(forms.Form):
-    body = forms.ChoiceField(label=_("转介单位"), choices=REFERRAL_BODIES)
-    reference = forms.CharField(label=_("对方编号"), required=False, max_length=64)
+    body = forms.ChoiceField(label=_("转介单位"), choices=ReferralBody.choices)
+    reference = forms.CharField(
+        label=_("对方编号"), required=False, max_length=REFERRAL_REFERENCE_MAX
+    )
     follow_up_on = forms.DateField(label=_("跟进日期"), required=False, widget=DATE)
     note = forms.CharField(label=_("说明"), required=False, widget=TEXTAREA, max_length=2000)
 

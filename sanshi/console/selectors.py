@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as AuthUser
 from django.db.models import (
     BooleanField,
     Case,
@@ -34,10 +32,9 @@ from sanshi.concerns.models import (
     Urgency,
 )
 from sanshi.core import clock
+from sanshi.core.types import User
 from sanshi.orgs.models import Membership, Org, Person, Role
 from sanshi.orgs.selectors import active_memberships, person_for_user
-
-User = AuthUser | AnonymousUser
 
 ACTIVE = (
     Status.RECEIVED,

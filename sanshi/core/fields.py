@@ -87,8 +87,11 @@ class EncryptedJSONField(_Sealed, _JSONText):
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
-        text = value if type(value) is SerializedJSON else json.dumps(value, ensure_ascii=False,
-                                                                sort_keys=True)  # fmt: skip
+        text = (
+            value
+            if type(value) is SerializedJSON
+            else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        )
         return sealer().seal(text, self.aad())
 
     def value_to_string(self, obj: models.Model) -> str:

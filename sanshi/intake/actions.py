@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 
-from sanshi.audit.actions import chained_at_end, insert_with_chain
-from sanshi.concerns.models import Channel, Concern
+from sanshi.concerns.models import Channel
 from sanshi.core import clock
 from sanshi.core.errors import InvalidInput
 from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
+from sanshi.intake.selectors import hash_key, open311_keys
+from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.models import Membership, Role
 
 # Lower-case letters and digits without look-alikes: easy to type from a printed card.
@@ -61,11 +60,6 @@ def revoke_member_card(card: MemberCard) -> MemberCard:
     return card
 
 
-def hash_key(raw: str) -> str:
-    """Keys are 256 random bits, so a plain SHA-256 is enough to store them."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class IssuedKey:
     key: Open311Key
@@ -96,8 +90,6 @@ def revoke_open311_key(key: Open311Key) -> Open311Key:
     """Stop accepting a key."""
     Open311Key.objects.filter(pk=key.pk).update(active=False)
     key.refresh_from_db()
-    from sanshi.intake.selectors import open311_keys
-
     open311_keys.forget_on_commit()
     return key
 
@@ -106,47 +98,17 @@ def revoke_open311_key(key: Open311Key) -> Open311Key:
 class Submitted:
     submission: Open311Submission
     critical: bool
-    replayed: bool  # an earlier request with the same Idempotency-Key
 
 
-def submit_open311_request(
-    *, client: Open311Key, idempotency_key: str = "", **intake: Any
-) -> Submitted:
-    """Take in a concern from an Open311 client; a retried Idempotency-Key creates nothing new."""
-    if idempotency_key:
-        earlier = Open311Submission.objects.filter(
-            client=client, idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None:
-            return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
-    try:
-        return _submit(client, idempotency_key, intake)
-    except IntegrityError:
-        # A concurrent retry with the same key won; its concern is the answer, ours rolled back.
-        earlier = Open311Submission.objects.get(client=client, idempotency_key=idempotency_key)
-        return Submitted(earlier, _was_critical(earlier.concern), replayed=True)
-
-
-def _submit(client: Open311Key, idempotency_key: str, intake: dict[str, Any]) -> Submitted:
-    from sanshi.triage.intake import intake_concern
-
-    # The audit rows are chained after the submission row, just before the commit.
-    with transaction.atomic(), chained_at_end():
-        concern, result = intake_concern(
-            channel=Channel.OPEN311, source_client=client.name, **intake
-        )
-        submission = Open311Submission(
+def submit_open311_request(intake: ConcernIntake, *, client: Open311Key) -> Submitted:
+    """Take in a concern from an Open311 client, with the submission row its token names."""
+    intake = replace(intake, channel=Channel.OPEN311, source_client=client.name)
+    with transaction.atomic():
+        taken = take_in_concern(intake, actor=None)
+        submission = Open311Submission.objects.create(
             client=client,
-            concern=concern,
+            concern=taken.concern,
             token=secrets.token_hex(16),
-            idempotency_key=idempotency_key,
             created_at=clock.now(),
         )
-        # With the audit chain's statement when the block ends (one round trip); a clash
-        # of Idempotency-Key surfaces there, as IntegrityError, as it did here.
-        insert_with_chain([submission])
-    return Submitted(submission, bool(result.critical), replayed=False)
-
-
-def _was_critical(concern: Concern) -> bool:
-    return bool(concern.triage.get("critical", False)) or concern.urgency == "critical"
+    return Submitted(submission, taken.critical)

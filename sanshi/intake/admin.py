@@ -69,7 +69,7 @@ class Open311KeyAdmin(admin.ModelAdmin[Open311Key]):
 @admin.register(Open311Submission)
 class Open311SubmissionAdmin(admin.ModelAdmin[Open311Submission]):
     list_display = ("concern", "client", "created_at")
-    readonly_fields = ("client", "concern", "token", "idempotency_key", "created_at")
+    readonly_fields = ("client", "concern", "token", "created_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -48,21 +48,15 @@ class Open311Key(models.Model):
 
 
 class Open311Submission(models.Model):
-    """A concern posted through Open311: its token, its client and its idempotency key."""
+    """A concern posted through Open311: its token and its client."""
 
     client = models.ForeignKey(Open311Key, on_delete=models.PROTECT, related_name="submissions")
     concern = models.OneToOneField(Concern, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=32)  # unique: Meta.constraints (no LIKE index)
-    idempotency_key = models.CharField(max_length=128, blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["client", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="open311_submission_idempotent",
-            ),
             models.UniqueConstraint(fields=["token"], name="open311_submission_token_unique"),
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,19 +13,37 @@ from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.core import clock
 from sanshi.core.refcache import ReferenceCache
-from sanshi.intake.actions import hash_key
 from sanshi.intake.models import MemberCard, Open311Key
 from sanshi.intake.open311.catalogue import PRIVATE_CATEGORIES
 from sanshi.orgs.models import Division, Membership, Org, Role
 from sanshi.orgs.selectors import lowest_org_for_division
 
 PUBLIC_FIELDS = (
-    "id", "status", "subcategory", "text", "publish_consent", "protected", "minor_under_14",
-    "urgency", "category", "received_at", "updated_at", "closed_at", "resolve_due",
-    "org__name", "division__name", "division__parent__name",
-    "division__parent__parent__name", "division__parent__parent__parent__name",
+    "id",
+    "status",
+    "subcategory",
+    "text",
+    "publish_consent",
+    "protected",
+    "minor_under_14",
+    "urgency",
+    "category",
+    "received_at",
+    "updated_at",
+    "closed_at",
+    "resolve_due",
+    "org__name",
+    "division__name",
+    "division__parent__name",
+    "division__parent__parent__name",
+    "division__parent__parent__parent__name",
     "division__parent__parent__parent__parent",
-)  # fmt: skip
+)
+
+
+def hash_key(raw: str) -> str:
+    """Keys are 256 random bits, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 # Open311 keys as checked: forgotten when a key is saved here or revoked here

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from sanshi.concerns.actions import minor_consent_problem, record_follow_up
-from sanshi.concerns.models import Channel, Concern, LegalBasis, Status, Urgency
+from sanshi.concerns.actions import record_follow_up
+from sanshi.concerns.models import Channel, Concern, Status, Urgency
 from sanshi.concerns.sla import deadlines_from, policy_for
 from sanshi.concerns.tracking import format_tracking_code, normalise_tracking_code
 from sanshi.core import parsing
@@ -26,7 +26,6 @@ from sanshi.intake import conf, ratelimit
 from sanshi.intake.forms import RatingForm, ReportForm
 from sanshi.intake.lines import lines_to_show
 from sanshi.intake.models import MemberCard
-from sanshi.intake.reporter import guardian_consents, legal_basis_for
 from sanshi.intake.selectors import (
     Area,
     active_card,
@@ -38,6 +37,7 @@ from sanshi.intake.selectors import (
     public_timeline,
     township_choices,
 )
+from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.models import Division, Org
 
 CONSENT_VERSION = "2026-11"
@@ -122,8 +122,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if card is not None and card.membership.org.level == Org.Level.COMMUNITY:
         # The card's own community is always offered, wherever the picker stands.
         org = card.membership.org
-        others = [(group, [o for o in orgs if o[0] != str(org.pk)])
-                  for group, orgs in choices["communities"]]  # fmt: skip
+        others = [
+            (group, [o for o in orgs if o[0] != str(org.pk)])
+            for group, orgs in choices["communities"]
+        ]
         mine = (_("名片所属"), [(str(org.pk), org.name)])
         choices["communities"] = [mine, *[(g, orgs) for g, orgs in others if orgs]]
     if request.method != "POST":
@@ -134,8 +136,9 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(
             request, "intake/report.html", _report_context(request, form, area, card, by_township)
         )
-    limited = ratelimit.hit("report-ip", ratelimit.client_ip(request),
-                            limit=conf.form_rate_per_ip(), window=3600)  # fmt: skip
+    limited = ratelimit.hit(
+        "report-ip", ratelimit.client_ip(request), limit=conf.form_rate_per_ip(), window=3600
+    )
     if limited is not None:
         return too_many(request, limited.retry_after)
     form = ReportForm(request.POST, **choices)
@@ -166,66 +169,57 @@ def _already_sent(request: HttpRequest, receipt: Any) -> HttpResponse:
     return render(request, "intake/in_progress.html", status=409)
 
 
-def _danger(text: str) -> bool:
-    from sanshi.triage.engine import triage
-
-    return bool(triage(text).critical)
+# What the form says when the consent rule (take_in.legal_basis_for) finds something missing.
+# What the form says when the reporter's consent is missing (the guardian's: the rule's own
+# message, concerns.actions.minor_consent_problem).
+CONSENT_MISSING = gettext_lazy("请阅读个人信息处理说明并勾选同意。")
 
 
 def _submit(
     request: HttpRequest, form: ReportForm, card: MemberCard | None
 ) -> tuple[Concern | HttpResponse | None, bool]:
-    """Check consent, the phone's rate, then take the concern in; errors go on the form."""
+    """Check the place and the phone's rate, then take the concern in; errors go on the form."""
     data = form.cleaned_data
-    critical = _danger(data["text"])
-    guardian_consent = guardian_consents(data["reporter"], data["guardian_consent"])
-    legal_basis = legal_basis_for(data["reporter"], minor_under_14=data["minor_under_14"],
-                                  consent=data["consent"], guardian_consent=guardian_consent,
-                                  critical=critical)  # fmt: skip
-    # Consent is the legal basis unless danger to life (PIPL art 13) or a child's protection
-    # (a third party's report) stands in for it.
-    if not data["consent"] and legal_basis == LegalBasis.CONSENT:
-        form.add_error("consent", _("请阅读个人信息处理说明并勾选同意。"))
-    problem = minor_consent_problem(minor_under_14=data["minor_under_14"],
-                                    legal_basis=legal_basis, guardian_consent=guardian_consent)  # fmt: skip
-    if problem:
-        form.add_error("guardian_consent", problem)
     division, community = _place(form, data)
     if form.errors:
-        return None, critical
+        return None, False
     if data["phone"]:
-        limited = ratelimit.hit("report-phone", data["phone"],
-                                limit=conf.form_rate_per_phone(), window=3600)  # fmt: skip
-        if limited is not None:
-            return too_many(request, limited.retry_after), critical
-    from sanshi.triage.intake import intake_concern
-
-    place: dict[str, Any] = {}
-    if division is not None:
-        place["division"] = division
-    if community is not None:
-        place["community"] = community
-    try:
-        concern, result = intake_concern(
-            text=data["text"],
-            channel=Channel.MEMBER_CARD if card is not None else Channel.WEB,
-            address=_address_text(division, community, data["address"]),
-            subcategory=data["subcategory"],
-            reporter_name=data["name"],
-            reporter_phone=data["phone"],
-            anonymous=data["anonymous"] or not (data["name"] or data["phone"]),
-            minor_under_14=data["minor_under_14"],
-            guardian_consent=guardian_consent,
-            publish_consent=data["publish_consent"],
-            legal_basis=legal_basis,
-            consent_version=CONSENT_VERSION if data["consent"] else "",
-            member=card.membership.person if card is not None else None,
-            **place,
+        limited = ratelimit.hit(
+            "report-phone", data["phone"], limit=conf.form_rate_per_phone(), window=3600
         )
+        if limited is not None:
+            return too_many(request, limited.retry_after), False
+    intake = ConcernIntake(
+        text=data["text"],
+        channel=Channel.MEMBER_CARD if card is not None else Channel.WEB,
+        address=_address_text(division, community, data["address"]),
+        subcategory=data["subcategory"],
+        division=division,
+        community=community,
+        reporter_name=data["name"],
+        reporter_phone=data["phone"],
+        anonymous=data["anonymous"] or not (data["name"] or data["phone"]),
+        minor_under_14=data["minor_under_14"],
+        guardian_consent=data["guardian_consent"],
+        publish_consent=data["publish_consent"],
+        # The basis follows from consent, who reports and danger (take_in decides).
+        legal_basis=None,
+        consent=data["consent"],
+        reporter_relation=data["reporter"],
+        consent_version=CONSENT_VERSION if data["consent"] else "",
+        member=card.membership.person if card is not None else None,
+    )
+    try:
+        taken = take_in_concern(intake, actor=None)
     except SanshiError as exc:
-        form.add_error(None, exc.message)
-        return None, critical
-    return concern, critical or bool(result.critical) or concern.urgency == Urgency.CRITICAL
+        if "consent" in exc.fields:
+            form.add_error("consent", str(CONSENT_MISSING))
+        if "guardian_consent" in exc.fields:
+            form.add_error("guardian_consent", exc.message)
+        if not {"consent", "guardian_consent"} & set(exc.fields):
+            form.add_error(None, exc.message)
+        return None, False
+    return taken.concern, taken.critical
 
 
 def _address_text(division: Division | None, community: Org | None, free: str) -> str:
@@ -289,8 +283,11 @@ def done(request: HttpRequest) -> HttpResponse:
 def _deadlines(concern: Concern) -> dict[str, dt.datetime | None]:
     """When it will be signed for, the resident contacted, and answered."""
     if concern.resolve_due is not None:
-        return {"sign": concern.sign_due, "contact": concern.contact_due,
-                "resolve": concern.resolve_due}  # fmt: skip
+        return {
+            "sign": concern.sign_due,
+            "contact": concern.contact_due,
+            "resolve": concern.resolve_due,
+        }
     due = deadlines_from(concern.received_at, policy_for(concern.urgency, concern.category))
     return {"sign": due.sign, "contact": due.contact, "resolve": due.resolve}
 
@@ -307,8 +304,9 @@ def _track_limited(request: HttpRequest) -> ratelimit.Limited | None:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    ratelimit.hit("track-miss", ratelimit.client_ip(request),
-                  limit=conf.track_misses_per_ip(), window=600)  # fmt: skip
+    ratelimit.hit(
+        "track-miss", ratelimit.client_ip(request), limit=conf.track_misses_per_ip(), window=600
+    )
     return render(request, "intake/track_not_found.html", status=404)
 
 
@@ -409,8 +407,11 @@ def member_card_print(request: HttpRequest, code: str) -> HttpResponse:
         return card
     url = request.build_absolute_uri(reverse("intake-card", args=[card.code]))
     svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
-    return render(request, "intake/card_print.html",
-                  {"card": card, "url": url, "qr_svg": svg, **_card_context(card)})  # fmt: skip
+    return render(
+        request,
+        "intake/card_print.html",
+        {"card": card, "url": url, "qr_svg": svg, **_card_context(card)},
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -420,8 +421,10 @@ def member_card_qr(request: HttpRequest, code: str) -> HttpResponse:
         return card
     url = request.build_absolute_uri(reverse("intake-card", args=[card.code]))
     svg = segno.make(url, error="m").svg_inline(scale=8, border=4)
-    return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg,
-                        content_type="image/svg+xml; charset=utf-8")  # fmt: skip
+    return HttpResponse(
+        '<?xml version="1.0" encoding="utf-8"?>\n' + svg,
+        content_type="image/svg+xml; charset=utf-8",
+    )
 
 
 def _card_context(card: MemberCard) -> dict[str, Any]:

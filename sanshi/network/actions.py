@@ -15,7 +15,7 @@ from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.utils import timezone
 
-from sanshi.audit.actions import chained_at_end, record_audit
+from sanshi.audit.actions import record_audit
 from sanshi.concerns.models import Channel, Concern, LegalBasis
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed
@@ -280,7 +280,7 @@ def raise_concern_from_visit(visit: Visit, *, actor: User, text: str, consent: b
             "the household must agree before their matter is reported",
             fields={"consent": "required"},
         )
-    with transaction.atomic(), chained_at_end():
+    with transaction.atomic():
         concern = _take_in(visit, actor=actor, text=text, consent=consent)
         linked = Visit.objects.filter(pk=visit.pk, concern__isnull=True).update(concern=concern)
         if linked != 1:
@@ -298,18 +298,14 @@ def _danger(text: str) -> bool:
 
 def _take_in(visit: Visit, *, actor: User, text: str, consent: bool) -> Concern:
     """The one call into concern intake (switch it here when intake's entry point changes)."""
-    from sanshi.triage.intake import intake_concern
+    from sanshi.intake.take_in import ConcernIntake, take_in_concern
 
     household = visit.household
     first = household.people[0] if household.people else {}
-    place: dict[str, Any] = {}
-    if household.org.level == Org.Level.COMMUNITY:
-        place["community"] = household.org
-    concern, _result = intake_concern(
+    intake = ConcernIntake(
         text=text,
         channel=Channel.VISIT,
         address=household.address,
-        actor=actor,
         reporter_name=first.get("name", ""),
         reporter_phone=first.get("phone", ""),
         anonymous=not first,
@@ -317,9 +313,9 @@ def _take_in(visit: Visit, *, actor: User, text: str, consent: bool) -> Concern:
         protected=CareFlag.DV_HISTORY in household.flags,
         legal_basis=LegalBasis.CONSENT if consent else LegalBasis.EMERGENCY,
         consent_version=VISIT_CONSENT_VERSION if consent else "",
-        **place,
+        community=household.org if household.org.level == Org.Level.COMMUNITY else None,
     )
-    return concern
+    return take_in_concern(intake, actor=actor).concern
 
 
 def _audit(actor: User, action: str, household: Household, data: dict[str, Any]) -> None:

@@ -8,79 +8,13 @@ from functools import partial
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 
-from sanshi.concerns.actions import NOTIFY_KINDS_WHEN_CRITICAL
-from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Urgency
+from sanshi.concerns.models import ConcernEvent, EventKind, Urgency
 from sanshi.core import clock
 from sanshi.notifications.delivery import deliver
 from sanshi.notifications.models import Notification
-from sanshi.orgs.models import Org, Role
-from sanshi.orgs.selectors import ancestor_ids, people_with_role
+from sanshi.notifications.policy import recipients_for
 
 logger = logging.getLogger(__name__)
-
-DISPATCH_ROLES = (Role.DISPATCHER,)
-DUTY_ROLES = (Role.PROTECTION_OFFICER,)
-
-
-def _handler_user_ids(concern: Concern) -> set[int]:
-    return set(
-        concern.assignments.filter(active=True, person__user__isnull=False).values_list(
-            "person__user_id", flat=True
-        )
-    )
-
-
-def _role_user_ids(org: Org | None, roles: tuple[str, ...]) -> set[int]:
-    if org is None:
-        return set()
-    return set(
-        people_with_role(org, roles).filter(user__isnull=False).values_list("user_id", flat=True)
-    )
-
-
-def _duty_officers(concern: Concern, start: Org | None = None) -> set[int]:
-    """Protection officers of the concern's org (or `start`) and every org above it; where an
-    org has none, its chair is the duty officer."""
-    ids: set[int] = set()
-    for org in Org.objects.filter(pk__in=ancestor_ids(start or concern.org)):
-        ids |= _role_user_ids(org, DUTY_ROLES) or _role_user_ids(org, (Role.CHAIR,))
-    return ids
-
-
-def recipients_for(event: ConcernEvent) -> set[int]:
-    """Who hears about an event: handlers, dispatchers, or the duty officers."""
-    concern = event.concern
-    kind = event.kind
-    danger = concern.urgency == Urgency.CRITICAL
-    if kind in (EventKind.DANGER_CHECK, EventKind.DANGER_CONFIRMED):
-        return _handler_user_ids(concern) | _duty_officers(concern)
-    if (event.data or {}).get("deadline") == "check":
-        # The check for danger is late: remind the duty officers, then tell those above.
-        above = event.org if kind == EventKind.ESCALATED else None
-        return _duty_officers(concern, above)
-    if danger and kind in (EventKind.REMINDER, EventKind.OVERDUE):
-        return _handler_user_ids(concern) | _duty_officers(concern)
-    if kind in (EventKind.ASSIGNED, EventKind.REMINDER, EventKind.OVERDUE, EventKind.REOPENED):
-        found = _handler_user_ids(concern)
-        return found or _role_user_ids(concern.org, (Role.CHAIR, Role.STAFF))
-    if kind == EventKind.BREAK_GLASS:
-        return _role_user_ids(concern.org, (Role.CHAIR,))
-    if kind == EventKind.DISPATCHED and concern.urgency == Urgency.CRITICAL:
-        return _handler_user_ids(concern) | _duty_officers(concern)
-    if kind == EventKind.DISPATCHED:
-        return _handler_user_ids(concern) or _role_user_ids(
-            concern.org, (Role.CHAIR, Role.STAFF, Role.DISPATCHER)
-        )
-    if kind in (EventKind.RETURNED, EventKind.EXTENSION_REQUESTED):
-        return _role_user_ids(concern.dispatching_org or concern.org, DISPATCH_ROLES)
-    if kind == EventKind.ESCALATED:
-        return _role_user_ids(event.org, (*DISPATCH_ROLES, Role.CHAIR))
-    if kind == EventKind.FOLLOWED_UP:
-        return _handler_user_ids(concern)
-    if kind in NOTIFY_KINDS_WHEN_CRITICAL and concern.urgency == Urgency.CRITICAL:
-        return _duty_officers(concern) | _role_user_ids(concern.org, DISPATCH_ROLES)
-    # Nobody else: concerns.actions.notifies() writes no task for these (keep the two agreed).
-    return set()
 
 
 def notify_for_event(event: ConcernEvent, told: set[int] | None = None) -> int:
@@ -88,9 +22,13 @@ def notify_for_event(event: ConcernEvent, told: set[int] | None = None) -> int:
 
     `told`: users already notified about this concern by an earlier event of the same write
     (a danger received and dispatched at once alerts its officer once); updated in place."""
-    kind = "critical" if event.concern.urgency == Urgency.CRITICAL and event.kind in (
-        EventKind.RECEIVED, EventKind.URGENCY_CHANGED, EventKind.DANGER_CONFIRMED
-    ) else event.kind  # fmt: skip
+    kind = (
+        "critical"
+        if event.concern.urgency == Urgency.CRITICAL
+        and event.kind
+        in (EventKind.RECEIVED, EventKind.URGENCY_CHANGED, EventKind.DANGER_CONFIRMED)
+        else event.kind
+    )
     recipients = recipients_for(event)
     if not recipients and kind == "critical":
         # Nobody in the org tree can be reached about danger: the administrators must hear of
@@ -113,9 +51,14 @@ def notify_for_event(event: ConcernEvent, told: set[int] | None = None) -> int:
         try:
             with transaction.atomic():
                 made.append(
-                    Notification.objects.create(user_id=user_id, concern=event.concern,
-                                                event=event, kind=kind, created_at=clock.now())
-                )  # fmt: skip
+                    Notification.objects.create(
+                        user_id=user_id,
+                        concern=event.concern,
+                        event=event,
+                        kind=kind,
+                        created_at=clock.now(),
+                    )
+                )
         except IntegrityError:
             continue
     # Only what was new is mailed, so running twice for one event sends nothing twice.

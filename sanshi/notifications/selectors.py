@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as AuthUser
 from django.db.models import QuerySet
 
+from sanshi.core.types import User
 from sanshi.notifications.models import Notification
-
-User = AuthUser | AnonymousUser
 
 
 def unread_count(user: User) -> int:

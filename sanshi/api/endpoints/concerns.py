@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.responses import NinjaJSONEncoder
 
-from sanshi.api.actions import earlier_response, remember_response
 from sanshi.api.endpoints.common import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -45,12 +40,11 @@ from sanshi.api.selectors import (
     page_of_concerns,
     visible_org,
 )
-from sanshi.audit.actions import chained_at_end
 from sanshi.concerns.access import FULL, access_concern, visibility
-from sanshi.concerns.models import Channel, Concern
-from sanshi.core.errors import InvalidInput, SanshiError
-from sanshi.core.fields import SerializedJSON
-from sanshi.intake.reporter import basis_with_relation
+from sanshi.concerns.models import Channel
+from sanshi.core.errors import InvalidInput
+from sanshi.core.idempotency import Answer, answer_once, fingerprint
+from sanshi.intake.take_in import ConcernIntake, TakenIn, take_in_concern
 from sanshi.orgs.models import Division, Org
 
 router = Router(tags=["concerns"])
@@ -87,12 +81,17 @@ def list_concerns(request: HttpRequest, filters: Query[ConcernQuery]) -> Any:
     qs = filtered_concerns(
         user,
         ConcernFilters(
-            status=filters.status, category=filters.category, subcategory=filters.subcategory,
-            org=org, urgency=filters.urgency, overdue=filters.overdue,
-            received_from=filters.received_from, received_to=filters.received_to,
+            status=filters.status,
+            category=filters.category,
+            subcategory=filters.subcategory,
+            org=org,
+            urgency=filters.urgency,
+            overdue=filters.overdue,
+            received_from=filters.received_from,
+            received_to=filters.received_to,
             q=filters.q.strip(),
         ),
-    )  # fmt: skip
+    )
     rows, next_cursor = page_of_concerns(qs, filters.cursor, filters.limit)
     full = fully_visible_ids(user, rows)
     return Status(
@@ -104,16 +103,20 @@ def list_concerns(request: HttpRequest, filters: Query[ConcernQuery]) -> Any:
     )
 
 
-@router.get("/{concern_id}", response=responses({200: ConcernDetailOut}, READ_ERRORS),
-            summary="One concern")  # fmt: skip
+@router.get(
+    "/{concern_id}", response=responses({200: ConcernDetailOut}, READ_ERRORS), summary="One concern"
+)
 def get_concern(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
     user = caller(request)
     concern = access_concern(user, concern_id)
     return Status(200, concern_detail_out(concern, full=visibility(user, concern) == FULL))
 
 
-@router.get("/{concern_id}/timeline", response=responses({200: TimelineOut}, READ_ERRORS),
-            summary="A concern's timeline")  # fmt: skip
+@router.get(
+    "/{concern_id}/timeline",
+    response=responses({200: TimelineOut}, READ_ERRORS),
+    summary="A concern's timeline",
+)
 def get_timeline(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
     user = caller(request)
     concern = access_concern(user, concern_id)
@@ -124,11 +127,15 @@ def get_timeline(request: HttpRequest, concern_id: int = concern_id_param()) -> 
     )
 
 
-@router.post("", response=responses({201: CreatedOut}, WRITE_ERRORS),
-             summary="Report a concern (channel api)")  # fmt: skip
+@router.post(
+    "",
+    response=responses({201: CreatedOut}, WRITE_ERRORS),
+    summary="Report a concern (channel api)",
+)
 def create_concern(
     request: HttpRequest,
     payload: ConcernIn,
+    response: HttpResponse,
     idempotency_key: IdempotencyKey | None = IDEMPOTENCY_HEADER,
 ) -> Any:
     """Triage the text, choose the receiving org, receive and dispatch, in one transaction.
@@ -138,59 +145,43 @@ def create_concern(
     body is a 409. The concern is committed before the 201 is sent.
     """
     require_staff_role(request)
-    token = token_of(request)
-    fingerprint = hashlib.sha256(b"POST /concerns\n" + request.body).hexdigest()
-    try:
-        # The audit rows are chained after the response is remembered, just before the commit.
-        with transaction.atomic(), chained_at_end():
-            concern, result = _intake(request, payload)
-            full = visibility(caller(request), concern) == FULL
-            # Intake assigns nobody (auto-dispatch names an org, not people): no query for it.
-            body = _as_json({
-                "concern": concern_detail_out(concern, full=full, assignments=[]),
-                "triage": result.as_dict(),
-            })  # fmt: skip
-            if idempotency_key:
-                # Last, so that a retry of a committed request (or of one still running)
-                # fails (here, or as this block ends), rolls back whole and answers with the
-                # first response.
-                remember_response(token, idempotency_key, fingerprint, 201, SerializedJSON(body))
-    except (IntegrityError, SanshiError):
-        # A retry answers with the first response even where a second run would now fail.
-        earlier = earlier_response(token, idempotency_key, fingerprint) if idempotency_key else None
-        if earlier is None:
-            raise
-        replayed = _as_sent(earlier.status, _as_json(earlier.body))
-        replayed["Idempotent-Replayed"] = "true"
-        return replayed
-    return _as_sent(201, body)
+    scope = f"api:{token_of(request).pk}"
+    print_ = fingerprint("POST", "/concerns", request.body)
+
+    made: list[CreatedOut] = []
+
+    def create() -> Answer:
+        taken = _intake(request, payload)
+        full = visibility(caller(request), taken.concern) == FULL
+        # Intake assigns nobody (auto-dispatch names an org, not people): no query for it.
+        out = CreatedOut.model_validate(
+            {
+                "concern": concern_detail_out(taken.concern, full=full, assignments=[]),
+                "triage": taken.triage.as_dict(),
+            }
+        )
+        made.append(out)
+        return Answer(201, out.model_dump(mode="json"))
+
+    answer = answer_once(scope, idempotency_key or "", print_, create)
+    if answer.replayed:
+        response["Idempotent-Replayed"] = "true"
+        return Status(answer.status, CreatedOut.model_validate(answer.body))
+    # Ninja renders the schema instance as it is, without validating it again.
+    return Status(answer.status, made[-1])
 
 
-def _intake(request: HttpRequest, payload: ConcernIn) -> tuple[Concern, Any]:
-    from sanshi.triage.intake import intake_concern
-
-    data = payload.model_dump(
-        exclude={"text", "address", "division_code", "community_id", "reporter_relation"}
-    )
-    data["legal_basis"], data["guardian_consent"] = basis_with_relation(
-        payload.reporter_relation,
-        minor_under_14=payload.minor_under_14,
-        legal_basis=payload.legal_basis,
-        guardian_consent=payload.guardian_consent,
-    )
+def _intake(request: HttpRequest, payload: ConcernIn) -> TakenIn:
+    data = payload.model_dump(exclude={"division_code", "community_id"})
     # Where the caller said nothing, triage's routing decides division and community.
-    if payload.division_code is not None:
-        data["division"] = _division(payload.division_code)
-    if payload.community_id is not None:
-        data["community"] = _community(payload.community_id)
-    return intake_concern(
-        text=payload.text,
-        channel=Channel.API,
-        address=payload.address,
-        actor=caller(request),
-        source_client=token_of(request).name,
+    intake = ConcernIntake(
         **data,
+        channel=Channel.API,
+        source_client=token_of(request).name,
+        division=None if payload.division_code is None else _division(payload.division_code),
+        community=None if payload.community_id is None else _community(payload.community_id),
     )
+    return take_in_concern(intake, actor=caller(request))
 
 
 def _division(code: str) -> Division:
@@ -205,19 +196,3 @@ def _community(org_id: int) -> Org:
     if community is None:
         raise InvalidInput("no such community", fields={"community_id": "not found"})
     return community
-
-
-def _as_json(data: dict[str, Any]) -> str:
-    """The JSON the client receives, keys sorted as the stored copy keeps them (so that a
-    replay is byte for byte the first response)."""
-    return json.dumps(data, cls=NinjaJSONEncoder, sort_keys=True)
-
-
-def _as_sent(status: int, body: str) -> HttpResponse:
-    """The response, written as ninja's renderer writes one.
-
-    Ninja would first check the body against CreatedOut again, which costs as much as making
-    it; the body is already in that shape (test_create.py compares it with the schema and
-    with GET /concerns/{id}).
-    """
-    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")

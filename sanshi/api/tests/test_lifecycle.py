@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import get_args
 
-from sanshi.api import schemas
+import pytest
+
 from sanshi.concerns import actions
 from sanshi.concerns.models import Concern, ConcernEvent
+from sanshi.core.errors import InvalidInput
 from sanshi.testing import person_of
 
 
@@ -176,6 +177,17 @@ def test_merge_and_close(world, api_as):
     assert r.json()["fields"] == {"into_id": "不存在或无权访问"}
 
 
-def test_schema_words_match_the_spine():
-    assert get_args(schemas.ContactMethod) == actions.CONTACT_METHODS
-    assert get_args(schemas.ReferralBody) == actions.REFERRAL_BODIES
+def test_a_referral_reference_has_the_same_limit_everywhere(world, api_as):
+    from sanshi.concerns.models import REFERRAL_REFERENCE_MAX
+    from sanshi.console.forms import ReferForm
+
+    concern = _dispatched(world, api_as(world.dispatcher))
+    concern = actions.sign_concern(Concern.objects.get(pk=concern.pk), actor=world.member)
+    long = "R" * (REFERRAL_REFERENCE_MAX + 1)
+    r = api_as(world.member).post(
+        f"/concerns/{concern.pk}/referrals", {"body": "police", "reference": long}
+    )
+    assert (r.status_code, r.json()["error"]) == (400, "invalid_input")
+    assert ReferForm({"body": "police", "reference": long}).is_valid() is False
+    with pytest.raises(InvalidInput):
+        actions.refer_concern(concern, actor=world.member, body="police", reference=long)

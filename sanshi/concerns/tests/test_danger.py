@@ -26,8 +26,7 @@ from sanshi.core import clock
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
 from sanshi.notifications.models import Notification
 from sanshi.orgs.models import Role
-from sanshi.testing import World, make_user, person_of
-from sanshi.triage.intake import intake_concern
+from sanshi.testing import World, intake_concern, make_user, person_of
 
 DV_NOW = "我老公又打我了，现在还在砸门，快来人"
 UNSURE = "最近总觉得活着没什么意思，晚上睡不着"

@@ -305,14 +305,6 @@ def test_unknown_codes_and_empty_text_are_refused_and_nothing_is_written(world: 
     assert Concern.objects.count() == 0
 
 
-def test_under_14_needs_guardian_consent_unless_another_legal_basis(world: World) -> None:
-    with pytest.raises(InvalidInput):
-        world.concern(minor_under_14=True)
-    ok = world.concern(minor_under_14=True, guardian_consent=True)
-    duty = world.concern(minor_under_14=True, legal_basis="statutory_duty")
-    assert (ok.protected, duty.protected, Concern.objects.count()) == (True, True, 2)
-
-
 def test_anonymous_reporter_keeps_no_name_or_phone(world: World) -> None:
     concern = world.concern(anonymous=True, reporter_name="王女士", reporter_phone="13800000000")
     assert (concern.reporter_name, concern.reporter_phone) == ("", "")

@@ -13,7 +13,7 @@ from sanshi.concerns.sweep import record_sweep_run, run_sla_sweep
 from sanshi.core import clock
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-DB_TASKS = {"default": {"BACKEND": "sanshi.core.outbox.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture

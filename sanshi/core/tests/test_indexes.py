@@ -15,7 +15,7 @@ INTAKE_TABLES = [
     "concerns_concern",
     "concerns_concernevent",
     "audit_auditentry",
-    "api_idempotentresponse",
+    "core_idempotentresponse",
     "intake_open311submission",
 ]
 

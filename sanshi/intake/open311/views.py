@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sanshi.concerns.models import ConcernEvent, LegalBasis, Status
+from sanshi.concerns.models import Channel, ConcernEvent, Status
 from sanshi.core import parsing
 from sanshi.core.errors import SanshiError
+from sanshi.core.idempotency import Answer, answer_once, fingerprint
 from sanshi.core.views import UNAVAILABLE
 from sanshi.core.views import unavailable as _unavailable
 from sanshi.intake import conf, ratelimit
@@ -28,8 +29,9 @@ from sanshi.intake.models import Open311Key, Open311Submission
 from sanshi.intake.open311 import render
 from sanshi.intake.open311.catalogue import Attribute, Service, service, services
 from sanshi.intake.open311.present import request_item, service_notice, update_item
-from sanshi.intake.reporter import ReporterRelation, basis_with_relation
+from sanshi.intake.reporter import ReporterRelation
 from sanshi.intake.selectors import PUBLIC_KINDS, active_open311_key, public_concerns
+from sanshi.intake.take_in import ConcernIntake
 from sanshi.orgs.models import Division
 
 View = Callable[..., HttpResponse]
@@ -271,7 +273,7 @@ def _reporter_name(data: QueryDict) -> str:
     return " ".join(p for p in (first, last) if p)
 
 
-def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
+def _intake_arguments(data: QueryDict) -> tuple[Service, ConcernIntake]:
     errors: list[str] = []
     code = _param(data, "service_code")
     if not code:
@@ -296,32 +298,23 @@ def _intake_arguments(data: QueryDict) -> tuple[Service, dict[str, Any]]:
         raise Problem(400, *errors)
     phone = _clean_text(_param(data, "phone"))
     name = _reporter_name(data)
-    return s, {
-        "text": description,
-        "address": address,
-        "subcategory": s.code,
-        "division": division,
-        "latitude": lat,
-        "longitude": lon,
-        "reporter_name": name,
-        "reporter_phone": phone,
-        "anonymous": not (name or phone),
-        **_consent(attributes),
-        "publish_consent": attributes.get("publish_consent") == "true",
-        "consent_version": "open311",
-    }
-
-
-def _consent(attributes: dict[str, str]) -> dict[str, Any]:
-    """Minor, guardian's consent and the legal basis, from who the reporter says they are."""
-    minor = attributes.get("minor_under_14") == "true"
-    basis, guardian = basis_with_relation(
-        attributes.get("reporter_relation", ReporterRelation.SELF),
-        minor_under_14=minor,
-        legal_basis=LegalBasis.CONSENT,
+    return s, ConcernIntake(
+        text=description,
+        channel=Channel.OPEN311,
+        address=address,
+        subcategory=s.code,
+        division=division,
+        latitude=lat,
+        longitude=lon,
+        reporter_name=name,
+        reporter_phone=phone,
+        anonymous=not (name or phone),
+        minor_under_14=attributes.get("minor_under_14") == "true",
         guardian_consent=attributes.get("guardian_consent") == "true",
+        reporter_relation=attributes.get("reporter_relation", ReporterRelation.SELF),
+        publish_consent=attributes.get("publish_consent") == "true",
+        consent_version="open311",
     )
-    return {"minor_under_14": minor, "guardian_consent": guardian, "legal_basis": basis}
 
 
 def _limit(client: Open311Key) -> None:
@@ -348,18 +341,25 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
 def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
     _limit(client)
-    s, arguments = _intake_arguments(request.POST)
-    idempotency_key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
-    done = submit_open311_request(client=client, idempotency_key=idempotency_key, **arguments)
-    submission = done.submission
-    item: dict[str, Any] = (
-        {"token": submission.token}
-        if s.type == "batch"
-        else {"service_request_id": str(submission.concern_id)}
-    )
-    item["service_notice"] = service_notice(submission.concern, critical=done.critical)
-    item["account_id"] = None
-    return render.respond(fmt, "service_requests", [item], status=200 if done.replayed else 201)
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
+    print_ = fingerprint("POST", "/open311/requests", request.body)
+
+    def create() -> Answer:
+        s, intake = _intake_arguments(request.POST)
+        done = submit_open311_request(intake, client=client)
+        submission = done.submission
+        item: dict[str, Any] = (
+            {"token": submission.token}
+            if s.type == "batch"
+            else {"service_request_id": str(submission.concern_id)}
+        )
+        item["service_notice"] = service_notice(submission.concern, critical=done.critical)
+        item["account_id"] = None
+        return Answer(201, [item])
+
+    answer = answer_once(f"open311:{client.pk}", key, print_, create)
+    status = 200 if answer.replayed else answer.status
+    return render.respond(fmt, "service_requests", answer.body, status=status)
 
 
 # ---------------------------------------------------------------- GET requests

@@ -201,6 +201,23 @@ def test_idempotency_key_retries_create_one_concern(client: Client, key: str) ->
     assert Concern.objects.count() == 2
 
 
+def test_the_same_idempotency_key_with_another_body_is_a_409(client: Client, key: str) -> None:
+    headers = {"Idempotency-Key": "retry-3"}
+    assert post(client, headers=headers, **good(key)).status_code == 201
+    other = post(client, headers=headers, **good(key, description="另一件事：路灯坏了"))
+    assert other.status_code == 409
+    assert [e["code"] for e in errors(other)] == [409, 409]
+    assert Concern.objects.count() == 1
+
+
+def test_keys_are_each_clients_own(client: Client, key: str) -> None:
+    headers = {"Idempotency-Key": "shared"}
+    other = create_open311_key("another app").raw
+    assert post(client, headers=headers, **good(key)).status_code == 201
+    assert post(client, headers=headers, **good(other)).status_code == 201
+    assert Concern.objects.count() == 2
+
+
 def test_per_key_rate_limit(client: Client, key: str, settings: Any) -> None:
     settings.SANSHI_OPEN311_RATE = 2
     assert [post(client, **good(key)).status_code for _ in range(3)] == [201, 201, 429]

@@ -201,8 +201,7 @@ def test_danger_with_a_duty_officer_does_not_go_to_the_administrators(
 def test_no_task_is_skipped_for_an_event_someone_would_hear_of(world: World, urgency: str) -> None:
     # concerns.actions writes no task where notifies() says no one hears: recipients_for
     # must agree for every kind, with handlers, chairs, dispatchers and officers all present.
-    from sanshi.concerns.actions import notifies
-    from sanshi.notifications.actions import recipients_for
+    from sanshi.notifications.policy import notifies, recipients_for
 
     concern = world.concern()
     actions.dispatch_concern(

@@ -7,8 +7,7 @@ import pytest
 from sanshi.concerns.models import EventKind, Status
 from sanshi.orgs.actions import create_org
 from sanshi.orgs.models import Org, Role
-from sanshi.testing import make_user
-from sanshi.triage.intake import intake_concern
+from sanshi.testing import intake_concern, make_user
 from sanshi.triage.models import DispatchThreshold
 
 DV_NOW = "我老公又打我了，现在还在砸门，快来人"

@@ -9,10 +9,9 @@ from sanshi.concerns.actions import reclassify_concern
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Status
 from sanshi.orgs.actions import add_membership, create_org
 from sanshi.orgs.models import Org, Role
-from sanshi.testing import World, make_user, person_of
+from sanshi.testing import World, intake_concern, make_user, person_of
 from sanshi.triage.duplicates import likely_duplicates
 from sanshi.triage.handlers import suggest_handlers
-from sanshi.triage.intake import intake_concern
 from sanshi.triage.models import DispatchThreshold
 
 START = dt.date(2020, 1, 1)
@@ -218,7 +217,7 @@ def test_an_auto_dispatched_concern_makes_one_notification_task_for_both_events(
     from sanshi.concerns.tasks import notify_events
     from sanshi.notifications.models import Notification
 
-    settings.TASKS = {"default": {"BACKEND": "sanshi.core.outbox.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     make_user("community_chair", role=Role.CHAIR, org=beihai["community"])
     make_user("county_protection", role=Role.PROTECTION_OFFICER, org=beihai["county"])
     DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.0)

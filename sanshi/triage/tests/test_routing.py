@@ -195,7 +195,7 @@ def test_a_short_name_or_a_street_in_the_text_routes_nowhere(beihai: dict[str, O
 
 def test_intake_routes_a_concern_by_the_community_its_text_names(beihai: dict[str, Org]) -> None:
     from sanshi.concerns.models import Channel
-    from sanshi.triage.intake import intake_concern
+    from sanshi.testing import intake_concern
 
     concern, result = intake_concern(text=NAMED, channel=Channel.WEB, consent_version="t")
     assert (concern.community, concern.division_id) == (beihai["community"], "450502002")
