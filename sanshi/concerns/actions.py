@@ -1128,7 +1128,7 @@ def unprotect_concern(concern: Concern, *, actor: User, reason: str) -> Concern:
         org=concern.org,
         note=_reason(reason),
         protected=False,
-        search_text=concern.text,
+        search_text=index_terms(concern.text, names=[concern.reporter_name]),
     )
 
 

@@ -21,6 +21,7 @@ from sanshi.concerns.models import (
     Urgency,
 )
 from sanshi.concerns.permissions import allowed_actions
+from sanshi.concerns.search import index_terms
 from sanshi.concerns.sweep import run_sla_sweep
 from sanshi.core import clock
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
@@ -125,7 +126,9 @@ def test_unprotect_needs_a_person_a_reason_and_a_concern_no_longer_critical(
     assert "unprotect" in allowed_actions(world.protection, concern)
     actions.unprotect_concern(concern, actor=world.protection, reason="核实为普通家庭矛盾")
     concern.refresh_from_db()
-    assert (concern.protected, concern.search_text) == (False, DV_NOW)
+    # Searchable again, through the keyed hashes of its words, never its text in clear.
+    assert (concern.protected, concern.search_text) == (False, index_terms(DV_NOW, names=[""]))
+    assert DV_NOW not in concern.search_text
     last = concern.events.order_by("-pk").first()
     assert last is not None
     assert (last.kind, last.note, last.actor_id) == (
