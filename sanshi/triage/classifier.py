@@ -43,7 +43,7 @@ from sanshi.triage.lexicon import words
 from sanshi.triage.text import normalise
 
 # Bump when the features or the learners change: the version then changes with them.
-RECIPE = "hash18-char13-word12-kw-df5+svc-softmax+logreg+e5head-v2"
+RECIPE = "hash18-char13-word12-kw-df5+svc-softmax+logreg-unweighted+e5head-v3"
 MODEL_FILE = Path(__file__).with_name("model.npz")
 N_FEATURES = 2**18
 MIN_DF = 5
@@ -76,6 +76,9 @@ class Thresholds:
 
     critical: float = 0.5
     check: float = 0.25
+    # From this probability on the model alone makes a text critical; between `critical`
+    # and here it needs another detector's support (a rule's hit, the semantic band).
+    sure: float = 0.5
     # The semantic check's cosine similarity to the nearest prototype, likewise.
     semantic_critical: float = 1.01
     semantic_check: float = 1.01
@@ -211,7 +214,7 @@ class Model:
 
     def dumps(self) -> bytes:
         """The model as npz bytes (deterministic: fixed zip dates, sorted entries)."""
-        meta = {
+        meta: dict[str, Any] = {
             "version": self.version,
             "recipe": RECIPE,
             "cat_names": self.cat_names,
@@ -219,9 +222,9 @@ class Model:
             "temperatures": list(self.temperatures),
             "thresholds": dataclasses.asdict(self.thresholds),
             "info": self.info,
+            "fusion": self.fusion,
         }
-        meta["fusion"] = self.fusion
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "kept": self.kept.astype(np.int32),
             "weights": self.weights.astype(np.float32),
             "bias": self.bias.astype(np.float64),
@@ -296,8 +299,10 @@ def train(
     category = SoftmaxSVC().fit(x, cats)
     with_sub = [i for i, e in enumerate(examples) if "." in e.subcategory]
     sub = SoftmaxSVC().fit(x[with_sub], [examples[i].subcategory for i in with_sub])
-    danger = LogisticRegression(C=DANGER_C, class_weight="balanced", max_iter=2000)
-    danger.fit(x, np.array([int(e.critical) for e in examples]), sample_weight=_weights(examples))
+    # Unweighted: its intercept then keeps the base rate, so a short text with little to go
+    # on scores low instead of one half (measured: fewer false alarms at the same recall).
+    danger = LogisticRegression(C=DANGER_C, max_iter=2000)
+    danger.fit(x, np.array([int(e.critical) for e in examples]))
     weights = np.hstack(
         [category.svc.coef_.T, sub.svc.coef_.T, danger.coef_.T]
     )  # features x classes
@@ -320,13 +325,6 @@ def train(
         sem_bias=sem_bias,
         fusion=fusion,
     )
-
-
-def _weights(examples: Sequence[Example]) -> np.ndarray:
-    """Each category weighs the same in the danger model (health is half suicide texts)."""
-    counts = Counter(e.category for e in examples)
-    mean = len(examples) / len(counts)
-    return np.array([(mean / counts[e.category]) ** 0.5 for e in examples])
 
 
 class SoftmaxSVC:

@@ -335,6 +335,17 @@ def _rules() -> tuple[Rule, ...]:
         ),
         # Trapped: in a lift, by water or fire, under a fallen house.
         ("trapped", r"(?:被困|困在|出不来|压在.{0,4}下面)", "safety.dv_now", c, True, True),
+        # Hyperbole: "笑死了", "累死我了" name no danger; found so that the other detectors
+        # know the death word is explained (never counts, see `_discount`).
+        (
+            "hyperbole",
+            r"(?:笑|累|气|热|冷|饿|困|烦|忙|丑|难|急|美|帅|萌|酸|辣|无聊|尴尬|羡慕|可爱|吓)(?:死|屎)"
+            r"(?:了|我了|人了|我|人|啦|的|哒)?",
+            "",
+            h,
+            False,
+            False,
+        ),
         # Cries for help stand on their own.
         (
             "help",
@@ -403,6 +414,8 @@ def _discount(text: str, rule: Rule, match: re.Match[str]) -> str:
     core = match.start("core") if "core" in rule.pattern.groupindex else start
     left, right = _clause_bounds(text, start, end)
     before = text[max(left, core - 6) : core]
+    if rule.kind == "hyperbole":
+        return "hyperbole"
     if rule.negatable and _NEGATION.search(before):
         return "negation"
     if rule.kind in ("threat", "weapon", "violence") and _NOT_A_PERSON.search(
@@ -492,6 +505,9 @@ _PRIORITY = (
 )  # fmt: skip
 
 
+EXPLAINED = frozenset({"negation", "animal", "hyperbole"})
+
+
 def judge(text: str) -> DangerVerdict:
     """Rules' verdict: critical when a counting critical hit exists."""
     hits = find_hits(text)
@@ -508,7 +524,8 @@ def judge(text: str) -> DangerVerdict:
         and subcategory == "safety.dv_now"
     ):
         subcategory = "children.abuse"
-    negated = bool(hits) and all(h.discounted == "negation" for h in hits)
+    # Danger words there, but every one explained away: negated, aimed at an animal, hyperbole.
+    negated = bool(hits) and all(h.discounted in EXPLAINED for h in hits)
     return DangerVerdict(
         critical, high, subcategory, tuple(hits), negated, lead[0].kind if lead else ""
     )

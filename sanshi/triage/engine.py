@@ -28,6 +28,8 @@ RULES_VERSION = "r1"
 RULE_CONFIDENCE = 0.9
 # From this category probability on, the model's category stands against a rule's.
 MODEL_SURE = 0.5
+# ... and against a rule that knows whose danger it is (violence, a child, self-harm).
+MODEL_VERY_SURE = 0.8
 # Rules that see danger without knowing whose concern it is (the model's category stands).
 _GENERIC_RULES = frozenset({"help", "medical", "trapped", "injury", "threat", "weapon"})
 HIGH_SUBCATEGORIES = frozenset(
@@ -178,7 +180,8 @@ def _subcategory(pred: Prediction, verdict: danger.DangerVerdict, critical: bool
         same = pred.subcategory.split(".")[0] == verdict.subcategory.split(".")[0]
         if same:
             return pred.subcategory if _urgent(pred.subcategory) else verdict.subcategory
-        if pred.category_prob < MODEL_SURE or verdict.lead not in _GENERIC_RULES:
+        sure = MODEL_SURE if verdict.lead in _GENERIC_RULES else MODEL_VERY_SURE
+        if pred.category_prob < sure:
             return verdict.subcategory
     if _urgent(pred.subcategory):
         return pred.subcategory
@@ -242,16 +245,32 @@ def _guess_kind(text: str, votes: Votes, category: str) -> str:
     return str(KIND_OF_CATEGORY.get(category, DangerKind.VIOLENCE))
 
 
+def supported(votes: Votes, thresholds: Thresholds) -> bool:
+    """Another detector leans the same way: a rule's hit that no negation or animal explains
+    away, or a semantic similarity in the check band."""
+    if any(h.discounted in ("", "past", "hypothetical") for h in votes.verdict.hits):
+        return True
+    near = votes.nearest
+    return (
+        near is not None
+        and not votes.verdict.negated
+        and near.similarity >= thresholds.semantic_check
+    )
+
+
 def evidence_for(
     text: str, votes: Votes, category: str, thresholds: Thresholds
 ) -> tuple[tuple[Evidence, ...], bool, bool]:
     """(evidence, critical, needs_check) from the detectors' votes and the thresholds."""
     found = _rule_evidence(text, votes.verdict)
-    by_model = votes.danger_prob >= thresholds.critical
-    model_check = votes.danger_prob >= thresholds.check
     near = votes.nearest
-    # Embeddings do not read negation: where the rules saw danger words only negated
-    # ("他没有打我"), the semantic check can ask a person to look, not make it critical.
+    model_check = votes.danger_prob >= thresholds.check
+    by_model = votes.danger_prob >= thresholds.sure or (
+        votes.danger_prob >= thresholds.critical and supported(votes, thresholds)
+    )
+    # Embeddings do not read negation: where the rules saw danger words only explained away
+    # ("他没有打我", "要把狗打死", "笑死了"), the semantic check can ask a person to look,
+    # not make it critical nor support the model.
     by_semantic = (
         near is not None
         and near.similarity >= thresholds.semantic_critical
@@ -282,7 +301,7 @@ def combine(
     thresholds = thresholds or Thresholds()
     votes = Votes(verdict, pred.danger_prob, nearest, model_words)
     evidence, critical, needs_check = evidence_for(text, votes, pred.category, thresholds)
-    by_model = not verdict.critical and pred.danger_prob >= thresholds.critical
+    by_model = not verdict.critical and any(e.detector == "model" for e in evidence) and critical
     subcategory = _subcategory(pred, verdict, critical)
     sub = taxonomy().subcategories[subcategory]
     confidence = pred.cat_probs.get(sub.category, 0.0)

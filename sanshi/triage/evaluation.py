@@ -22,6 +22,12 @@ RECALL_TARGET = 0.98
 CHECK_RECALL_TARGET = 1.0
 # The semantic check's band: this much below its critical similarity.
 SEMANTIC_BAND = 0.02
+# The model's check band reaches down to this share of its critical threshold at most.
+CHECK_BAND = 0.75
+# The model alone makes a text critical only where it is more likely right than wrong; below,
+# it needs another detector's support (measured on dev: 0.005 of precision, and no false
+# alarm on "笑死了", "跳广场舞", sports injuries; see docs/triage.md).
+SURE_FLOOR = 0.5
 
 
 @dataclass
@@ -158,6 +164,7 @@ class Scores:
     rules: np.ndarray  # the rules found danger
     model: np.ndarray  # the model's danger probability
     semantic: np.ndarray  # similarity to the nearest prototype (zeros without the check)
+    support: np.ndarray  # a rule hit that no negation or animal explains away
 
 
 def scores_of(examples: Sequence[Example], model: Model, *, use_semantic: bool) -> Scores:
@@ -174,6 +181,10 @@ def scores_of(examples: Sequence[Example], model: Model, *, use_semantic: bool) 
         rules=np.array([v.critical for v in verdicts], dtype=bool),
         model=model.danger_probs(texts),
         semantic=np.where(negated, -1.0, sims),  # as the engine reads it (`evidence_for`)
+        support=np.array(
+            [any(h.discounted in ("", "past", "hypothetical") for h in v.hits) for v in verdicts],
+            dtype=bool,
+        ),
     )
 
 
@@ -188,49 +199,52 @@ def _joined(sets: Sequence[Scores]) -> Scores:
     )
 
 
-def _reaches(sets: Sequence[Scores], flags_of: Any, target: float) -> bool:
-    return all(_recall_precision(flags_of(s), s.labels)[0] >= target for s in sets)
+def flags_of(s: Scores, t: Thresholds) -> np.ndarray:
+    """Which texts the engine makes critical with these thresholds (as `engine.evidence_for`)."""
+    supported = s.support | (s.semantic >= t.semantic_check)
+    by_model = (s.model >= t.sure) | ((s.model >= t.critical) & supported)
+    return s.rules | by_model | (s.semantic >= t.semantic_critical)
 
 
 def choose_thresholds(sets: Sequence[Scores], *, use_semantic: bool) -> Thresholds:
     """The thresholds with the best precision (over all the sets) among those that reach
-    RECALL_TARGET on every set (ties: the higher thresholds); then the lower "check"
-    thresholds: the semantic one SEMANTIC_BAND lower, the model's as high as brings every
-    text labelled critical before a person (critical or to check), but at most half as high.
+    RECALL_TARGET on every set (ties: the higher thresholds); then the model's "check"
+    threshold: as high as brings every text labelled critical before a person (critical or
+    to check), but no lower than CHECK_BAND of the critical one (the list stays short).
 
     The sets are dev (real texts) and the corpus's eval part (ordinary concerns in our words).
     """
-    model_grid = np.round(np.arange(0.99, 0.0, -0.005), 3)
-    sem_grid = np.round(np.arange(0.2, -0.02, -0.005), 3) if use_semantic else np.array([1.01])
+    grid = np.round(np.arange(0.99, 0.0, -0.01), 3)
+    sem_grid = np.round(np.arange(0.2, -0.02, -0.01), 3) if use_semantic else np.array([1.01])
     joined = _joined(sets)
-    best: tuple[float, float, float] | None = None  # precision, model t, semantic t
+    best: tuple[float, Thresholds] | None = None
     for st in sem_grid:
-        for mt in model_grid:
-
-            def flags(s: Scores, mt: float = mt, st: float = st) -> np.ndarray:
-                return s.rules | (s.semantic >= st) | (s.model >= mt)
-
-            if _reaches(sets, flags, RECALL_TARGET):
-                precision = _recall_precision(flags(joined), joined.labels)[1]
-                if best is None or precision > best[0] + 1e-9:
-                    best = (precision, float(mt), float(st))
-                break  # lower model thresholds only add flags
+        for sure in grid[grid >= SURE_FLOOR]:
+            for mt in grid[grid <= sure]:
+                t = Thresholds(critical=float(mt), check=float(mt), sure=float(sure),
+                               semantic_critical=float(st),
+                               semantic_check=float(round(st - SEMANTIC_BAND, 3)))  # fmt: skip
+                if all(_recall_precision(flags_of(s, t), s.labels)[0] >= RECALL_TARGET
+                       for s in sets):  # fmt: skip
+                    precision = _recall_precision(flags_of(joined, t), joined.labels)[1]
+                    if best is None or precision > best[0] + 1e-9:
+                        best = (precision, t)
+                    break  # lower model thresholds only add flags
     if best is None:
         raise ValueError("no thresholds reach the recall target")
-    _p, mt, st = best
-    check_st = round(st - SEMANTIC_BAND, 3) if use_semantic else st
-    check_mt = max(round(mt / 2, 3), 0.01)  # the widest band allowed
-    for t in model_grid[model_grid <= mt]:
-        if t < check_mt:
+    chosen = best[1]
+    check = max(round(chosen.critical * CHECK_BAND, 3), 0.01)  # the widest band allowed
+    for t in grid[grid <= chosen.critical]:
+        if t < check:
             break
-
-        def flagged(s: Scores, t: float = t) -> np.ndarray:
-            return s.rules | (s.model >= t) | (s.semantic >= check_st)
-
-        if _reaches(sets, flagged, CHECK_RECALL_TARGET):
-            check_mt = float(t)
+        if all(
+            _recall_precision(flags_of(s, chosen) | (s.model >= t), s.labels)[0]
+            >= CHECK_RECALL_TARGET
+            for s in sets
+        ):
+            check = float(t)
             break
-    return Thresholds(critical=mt, check=check_mt, semantic_critical=st, semantic_check=check_st)
+    return replace(chosen, check=check)
 
 
 def with_thresholds(model: Model, thresholds: Thresholds) -> Model:

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from sanshi.testing import World
 from sanshi.triage import danger
 from sanshi.triage.classifier import Prediction, Thresholds, shipped_model
 from sanshi.triage.corpus import read_labelled
-from sanshi.triage.engine import combine, triage, triage_batch
+from sanshi.triage.engine import RULES_VERSION, combine, triage, triage_batch
 from sanshi.triage.evaluation import RECALL_TARGET, evaluate
+from sanshi.triage.intake import intake_concern
 from sanshi.triage.kinds import DangerKind
 from sanshi.triage.semantic import Nearest
 
@@ -51,13 +53,16 @@ def test_each_kind_of_danger_is_critical_and_named_with_its_words(text: str, kin
 @pytest.mark.parametrize("text", FALSE_ALARMS)
 def test_known_false_alarms_are_not_critical(text: str) -> None:
     result = triage(text)
-    assert (result.critical, result.evidence) == (False, ())
+    assert (result.critical, result.urgency) == (False, "normal")
+    # At most a person is asked to look (the model alone is unsure, nothing supports it).
+    assert all(e.detector in ("model", "semantic") for e in result.evidence)
+    assert bool(result.evidence) == result.needs_check
 
 
 def test_negated_violence_is_not_made_critical_by_the_semantic_check() -> None:
     result = triage("他没有打我，就是经常不回家")
-    assert result.critical is False
-    assert [e.detector for e in result.evidence] in ([], ["semantic"])
+    assert (result.critical, result.urgency) == (False, "normal")
+    assert "rules" not in [e.detector for e in result.evidence]
 
 
 @pytest.mark.parametrize(
@@ -165,3 +170,12 @@ def test_the_shipped_engine_meets_the_targets_on_dev(shared_triage: Path) -> Non
     assert (report.critical_recall, report.critical_precision, report.category_accuracy) == (
         figures["critical_recall"], figures["critical_precision"], figures["category_accuracy"],
     )  # fmt: skip
+
+
+def test_each_concern_records_the_model_version_that_triaged_it(world: World) -> None:
+    concern, result = intake_concern(text="我老公又打我了，现在还在砸门，快来人", channel="web")
+    concern.refresh_from_db()
+    assert concern.triage_version == result.model_version
+    assert result.model_version == f"{shipped_model().version}+{RULES_VERSION}+s1"
+    assert concern.triage["danger"][0] == {"kind": "violence", "words": "老公又打我",
+                                           "detector": "rules"}  # fmt: skip
