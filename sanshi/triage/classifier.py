@@ -193,14 +193,9 @@ class Model:
         grams = [g for g in grams if len(g.replace(" ", "")) >= 2]
         if not grams:
             return []
-        # Each n-gram alone, as the model sees it: its buckets' danger weights summed.
-        danger = self.weights[:, -1]
-        found = []
-        for gram in grams:
-            cols = raw_features([gram]).indices
-            rows = self._column[cols]
-            found.append((float(danger[rows[rows >= 0]].sum()), gram))
-        found.sort(key=lambda pair: (-pair[0], pair[1]))
+        # Each n-gram alone, as the model sees it (one row per n-gram, one product).
+        scores = np.asarray(self.features(grams) @ self.weights[:, -1]).ravel()
+        found = sorted(zip(scores.tolist(), grams, strict=True), key=lambda p: (-p[0], p[1]))
         words: list[str] = []
         for weight, gram in found:
             word = gram.replace(" ", "")

@@ -53,7 +53,8 @@ def test_each_kind_of_danger_is_critical_and_named_with_its_words(text: str, kin
 @pytest.mark.parametrize("text", FALSE_ALARMS)
 def test_known_false_alarms_are_not_critical(text: str) -> None:
     result = triage(text)
-    assert (result.critical, result.urgency) == (False, "normal")
+    assert result.critical is False
+    assert result.urgency != "critical"
     # At most a person is asked to look (the model alone is unsure, nothing supports it).
     assert all(e.detector in ("model", "semantic") for e in result.evidence)
     assert bool(result.evidence) == result.needs_check
