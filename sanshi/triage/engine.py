@@ -349,11 +349,12 @@ def triage_batch(
         else [None] * len(texts)
     )  # fmt: skip
     thresholds = model.thresholds
+    # The model's words, for the texts it may flag (critical or to check), in one product.
+    asked = [i for i, pred in enumerate(preds) if pred.danger_prob >= thresholds.check]
+    found = dict(zip(asked, model.danger_words_many([texts[i] for i in asked]), strict=True))
     results = []
-    for text, pred, verdict, n in zip(texts, preds, verdicts, near, strict=True):
-        words: tuple[str, ...] = ()
-        if pred.danger_prob >= thresholds.check:
-            words = tuple(model.danger_words(text))
+    for i, (text, pred, verdict, n) in enumerate(zip(texts, preds, verdicts, near, strict=True)):
+        words = tuple(found.get(i, ()))
         results.append(
             combine(
                 text, pred, verdict, version, nearest=n, thresholds=thresholds, model_words=words
