@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,7 +26,7 @@ class DangerKind(models.TextChoices):
 @dataclass(frozen=True)
 class Line:
     number: str
-    name: str
+    name: str | Promise  # translated lazily
 
 
 POLICE = Line("110", _("报警"))
