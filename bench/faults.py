@@ -1,7 +1,12 @@
-"""Kill gunicorn workers with SIGKILL while concerns come in: nothing acknowledged is lost,
-nothing is stored twice.
+"""Faults while concerns come in: nothing acknowledged is lost, nothing is stored twice, and
+no client ever gets a 500.
 
-    .venv/bin/python bench/faults.py [--creates 400] [--clients 4] [--kill-every 2]
+    .venv/bin/python bench/faults.py [--fault kill|terminate|both] [--creates 400] [--clients 4]
+                                     [--kill-every 2] [--terminate-every 1.5]
+
+`--fault kill` SIGKILLs a gunicorn worker every `--kill-every` seconds; `--fault terminate` ends
+every PostgreSQL backend of the site's database (pg_terminate_backend, as a restart or a
+failover does) every `--terminate-every` seconds; `both` does the two at once.
 
 sanshi on a scratch PostgreSQL database behind gunicorn (2 workers). `--clients` threads send
 `--creates` concerns in all, half through the JSON API and half through Open311, each with its
@@ -99,6 +104,22 @@ def killer(master: int, every: float, stop: threading.Event, killed: list[int]) 
                 pass
 
 
+def terminator(dbname: str, every: float, stop: threading.Event, ended: list[int]) -> None:
+    """End every backend connected to the site's database, again and again."""
+    import psycopg
+
+    from bench.server import PG_ADMIN_URL
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        while not stop.wait(every):
+            rows = conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [dbname],
+            ).fetchall()
+            ended.append(len(rows))
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"sanshi_faults_{os.getpid()}"
     site = Site(
@@ -118,6 +139,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         acknowledged: dict[tuple[str, int], int] = {}
         retries = [0]
+        errors: dict[int, int] = {}  # 5xx answers by status (503 expected, 500 never)
         lock = threading.Lock()
 
         def create(i: int) -> None:
@@ -134,19 +156,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     raise RuntimeError(f"{target} {i}: {status} {body[:300]!r}")
                 with lock:
                     retries[0] += 1
+                    if status >= 500:
+                        errors[status] = errors.get(status, 0) + 1
                 time.sleep(0.05)
 
-        stop, killed = threading.Event(), []
-        thread = threading.Thread(
-            target=killer, args=(site.proc.pid, args.kill_every, stop, killed)
-        )
-        thread.start()
+        stop, killed, ended = threading.Event(), [], []
+        threads = []
+        if args.fault in ("kill", "both"):
+            threads.append(
+                threading.Thread(target=killer, args=(site.proc.pid, args.kill_every, stop, killed))
+            )
+        if args.fault in ("terminate", "both"):
+            threads.append(threading.Thread(
+                target=terminator, args=(name, args.terminate_every, stop, ended)))  # fmt: skip
+        for thread in threads:
+            thread.start()
         try:
             with ThreadPoolExecutor(args.clients) as pool:
                 list(pool.map(create, range(args.creates)))
         finally:
             stop.set()
-            thread.join()
+            for thread in threads:
+                thread.join()
         site.stop()
         import psycopg
 
@@ -164,7 +195,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "missing": len([i for i in ids if i not in stored]),
             "duplicated": len(stored) - len(set(ids)),
             "retries": retries[0],
+            "answers_5xx": ",".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "none",
             "workers_killed": len(killed),
+            "backends_terminated": sum(ended),
         }
     finally:
         site.stop()
@@ -176,10 +209,13 @@ def main() -> int:
     parser.add_argument("--creates", type=int, default=400)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--kill-every", type=float, default=2.0)
-    result = run(parser.parse_args())
-    print(" ".join(f"{k}={v}" for k, v in result.items()))
+    parser.add_argument("--terminate-every", type=float, default=1.5)
+    parser.add_argument("--fault", choices=("kill", "terminate", "both"), default="kill")
+    args = parser.parse_args()
+    result = run(args)
+    print(f"fault={args.fault} " + " ".join(f"{k}={v}" for k, v in result.items()))
     ok = result["acknowledged"] == result["sent"] and result["missing"] == 0
-    return 0 if ok and result["duplicated"] == 0 else 1
+    return 0 if ok and result["duplicated"] == 0 and "500:" not in result["answers_5xx"] else 1
 
 
 if __name__ == "__main__":

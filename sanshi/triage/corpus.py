@@ -58,3 +58,49 @@ def train_part() -> list[Example]:
 
 def eval_part() -> list[Example]:
     return [e for e in corpus() if e.split == "eval"]
+
+
+# ---------------------------------------------------------------- real texts (../shared)
+
+# Short names for the sources of the labelled real texts (README.md beside them).
+SOURCE_GROUPS = (
+    ("FineGrainedSuicideDetection", "suicide-weibo"),
+    ("Introduction-to-AI-Course/ai_04", "gov-board"),
+    ("wuhancrisis", "wuhan-help"),
+    ("NUSTM/ECPE", "news-ecpe"),
+    ("covid-19-weibo", "weibo-epidemic"),
+)
+
+
+def source_group(source: str) -> str:
+    """The short name of a labelled text's source ("web-news" for a news page's URL)."""
+    for marker, name in SOURCE_GROUPS:
+        if marker in source:
+            return name
+    return "web-news" if source.startswith("http") else "other"
+
+
+def read_labelled(path: Path, split: str = "train") -> list[Example]:
+    """Real texts labelled with a top category and `critical` (one JSON object a line).
+
+    Their subcategory is the category code alone: they teach category and danger, not the
+    subcategory. A wrong category fails loudly with the file and line.
+    """
+    cats = taxonomy().by_code
+    found = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text, category, critical = row["text"], row["category"], row["critical"]
+            except (ValueError, KeyError, TypeError):
+                raise ValueError(
+                    f'{path.name}:{number}: expected {{"text", "category", "critical"}}'
+                ) from None
+            if category not in cats:
+                raise ValueError(f"{path.name}:{number}: unknown category {category!r}")
+            group = source_group(str(row.get("source", "")))
+            found.append(Example(str(text), category, bool(critical), split, group))
+    return found

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sanshi.triage.kinds import DangerKind
 from sanshi.triage.text import normalise
 
 
@@ -136,14 +137,15 @@ def _rules() -> tuple[Rule, ...]:
         # Threats: never weakened by tense (a threat is about the future).
         (
             "threat",
-            r"(?:杀了|杀死|杀掉|弄死|砍死|打死|捅死|掐死|烧死|淹死|毒死|杀你|杀我|杀她|杀全家|"
-            r"灭门|同归于尽|一起死|不放过|让.{0,4}好看|不得好死|活不过|废了你|泼硫酸|泼汽油|要.{0,3}命)",
+            r"(?:(?<!自)杀了|(?<!自)杀死|杀掉|弄死|砍死|打死|捅死|掐死|烧死|淹死|毒死|杀你|杀我|杀她|杀全家|"
+            r"灭门|同归于尽|一起死|不放过|让.{0,4}好看|不得好死|活不过|废了你|泼硫酸|泼汽油|要(?:了?你|了?我|了?她|了?他)的?命)",
             dv,
             c,
             False,
             True,
         ),
         ("threat", r"(?:威胁|恐吓|扬言|放话|叫嚣)", stalking, h, False, True),
+        ("stalking", r"(?<!蚊虫)骚扰", stalking, h, True, True),
         (
             "threat",
             r"(?:威胁|恐吓|扬言|放话|叫嚣).{0,8}(?:去|来|到|上).{0,8}(?:学校|单位|家|公司|门口|楼下|医院)",
@@ -166,7 +168,7 @@ def _rules() -> tuple[Rule, ...]:
             "stalking",
             r"(?:跟踪|尾随|蹲守|堵在.{0,3}(?:门口|楼下|单位|家门|路上|小区|学校门口)|堵我|守在.{0,4}(?:楼下|门口|单位|学校)|一直跟着|偷偷跟着|"
             r"知道我(?:住|在)哪|找到了?我(?:住|家|单位|租)|装了?定位|查我定位|偷装|砸门|撬门|踹门|"
-            r"翻墙进|在门外不走|不停地?敲门|半夜敲门|骚扰)",
+            r"翻墙进|在门外不走|不停地?敲门|半夜敲门)",
             stalking,
             c,
             False,
@@ -175,7 +177,7 @@ def _rules() -> tuple[Rule, ...]:
         # Confinement and trafficking.
         (
             "confinement",
-            r"(?:关在|锁在|反锁|囚禁|软禁|非法拘禁|绑起来|绑在|捆起来|拴着|限制.{0,3}自由|"
+            r"(?:关在|锁在|反锁|囚禁|软禁|绑起来|绑在|捆起来|拴着|限制.{0,3}自由|"
             r"不让.{0,3}(?:出门|离开|回家|出去|走|报警|打电话)|扣.{0,3}手机|"
             r"逃不出|跑不掉|出不去|回不来|没收了?.{0,3}手机)",
             trafficking,
@@ -183,10 +185,11 @@ def _rules() -> tuple[Rule, ...]:
             True,
             True,
         ),
-        ("confinement", r"扣.{0,3}(?:身份证|护照|证件)", trafficking, h, True, True),
+        ("confinement", r"扣.{0,3}(?:身份证|护照|证件)|非法拘禁", trafficking, h, True, True),
         (
             "trafficking",
-            r"(?:拐卖|拐走|拐骗|被卖|卖到|卖给|买来的|人贩子|贩卖|绑架|被绑|劫持|"
+            r"(?:拐卖|拐走|拐骗|被卖|卖到(?:山|外地|外省|国外|缅|村)|把.{0,4}(?:我|她|孩子|女儿|儿子|人)卖|"
+            r"买来的(?:媳妇|老婆|女人|孩子)|人贩子|贩卖(?:人口|妇女|儿童)|绑架|被绑|劫持|"
             r"缅北|缅甸|柬埔寨|电诈园区|园区.{0,4}(?:扣|关|打)|介绍.{0,6}出国.{0,8}(?:联系不上|扣))",
             trafficking,
             c,
@@ -196,7 +199,7 @@ def _rules() -> tuple[Rule, ...]:
         # Sexual assault.
         (
             "sexual_assault",
-            r"(?:强奸|强暴|性侵|猥亵|迷奸|轮奸|被侵犯|被糟蹋|下药|强行.{0,6}(?:发生关系|脱|摸|亲)|"
+            r"(?:强奸|强暴|性侵|猥亵|迷奸|轮奸|被侵犯(?!.{0,2}(?:土地|权益|利益))|被糟蹋|(?<!症)下药|强行.{0,6}(?:发生关系|脱|摸|亲)|"
             r"逼.{0,3}发生关系|摸.{0,4}(?:下体|私处|隐私部位|胸部)|脱.{0,3}裤子|拍.{0,3}裸照|裸照.{0,6}威胁)",
             sexual,
             c,
@@ -206,11 +209,14 @@ def _rules() -> tuple[Rule, ...]:
         # Self-harm and suicide, including indirect wording.
         (
             "self_harm",
-            r"(?:不想活|活不下去|活着没意思|活着没意义|活着有什么意思|活够了|想死|去死|寻死|"
-            r"寻短见|自杀|轻生|割腕|割手|跳楼|跳河|跳江|跳海|跳桥|上吊|喝农药|喝药|吞药|烧炭|"
-            r"结束.{0,4}生命|一了百了|死了算了|死了就|了结|解脱|遗书|遗言|后事|想不开|走绝路|"
+            r"(?:不想活|活不下去|活着没意思|活着没意义|活着有什么意思|活够了|想死|(?<![你他她们都就己])去死(?!吧|去死)|寻死|"
+            r"寻短见|自杀|轻生|割腕|割手|跳楼(?!机)|跳河|跳江|跳海|跳桥|上吊|喝农药|喝药|吞药|烧炭|"
+            r"结束.{0,4}生命|一了百了|死了算了|死了就|了结(?:自己|生命|此生|余生)|解脱|遗书|遗言|(?<!滞)后事|想不开|走绝路|"
             r"撑不下去|坚持不下去了|不如死|唔想活|冇想活|唔想再活|累赘|拖累.{0,4}(?:大家|你们|家里)|"
-            r"没有我.{0,8}(?:更好|过得好|会好|轻松))",
+            r"没有我.{0,8}(?:更好|过得好|会好|轻松)|离开(?:这个|这)?(?:世界|人世|人间)|死了之|"
+            r"(?:跳|坠|摔)下去|高空坠落|死法|怎么死|(?<!被)撞死|吊颈|服毒|安乐死|"
+            r"跳.{0,3}(?:湖|江|河|海|桥|崖|楼)(?!机)|割.{0,2}(?:一刀|手|腕|脉|动脉)|"
+            r"(?:再见|告别|永别).{0,3}(?:世界|人间)|遗照|不抱.{0,4}希望.{0,2}活)",
             crisis,
             c,
             True,
@@ -226,7 +232,7 @@ def _rules() -> tuple[Rule, ...]:
         ),
         (
             "goodbye",
-            r"(?:永别|诀别|下辈子|来生|来世|最后一次.{0,6}(?:见|说|联系|留言|发|打电话|给)|"
+            r"(?:永别|诀别|下辈子|来生(?:再|见|还)|来世(?:再|见|还)|最后一次.{0,6}(?:见|说|联系|留言|发|打电话|给)|"
             r"以后.{0,3}不.{0,2}(?:来|在|打扰)了|再也不回来|不会再回来|"
             r"再也见不到|再也不会|替我照顾|帮我照顾好|照顾好.{0,6}(?:孩子|我妈|爸妈|自己)|东西.{0,4}送人|"
             r"把.{0,6}(?:猫|狗|存款|银行卡).{0,6}(?:交给|托付|留给))",
@@ -315,10 +321,36 @@ def _rules() -> tuple[Rule, ...]:
             True,
             True,
         ),
+        # Acute medical signs: breathing, consciousness, bleeding, a life in danger.
+        (
+            "medical",
+            r"(?:呼吸困难|呼吸急促|喘不上气|喘不过气|上不来气|血氧.{0,6}(?:低|掉|只有|不到|\d)|昏迷|休克|"
+            r"抽搐|大出血|吐血|病危|危重|抢救|心跳.{0,3}停|没有?呼吸|不省人事|晕倒|晕过去|口吐白沫|"
+            r"中毒|危在旦夕|白肺|呼吸衰竭|插管|上呼吸机|(?:生命)?垂危|溺水|落水|"
+            r"掉进.{0,4}(?:水|河|井|江))",
+            "health.illness",
+            c,
+            True,
+            True,
+        ),
+        # Trapped: in a lift, by water or fire, under a fallen house.
+        ("trapped", r"(?:被困|困在|出不来|压在.{0,4}下面)", "safety.dv_now", c, True, True),
+        # Hyperbole: "笑死了", "累死我了" name no danger; found so that the other detectors
+        # know the death word is explained (never counts, see `_discount`).
+        (
+            "hyperbole",
+            r"(?:笑|累|气|热|冷|饿|困|烦|忙|丑|难|急|美|帅|萌|酸|辣|无聊|尴尬|羡慕|可爱|吓)(?:死|屎)"
+            r"(?:了|我了|人了|我|人|啦|的|哒)?",
+            "",
+            h,
+            False,
+            False,
+        ),
         # Cries for help stand on their own.
         (
             "help",
-            r"(?:救命|救救我|快来救|快报警|帮我报警|求救|sos|快来人|有危险|很危险|好害怕.{0,6}(?:回家|他回来))",
+            r"(?:救命(?!钱|路|稻草|恩人|药|的钱)|救救我|快来救|快报警|帮我报警|求救|sos|快来人|"
+            r"(?:我|我们|她|孩子|现在)(?:有危险|很危险)|好害怕.{0,6}(?:回家|他回来))",
             dv,
             c,
             False,
@@ -332,10 +364,25 @@ def _rules() -> tuple[Rule, ...]:
 
 
 RULES = _rules()
+# From this length on, a text is read as a narrative (see `_discount`).
+NARRATIVE_LENGTH = 300
+# A letter or petition to the authorities (the 12345 board's genre).
+_LETTER = re.compile(
+    r"尊敬的|领导[,，:：!！]?你好|领导[,，:：!！]?您好|书记[,，:：!！]?您?好|^.{0,2}(?:投诉|举报|反映|请求|关于|"
+    r"咨询|建议|呼吁|强烈要求|恳请)"
+)
+NARRATIVE_KINDS = frozenset(
+    {"violence", "injury", "weapon", "confinement", "trafficking", "sexual_assault", "stalking",
+     "help", "child_harm"}
+)  # fmt: skip
 _CLAUSE_END = re.compile(r"[,.!?;:，。！？；：\n]")
 _NEGATION = re.compile(NEGATION + r".{0,2}$")
 _PAST = re.compile(PAST)
 _NOW = re.compile(NOW)
+_NOT_A_PERSON = re.compile(
+    r"(?:把|将)[^，。,]{0,5}(?:狗|猫|鸡|鸭|鹅|猪|老鼠|蚊子|苍蝇|蟑螂|虫|树|草|角色)|游戏里"
+)
+_NOW_STRICT = re.compile(r"现在|正在|此刻|刚刚|刚才|马上|快来|还在|今天|今晚|救命")
 _PERFECT = re.compile(r"过(?!来|去|分|年|节|日子|不下去)")
 _HYPOTHETICAL = re.compile(HYPOTHETICAL)
 _THIRD_PARTY = re.compile(
@@ -367,8 +414,20 @@ def _discount(text: str, rule: Rule, match: re.Match[str]) -> str:
     core = match.start("core") if "core" in rule.pattern.groupindex else start
     left, right = _clause_bounds(text, start, end)
     before = text[max(left, core - 6) : core]
+    if rule.kind == "hyperbole":
+        return "hyperbole"
     if rule.negatable and _NEGATION.search(before):
         return "negation"
+    if rule.kind in ("threat", "weapon", "violence") and _NOT_A_PERSON.search(
+        text[max(left, start - 8) : start]
+    ):
+        # "要把我家的狗打死": the threat is to an animal or a thing, not a person.
+        return "animal"
+    sentence = _sentence(text, start, end)
+    if _LETTER.search(text) and not _NOW_STRICT.search(sentence):
+        # A letter to the authorities tells of danger past or feared, or of hazards
+        # ("电梯经常困人", "威胁生命安全"); the model still reads it.
+        return "past"
     if not rule.tense_sensitive:
         return ""
     clause = text[left:right]
@@ -376,13 +435,16 @@ def _discount(text: str, rule: Rule, match: re.Match[str]) -> str:
         return ""
     if _PAST.search(clause) or _PERFECT.search(text[core : end + 2]):
         return "past"
-    sentence = _sentence(text, start, end)
     if _NOW.search(sentence):
         return ""
     if _PAST.search(sentence):
         return "past"
     if _HYPOTHETICAL.search(sentence):
         return "hypothetical"
+    if len(text) > NARRATIVE_LENGTH and rule.kind in NARRATIVE_KINDS:
+        # A long letter or report that tells of violence without a word of "now" tells of
+        # the past (a complaint about how an assault was handled); the model still reads it.
+        return "past"
     return ""
 
 
@@ -432,14 +494,18 @@ class DangerVerdict:
     subcategory: str  # the subcategory the strongest counting hit points at, or ""
     hits: tuple[Hit, ...]
     negated: bool  # some danger words were there but all of them negated
+    lead: str = ""  # the rule kind that chose the subcategory
 
 
 # Which kinds decide the subcategory first when several count.
 _PRIORITY = (
     "self_harm", "goodbye", "sexual_assault", "trafficking", "child_missing", "child_harm",
     "child_alone", "confinement", "weapon", "threat", "violence", "stalking", "elder_emergency",
-    "help", "injury",
+    "help", "medical", "trapped", "injury",
 )  # fmt: skip
+
+
+EXPLAINED = frozenset({"negation", "animal", "hyperbole"})
 
 
 def judge(text: str) -> DangerVerdict:
@@ -458,5 +524,55 @@ def judge(text: str) -> DangerVerdict:
         and subcategory == "safety.dv_now"
     ):
         subcategory = "children.abuse"
-    negated = bool(hits) and all(h.discounted == "negation" for h in hits)
-    return DangerVerdict(critical, high, subcategory, tuple(hits), negated)
+    # Danger words there, but every one explained away: negated, aimed at an animal, hyperbole.
+    negated = bool(hits) and all(h.discounted in EXPLAINED for h in hits)
+    return DangerVerdict(
+        critical, high, subcategory, tuple(hits), negated, lead[0].kind if lead else ""
+    )
+
+
+# ---------------------------------------------------------------- kinds of danger
+
+# The rules' own kinds (finer, and some only supporting) named as triage.kinds.DangerKind.
+_KIND_OF_RULE = {
+    "self_harm": DangerKind.SELF_HARM,
+    "goodbye": DangerKind.SELF_HARM,
+    "violence": DangerKind.VIOLENCE,
+    "injury": DangerKind.VIOLENCE,
+    "weapon": DangerKind.VIOLENCE,
+    "help": DangerKind.VIOLENCE,
+    "sexual_assault": DangerKind.VIOLENCE,
+    "threat": DangerKind.THREAT,
+    "stalking": DangerKind.THREAT,
+    "confinement": DangerKind.CONFINEMENT,
+    "trafficking": DangerKind.CONFINEMENT,
+    "child_harm": DangerKind.CHILD_DANGER,
+    "child_missing": DangerKind.CHILD_DANGER,
+    "child_alone": DangerKind.CHILD_DANGER,
+    "elder_emergency": DangerKind.MEDICAL,
+    "medical": DangerKind.MEDICAL,
+    "trapped": DangerKind.CONFINEMENT,
+}
+# The kind a model flag most likely means, by the category the model chose.
+KIND_OF_CATEGORY: dict[str, str] = {
+    "health": DangerKind.SELF_HARM,
+    "children": DangerKind.CHILD_DANGER,
+    "elderly": DangerKind.MEDICAL,
+    "safety": DangerKind.VIOLENCE,
+    "family": DangerKind.VIOLENCE,
+}
+_SEXUAL = re.compile(r"摸|亲|脱|裸|怀孕|下体|私处|睡|性|猥亵|强奸|侵犯|黄色")
+_CHILD = re.compile(CHILD + r"|(?<!\d)(?:[1-9]|1[0-3]|[一二三四五六七八九十]|十[一二三])岁")
+
+
+def kind_of_hit(hit: Hit, text: str) -> str:
+    """The DangerKind a rule's hit names: sexual harm of a child, a child taken or sold, or
+    the rule's own kind mapped."""
+    child = _CHILD.search(normalise(text)) is not None
+    if hit.kind == "sexual_assault" and child:
+        return str(DangerKind.CHILD_SEXUAL_ABUSE)
+    if hit.kind == "child_harm" and _SEXUAL.search(normalise(hit.phrase)):
+        return str(DangerKind.CHILD_SEXUAL_ABUSE)
+    if hit.kind == "trafficking" and child:
+        return str(DangerKind.CHILD_DANGER)
+    return str(_KIND_OF_RULE.get(hit.kind, DangerKind.VIOLENCE))

@@ -17,20 +17,21 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from sanshi.concerns.taxonomy import taxonomy
-from sanshi.triage import danger
-from sanshi.triage.classifier import Model, Prediction, model_for
-from sanshi.triage.corpus import Example
+from sanshi.triage import danger, semantic
+from sanshi.triage.classifier import Model, Prediction, Thresholds, model_from_bytes, shipped_model
+from sanshi.triage.danger import KIND_OF_CATEGORY, kind_of_hit
+from sanshi.triage.kinds import DangerKind
 from sanshi.triage.routing import RouteResult, gazetteer
 
 RULES_VERSION = "r1"
-# The model alone makes a concern critical from this probability of danger up when it also
-# puts the text in an urgent subcategory...
-DANGER_THRESHOLD = 0.5
-# ... and from this one up whatever the subcategory, even when the rules saw only negated
-# danger words (an elder who fell is urgent though `elderly.alone` is not an urgent class).
-DANGER_THRESHOLD_SURE = 0.95
 # How sure a rule that found danger is of the urgent subcategory it points at.
 RULE_CONFIDENCE = 0.9
+# From this category probability on, the model's category stands against a rule's.
+MODEL_SURE = 0.5
+# ... and against a rule that knows whose danger it is (violence, a child, self-harm).
+MODEL_VERY_SURE = 0.8
+# Rules that see danger without knowing whose concern it is (the model's category stands).
+_GENERIC_RULES = frozenset({"help", "medical", "trapped", "injury", "threat", "weapon"})
 HIGH_SUBCATEGORIES = frozenset(
     {"safety.dv_help", "safety.harassment", "health.illness", "hardship.housing",
      "children.bullying", "hardship.subsistence"}
@@ -108,32 +109,43 @@ class TriageResult:
 # ---------------------------------------------------------------- the model in use
 
 _lock = threading.Lock()
-_active: dict[str, Any] = {"checked": -1.0, "examples": ()}
+_active: dict[str, Any] = {"checked": -1.0, "version": None}
 
 
-def _active_examples() -> tuple[Example, ...]:
-    """Staff-confirmed examples of the active model version (none: the shipped corpus only)."""
+def _active_version() -> str | None:
+    """The version of the model staff activated with `triage-train` (None: the shipped one)."""
     from sanshi.triage.models import TriageModel
 
-    row = TriageModel.objects.filter(active=True).values_list("examples", flat=True).first()
-    return tuple(
-        Example(e["text"], e["sub"], bool(e["critical"]), "train", "staff") for e in (row or [])
-    )
+    return TriageModel.objects.filter(active=True).values_list("version", flat=True).first()
+
+
+def _stored_weights(version: str) -> bytes:
+    from sanshi.triage.models import TriageModel
+
+    return bytes(TriageModel.objects.values_list("weights", flat=True).get(version=version))
 
 
 def current_model() -> Model:
-    """The active model version, looked up at most every TRIAGE_MODEL_CHECK_SECONDS."""
+    """The active model version, looked up at most every TRIAGE_MODEL_CHECK_SECONDS.
+
+    Each version's weights are read from the database once per process; with no active
+    version (or no database: a bare CLI call, a test without db) the shipped file is used.
+    """
     every = float(getattr(settings, "TRIAGE_MODEL_CHECK_SECONDS", 30))
     with _lock:
         if _active["checked"] < 0 or time.monotonic() - _active["checked"] > every:
             try:
-                _active["examples"] = _active_examples()
+                _active["version"] = _active_version()
             except (DatabaseError, RuntimeError):
-                # No database here (a bare CLI call, a test without db): the shipped model.
-                _active["examples"] = ()
+                _active["version"] = None
             _active["checked"] = time.monotonic()
-        examples = _active["examples"]
-    return model_for(examples)
+        version = _active["version"]
+    if version is None:
+        return shipped_model()
+    try:
+        return model_from_bytes(version, lambda: _stored_weights(version))
+    except (DatabaseError, RuntimeError):
+        return shipped_model()
 
 
 def forget_active_model() -> None:
@@ -163,9 +175,14 @@ def _subcategory(pred: Prediction, verdict: danger.DangerVerdict, critical: bool
         return _best(pred.sub_probs, urgent=False) or pred.subcategory
     if verdict.critical and verdict.subcategory:
         # The rule knows what kind of danger it saw; within that kind's category the model may
-        # tell the subcategories apart better (stalking or violence now).
+        # tell the subcategories apart better (stalking or violence now). A model sure of
+        # another category keeps it (an ill patient "抢救" is health, not safety).
         same = pred.subcategory.split(".")[0] == verdict.subcategory.split(".")[0]
-        return pred.subcategory if same and _urgent(pred.subcategory) else verdict.subcategory
+        if same:
+            return pred.subcategory if _urgent(pred.subcategory) else verdict.subcategory
+        sure = MODEL_SURE if verdict.lead in _GENERIC_RULES else MODEL_VERY_SURE
+        if pred.category_prob < sure:
+            return verdict.subcategory
     if _urgent(pred.subcategory):
         return pred.subcategory
     return _best(pred.sub_probs, urgent=True) or pred.subcategory
@@ -200,21 +217,91 @@ def _signals(
     return sorted(signals, key=lambda s: (s.start, s.end, s.kind))
 
 
-def _model_says_danger(pred: Prediction, verdict: danger.DangerVerdict) -> bool:
-    """The danger model and the subcategory model agree, or the danger model is very sure."""
-    if verdict.negated:
-        return pred.danger_prob >= DANGER_THRESHOLD_SURE
-    return pred.danger_prob >= DANGER_THRESHOLD_SURE or (
-        pred.danger_prob >= DANGER_THRESHOLD and _urgent(pred.subcategory)
+@dataclass(frozen=True)
+class Votes:
+    """What each detector said about one text."""
+
+    verdict: danger.DangerVerdict
+    danger_prob: float
+    nearest: semantic.Nearest | None
+    model_words: tuple[str, ...] = ()
+
+
+def _rule_evidence(text: str, verdict: danger.DangerVerdict) -> list[Evidence]:
+    counting = [h for h in verdict.hits if not h.discounted]
+    if not verdict.critical:
+        return []
+    strong = [h for h in counting if h.strength == danger.Strength.CRITICAL] or counting
+    return [Evidence(kind_of_hit(h, text), h.phrase, "rules") for h in strong]
+
+
+def _guess_kind(text: str, votes: Votes, category: str) -> str:
+    """The kind of danger the model saw: the nearest prototype's, a discounted rule's, or the
+    category's most common kind."""
+    if votes.nearest is not None:
+        return votes.nearest.kind
+    for hit in votes.verdict.hits:
+        return kind_of_hit(hit, text)
+    return str(KIND_OF_CATEGORY.get(category, DangerKind.VIOLENCE))
+
+
+def supported(votes: Votes, thresholds: Thresholds) -> bool:
+    """Another detector leans the same way: a rule's hit that no negation or animal explains
+    away, or a semantic similarity in the check band."""
+    if any(h.discounted in ("", "past", "hypothetical") for h in votes.verdict.hits):
+        return True
+    near = votes.nearest
+    return (
+        near is not None
+        and not votes.verdict.negated
+        and near.similarity >= thresholds.semantic_check
     )
 
 
+def evidence_for(
+    text: str, votes: Votes, category: str, thresholds: Thresholds
+) -> tuple[tuple[Evidence, ...], bool, bool]:
+    """(evidence, critical, needs_check) from the detectors' votes and the thresholds."""
+    found = _rule_evidence(text, votes.verdict)
+    near = votes.nearest
+    model_check = votes.danger_prob >= thresholds.check
+    by_model = votes.danger_prob >= thresholds.sure or (
+        votes.danger_prob >= thresholds.critical and supported(votes, thresholds)
+    )
+    # Embeddings do not read negation: where the rules saw danger words only explained away
+    # ("他没有打我", "要把狗打死", "笑死了"), the semantic check can ask a person to look,
+    # not make it critical nor support the model.
+    by_semantic = (
+        near is not None
+        and near.similarity >= thresholds.semantic_critical
+        and not votes.verdict.negated
+    )
+    semantic_check = near is not None and near.similarity >= thresholds.semantic_check
+    critical = votes.verdict.critical or by_model or by_semantic
+    needs_check = not critical and (model_check or semantic_check)
+    if by_model or (needs_check and model_check):
+        words = "、".join(votes.model_words) or f"p={votes.danger_prob:.2f}"
+        found.append(Evidence(_guess_kind(text, votes, category), words, "model"))
+    if near is not None and (by_semantic or (needs_check and semantic_check)):
+        found.append(Evidence(near.kind, near.window, "semantic"))
+    return tuple(found), critical, needs_check
+
+
 def combine(
-    text: str, pred: Prediction, verdict: danger.DangerVerdict, version: str
+    text: str,
+    pred: Prediction,
+    verdict: danger.DangerVerdict,
+    version: str,
+    *,
+    nearest: semantic.Nearest | None = None,
+    thresholds: Thresholds | None = None,
+    model_words: tuple[str, ...] = (),
 ) -> TriageResult:
-    """One result from the model's prediction and the rules' verdict."""
-    by_model = not verdict.critical and _model_says_danger(pred, verdict)
-    critical = verdict.critical or by_model
+    """One result from the model's prediction, the rules' verdict and the semantic check."""
+    thresholds = thresholds or Thresholds()
+    votes = Votes(verdict, pred.danger_prob, nearest, model_words)
+    evidence, critical, needs_check = evidence_for(text, votes, pred.category, thresholds)
+    by_model = not verdict.critical and any(e.detector == "model" for e in evidence) and critical
     subcategory = _subcategory(pred, verdict, critical)
     sub = taxonomy().subcategories[subcategory]
     confidence = pred.cat_probs.get(sub.category, 0.0)
@@ -229,7 +316,13 @@ def combine(
         confidence=confidence,
         signals=_signals(text, verdict, pred, by_model),
         model_version=version,
+        evidence=evidence,
+        needs_check=needs_check,
     )
+
+
+def semantic_enabled() -> bool:
+    return bool(getattr(settings, "TRIAGE_SEMANTIC", True))
 
 
 def triage_batch(
@@ -237,14 +330,36 @@ def triage_batch(
     addresses: Sequence[str | None] | None = None,
     *,
     model: Model | None = None,
+    use_semantic: bool | None = None,
 ) -> list[TriageResult]:
-    """Triage many texts at once (one vectoriser pass: much faster than one call per text)."""
+    """Triage many texts at once (one vectoriser pass: much faster than one call per text).
+
+    `use_semantic=False` leaves the semantic check out (the rules-and-linear path, for
+    measuring it alone); by default it follows settings.TRIAGE_SEMANTIC (on).
+    """
     model = model or current_model()
-    version = f"{model.version}+{RULES_VERSION}"
-    results = [
-        combine(text, pred, danger.judge(text), version)
-        for text, pred in zip(texts, model.predict(list(texts)), strict=True)
-    ]
+    texts = list(texts)
+    with_semantic = semantic_enabled() if use_semantic is None else use_semantic
+    version = f"{model.version}+{RULES_VERSION}" + ("+s1" if with_semantic else "")
+    embeddings = semantic.embed(texts) if with_semantic and texts else None
+    preds = model.predict(texts, embeddings)
+    verdicts = [danger.judge(text) for text in texts]
+    near: list[semantic.Nearest | None] = (
+        list(semantic.nearest(texts, embeddings)) if embeddings is not None
+        else [None] * len(texts)
+    )  # fmt: skip
+    thresholds = model.thresholds
+    # The model's words, for the texts it may flag (critical or to check), in one product.
+    asked = [i for i, pred in enumerate(preds) if pred.danger_prob >= thresholds.check]
+    found = dict(zip(asked, model.danger_words_many([texts[i] for i in asked]), strict=True))
+    results = []
+    for i, (text, pred, verdict, n) in enumerate(zip(texts, preds, verdicts, near, strict=True)):
+        words = tuple(found.get(i, ()))
+        results.append(
+            combine(
+                text, pred, verdict, version, nearest=n, thresholds=thresholds, model_words=words
+            )
+        )
     if addresses is None or not any(a and a.strip() for a in addresses):
         return results
     # One gazetteer for the whole batch: looking it up checks the database for changes.

@@ -7,13 +7,10 @@ show it, and the public pages show the line that fits (issue 19).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 class DangerKind(models.TextChoices):
@@ -29,7 +26,7 @@ class DangerKind(models.TextChoices):
 @dataclass(frozen=True)
 class Line:
     number: str
-    name: StrOrPromise
+    name: str | Promise  # translated lazily
 
 
 POLICE = Line("110", _("报警"))

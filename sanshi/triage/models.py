@@ -9,10 +9,10 @@ from sanshi.orgs.models import Division, Org
 
 
 class TriageModel(models.Model):
-    """A trained model version: the staff-confirmed examples it adds to the shipped corpus.
-
-    The model itself is retrained from corpus + examples at first use (deterministic), so
-    nothing binary is stored. At most one version is active.
+    """A model version trained by `sanshi triage-train`: the staff-confirmed examples it adds
+    to the shipped training data, its weights (the same npz as the shipped model.npz, no
+    texts in it) and its figures on dev. At most one version is active; with none active the
+    shipped file is used.
     """
 
     version = models.CharField(max_length=32, unique=True)
@@ -21,6 +21,7 @@ class TriageModel(models.Model):
     examples = models.JSONField(default=list, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=200, blank=True, default="")
+    weights = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         constraints = [

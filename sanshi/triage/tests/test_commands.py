@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from sanshi.concerns.actions import reclassify_concern
+from sanshi.core import clock
 from sanshi.testing import World
+from sanshi.triage.classifier import Model, Thresholds, shipped_model
 from sanshi.triage.corpus import corpus, eval_part
 from sanshi.triage.evaluation import evaluate
 from sanshi.triage.models import TriageModel
@@ -72,38 +76,71 @@ def test_corpus_has_sixty_texts_per_category_and_a_held_out_part() -> None:
 
 @pytest.mark.django_db
 def test_engine_meets_the_targets_on_the_eval_part() -> None:
+    # The corpus's eval part is now the second set (ordinary concerns in our own words); the
+    # thresholds are chosen for real texts (dev), which costs some precision here.
     report = evaluate(eval_part())
     assert report.critical_recall >= 0.98
-    assert report.critical_precision >= 0.8
-    assert report.category_accuracy >= 0.85
+    assert report.critical_precision >= 0.7
+    assert report.category_accuracy >= 0.8
 
 
 @pytest.mark.django_db
-def test_triage_eval_prints_the_report() -> None:
-    out = _run("triage_eval")
-    assert "confusion (rows: true, columns: predicted)" in out
-    assert "critical recall" in out and "top-1 category accuracy" in out
-    assert out.splitlines()[0].endswith("187 texts")
+def test_triage_eval_prints_both_sets_side_by_side(shared_triage: Path) -> None:
+    out = _run("triage_eval", "--jsonl", str(shared_triage / "dev.jsonl"))
+    lines = out.splitlines()
+    assert lines[2].split() == ["corpus", "eval", "dev.jsonl"]
+    assert lines[3].split() == ["texts", "187", "451"]
+    for label in ("critical recall", "critical precision", "top-1 category accuracy"):
+        assert sum(line.startswith(label) for line in lines) == 1
+    assert "== dev.jsonl" in lines
+    assert "suicide-weibo" in out and "gov-board" in out  # per source
+    assert "kind (first named)" in out and "self_harm" in out  # per kind
 
 
-def test_triage_train_without_corrections_keeps_the_shipped_model(db: None) -> None:
-    out = _run("triage_train")
-    assert "0 confirmed concerns added" in out
-    assert TriageModel.objects.filter(active=True).count() == 0
-    assert TriageModel.objects.count() == 1
+def test_triage_eval_says_which_file_it_cannot_read(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"cannot read .*missing\.jsonl"):
+        _run("triage_eval", "--jsonl", str(tmp_path / "missing.jsonl"))
 
 
-def test_triage_train_learns_from_a_correction(world: World) -> None:
+def test_triage_train_without_data_says_where_to_find_it(db: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"training needs .*train\.jsonl: give the folder"):
+        _run("triage_train", "--data", str(tmp_path))
+    assert TriageModel.objects.count() == 0
+
+
+def test_triage_train_learns_from_a_correction(world: World, shared_triage: Path) -> None:
     concern = world.concern(text="楼道里堆满了纸箱，物业不管")
     reclassify_concern(concern, actor=world.dispatcher, category="community",
                        subcategory="community.environment", reason="公共安全隐患")  # fmt: skip
-    out = _run("triage_train")
+    out = _run("triage_train", "--data", str(shared_triage))
     assert "1 confirmed concerns added" in out
-    row = (
-        TriageModel.objects.get(examples__isnull=False, version=out.split()[-1])
-        if "activated" in out
-        else None
+    row = TriageModel.objects.get()
+    assert row.examples == [
+        {"text": "楼道里堆满了纸箱，物业不管", "sub": "community.environment", "critical": False}
+    ]
+    assert Model.loads(bytes(row.weights)).version == row.version
+    assert row.active == ("activated" in out)
+    assert row.metrics["critical_recall"] >= 0.98
+
+
+def test_triage_train_refuses_a_model_with_lower_recall_than_the_live_one(
+    world: World, shared_triage: Path
+) -> None:
+    # The live version flags every text: its recall on dev is 1.0, which no candidate beats.
+    everything = dataclasses.replace(
+        shipped_model(),
+        version="m-everything",
+        thresholds=Thresholds(critical=0.0, check=0.0, sure=0.0),
     )
-    versions = TriageModel.objects.values_list("version", "examples")
-    assert [len(examples) for _v, examples in versions] == [1]
-    assert ("activated" in out) == (row is not None and row.active)
+    TriageModel.objects.create(version="m-everything", created_at=clock.now(), active=True,
+                               weights=everything.dumps())  # fmt: skip
+    concern = world.concern(text="小区门口的路灯坏了一个月")
+    reclassify_concern(concern, actor=world.dispatcher, category="community",
+                       subcategory="community.environment", reason="路灯")  # fmt: skip
+    out = _run("triage_train", "--data", str(shared_triage))
+    assert "lower than the live model's 1.000" in out
+    assert out.splitlines()[-1].startswith("kept m-everything: critical recall on dev 0.9")
+    assert list(TriageModel.objects.filter(active=True).values_list("version", flat=True)) == [
+        "m-everything"
+    ]
+    assert TriageModel.objects.count() == 2

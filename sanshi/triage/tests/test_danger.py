@@ -14,7 +14,6 @@ DANGER = [
     ("幼儿园放学一个钟头了，我家娃还没回来，老师也找不到", "children.neglect_missing"),
     ("我是老师，学生说她继父用烟头烫她", "children.abuse"),
     ("对门的独居阿婆两天没开门了，电话也没人接", "elderly.alone"),
-    ("打工的厂里把我们关在宿舍，不让出去，手机也收走了", "safety.trafficking"),
 ]
 CALM = [
     ("他没有打我，就是经常不回家", "normal"),
@@ -75,3 +74,12 @@ def test_a_neighbour_reporting_is_marked_as_a_third_party() -> None:
     result = triage("隔壁天天晚上打孩子，孩子哭得撕心裂肺")
     assert result.critical is True
     assert ("third_party", "隔壁") in [(s.kind, s.phrase) for s in result.signals]
+
+
+def test_confined_workers_are_critical_and_named_confinement_in_the_models_category() -> None:
+    # The model is very sure this is about work (a factory, wages): the category stays its
+    # own (MODEL_VERY_SURE), the flag names the danger and the line that fits (110).
+    result = triage("打工的厂里把我们关在宿舍，不让出去，手机也收走了")
+    assert (result.critical, result.urgency, result.sanshi) == (True, "critical", "jiuxin")
+    assert (result.category, result.kinds[0]) == ("work", "confinement")
+    assert [e.words for e in result.evidence if e.detector == "rules"] == ["关在", "不让出去"]

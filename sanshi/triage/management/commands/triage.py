@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -75,11 +76,13 @@ def _rows(handle: TextIO) -> Iterator[tuple[str, str | None]]:
 
 
 class _Progress:
-    """A one-line progress bar on a terminal; silent when stderr is a file or a pipe."""
+    """A one-line progress bar on a terminal; a line every tenth of the way otherwise."""
 
     def __init__(self, total: int, stream: TextIO) -> None:
         self.total, self.done, self.stream = total, 0, stream
         self.live = stream.isatty() and total > 0
+        self.next_line = total / 10
+        self.started = time.monotonic()
 
     def advance(self, n: int) -> None:
         self.done += n
@@ -87,6 +90,11 @@ class _Progress:
             filled = int(30 * self.done / self.total)
             self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
             self.stream.flush()
+        elif self.total and self.done >= self.next_line:
+            seconds = time.monotonic() - self.started
+            self.stream.write(f"{self.done}/{self.total} texts, {seconds:.0f} s\n")
+            self.stream.flush()
+            self.next_line += self.total / 10
 
     def close(self) -> None:
         if self.live:
