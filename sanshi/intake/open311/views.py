@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -342,7 +343,10 @@ def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
     _limit(client)
     key = (request.headers.get("Idempotency-Key") or "").strip()[:128]
-    print_ = fingerprint("POST", "/open311/requests", request.body)
+    # The form as parsed, not the raw body: a multipart body was read by the parsing already,
+    # and the same fields sent in another encoding are the same request.
+    form = urlencode(sorted(request.POST.lists()), doseq=True).encode()
+    print_ = fingerprint("POST", "/open311/requests", form)
 
     def create() -> Answer:
         s, intake = _intake_arguments(request.POST)

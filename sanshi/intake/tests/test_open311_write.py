@@ -201,6 +201,16 @@ def test_idempotency_key_retries_create_one_concern(client: Client, key: str) ->
     assert Concern.objects.count() == 2
 
 
+def test_a_multipart_retry_is_the_same_request_as_its_urlencoded_first_try(
+    client: Client, key: str
+) -> None:
+    headers = {"Idempotency-Key": "retry-multipart"}
+    first = post(client, headers=headers, **good(key))
+    again = client.post(f"{BASE}/requests.json", good(key), headers=headers)  # multipart
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert Concern.objects.count() == 1
+
+
 def test_the_same_idempotency_key_with_another_body_is_a_409(client: Client, key: str) -> None:
     headers = {"Idempotency-Key": "retry-3"}
     assert post(client, headers=headers, **good(key)).status_code == 201
