@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from sanshi.testing import World
+from sanshi.testing import World, intake_concern
 from sanshi.triage import danger
 from sanshi.triage.classifier import Prediction, Thresholds, shipped_model
 from sanshi.triage.corpus import read_labelled
 from sanshi.triage.engine import RULES_VERSION, combine, triage, triage_batch
 from sanshi.triage.evaluation import RECALL_TARGET, evaluate
-from sanshi.triage.intake import intake_concern
 from sanshi.triage.kinds import DangerKind
 from sanshi.triage.semantic import Nearest
 
