@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SANSHI_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install install-dev lint typecheck serve clean
+.PHONY: demo test install install-dev assets lint typecheck serve clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("sanshi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -24,7 +24,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+# The dashboard's chart library (ECharts, pinned, from the npm registry; skipped once there).
+assets: install
+	$(BIN)/sanshi fetch-assets
+
+demo: install assets
 	$(BIN)/sanshi migrate --noinput -v0
 	$(BIN)/sanshi import-divisions -v0
 	$(BIN)/sanshi demo
@@ -32,7 +36,7 @@ demo: install
 	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/gunicorn sanshi.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
 
-test: install-dev
+test: install-dev assets
 	$(BIN)/pytest -q
 
 lint: install-dev
