@@ -27,6 +27,7 @@ install-dev: $(VENV)/.installed-dev
 # The dashboard's chart library (ECharts, pinned, from the npm registry; skipped once there).
 assets: install
 	$(BIN)/sanshi fetch-assets
+	@test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || echo "sanshi: PDF reports need a Chinese font: apt-get install fonts-wqy-microhei (or set SANSHI_REPORT_FONT)"
 
 demo: install assets
 	$(BIN)/sanshi migrate --noinput -v0

@@ -9,6 +9,7 @@ event read; the refresh holds a row lock on it, so two refreshes never interleav
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from sanshi.concerns.models import Concern
@@ -64,3 +65,22 @@ class RollupWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.last_event_id}"
+
+
+class ReportDelivery(models.Model):
+    """A monthly report sent to one chair (never twice: the row goes in before the mail)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "user", "month"], name="report_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%Y-%m} → {self.user_id}"

@@ -99,3 +99,12 @@ def test_the_dashboard_makes_a_fixed_number_of_queries(
 
 
 QUERIES = 16  # session, user, viewer, unread, 5 rollup sums, orgs, overdue, crumbs
+
+
+def test_the_console_links_the_dashboard_for_those_who_may_see_it(
+    built: World, client: Client
+) -> None:
+    client.force_login(built.chair)
+    assert 'href="/console/dashboard/"' in client.get("/console/").content.decode()
+    client.force_login(built.volunteer)
+    assert 'href="/console/dashboard/"' not in client.get("/console/").content.decode()
