@@ -108,3 +108,13 @@ def test_the_console_links_the_dashboard_for_those_who_may_see_it(
     assert 'href="/console/dashboard/"' in client.get("/console/").content.decode()
     client.force_login(built.volunteer)
     assert 'href="/console/dashboard/"' not in client.get("/console/").content.decode()
+
+
+def test_the_dashboard_in_english(built: World, client: Client) -> None:
+    client.force_login(built.city_staff)
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(TODAY, tick=False):
+        body = client.get("/console/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The six rates" in body
+    assert "Behind the figures: signs of gaming" in body
+    assert ">Dashboard</a>" in body
