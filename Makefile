@@ -33,6 +33,7 @@ demo: install assets
 	$(BIN)/sanshi migrate --noinput -v0
 	$(BIN)/sanshi import-divisions -v0
 	$(BIN)/sanshi demo
+	$(BIN)/sanshi rollup
 	$(BIN)/sanshi collectstatic --noinput -v0
 	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/gunicorn sanshi.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning

@@ -207,7 +207,8 @@ def overdue_by_child(org: Org, children: list[Org]) -> tuple[int, dict[int, int]
 def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     en = (get_language() or "").startswith("en")
     cats = {c.code: (c.en if en else c.name) for c in taxonomy().categories}
-    return cats, dict(Sanshi.choices), dict(Channel.choices)
+    sanshi = {k: str(v) for k, v in Sanshi.choices}
+    return cats, sanshi, {k: str(v) for k, v in Channel.choices}
 
 
 def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashboard:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 
 from sanshi.analytics import dashboard as dash
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core.errors import InvalidInput, NotFound
 from sanshi.orgs.models import Org
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 def _org_for(request: ConsoleRequest) -> Org:
@@ -74,4 +79,6 @@ def report(request: ConsoleRequest, fmt: str) -> HttpResponse:
     start, _end = _period(request)
     data = monthly.render(org, start, fmt, deidentify=dash.leader_only(request.viewer.grants, org))
     name = f"sanshi-{start:%Y-%m}-{org.pk}.{fmt}"
-    return FileResponse(data, as_attachment=True, filename=name)
+    response = HttpResponse(data.getvalue(), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

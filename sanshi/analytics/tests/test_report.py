@@ -88,7 +88,7 @@ def test_report_downloads_from_the_dashboard(built: World, client: Client) -> No
         xlsx["Content-Disposition"]
         == f'attachment; filename="sanshi-2026-11-{built.community.pk}.xlsx"'
     )
-    assert b"".join(pdf.streaming_content)[:5] == b"%PDF-"
+    assert (pdf["Content-Type"], pdf.content[:5]) == ("application/pdf", b"%PDF-")
     assert other.status_code == 404
     assert bad.status_code == 400
 
