@@ -40,6 +40,30 @@ class RollupCount(models.Model):
         return f"{self.org_id} {self.day} {self.metric}={self.value}"
 
 
+class RollupMonth(models.Model):
+    """The same counts by calendar month (`month` is its first day): the dashboard's whole
+    months read these, whose number does not grow with the number of concerns."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField()
+    category = models.CharField(max_length=32, blank=True, default="")
+    channel = models.CharField(max_length=16, blank=True, default="")
+    sanshi = models.CharField(max_length=8, blank=True, default="")
+    metric = models.CharField(max_length=24)
+    value = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "month", "metric", "category", "channel", "sanshi"],
+                name="rollup_month_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%Y-%m} {self.metric}={self.value}"
+
+
 class ConcernTally(models.Model):
     """What one concern contributes to the rollups now, as last computed."""
 

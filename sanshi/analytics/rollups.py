@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sanshi.analytics.models import ConcernTally, RollupCount, RollupWatermark
+from sanshi.analytics.models import ConcernTally, RollupCount, RollupMonth, RollupWatermark
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Satisfaction, Urgency
 from sanshi.core import clock
 from sanshi.core.crypto import blind_index
@@ -336,7 +336,12 @@ def apply(rows: list[Row]) -> int:
         unique_fields=["concern"],
         update_fields=["contributions", "address_index"],
     )
-    return _add_counts({k: n for k, n in delta.items() if n})
+    changed = {k: n for k, n in delta.items() if n}
+    by_month: Counter[Key] = Counter()
+    for (m, org, day, cat, ch, s), n in changed.items():
+        by_month[(m, org, day[:8] + "01", cat, ch, s)] += n
+    _add_counts({k: n for k, n in by_month.items() if n}, RollupMonth, "month")
+    return _add_counts(changed, RollupCount, "day")
 
 
 def _counter(stored: list[list[object]]) -> Counter[Key]:
@@ -346,39 +351,44 @@ def _counter(stored: list[list[object]]) -> Counter[Key]:
     return out
 
 
-def _add_counts(delta: dict[Key, int]) -> int:
+def _add_counts(delta: dict[Key, int], model: type[RollupCount | RollupMonth], when: str) -> int:
+    """Add the differences to the counts: the cells touched are read (per org, its days: the
+    unique index serves it) and written back with one upsert per thousand cells."""
     if not delta:
         return 0
-    orgs = {k[1] for k in delta}
-    days = {k[2] for k in delta}
-    existing = {
-        (r.metric, r.org_id, r.day.isoformat(), r.category, r.channel, r.sanshi): r
-        for r in RollupCount.objects.filter(
-            org_id__in=orgs, day__in=days, metric__in={k[0] for k in delta}
+    days_of: dict[int, set[str]] = defaultdict(set)
+    for key in delta:
+        days_of[key[1]].add(key[2])
+    keys = list(days_of.items())
+    existing: dict[Key, int] = {}
+    for i in range(0, len(keys), 200):
+        where = Q(pk__in=[])
+        for org, days in keys[i : i + 200]:
+            where |= Q(org_id=org, **{f"{when}__in": sorted(days)})
+        for r in model.objects.filter(where, metric__in={k[0] for k in delta}).values_list(
+            "metric", "org_id", when, "category", "channel", "sanshi", "value"
+        ):
+            existing[(r[0], r[1], r[2].isoformat(), r[3], r[4], r[5])] = r[6]
+    rows = [
+        model(
+            org_id=org,
+            category=cat,
+            channel=ch,
+            sanshi=s,
+            metric=m,
+            value=existing.get((m, org, day, cat, ch, s), 0) + n,
+            **{when: dt.date.fromisoformat(day)},
         )
-    }
-    changed, created = [], []
-    for key, n in delta.items():
-        row = existing.get(key)
-        if row is not None:
-            row.value += n
-            changed.append(row)
-        else:
-            m, org, day, cat, ch, s = key
-            created.append(
-                RollupCount(
-                    org_id=org,
-                    day=dt.date.fromisoformat(day),
-                    category=cat,
-                    channel=ch,
-                    sanshi=s,
-                    metric=m,
-                    value=n,
-                )
-            )
-    RollupCount.objects.bulk_update(changed, ["value"], batch_size=1000)
-    RollupCount.objects.bulk_create(created, batch_size=1000)
-    return len(changed) + len(created)
+        for (m, org, day, cat, ch, s), n in delta.items()
+    ]
+    model.objects.bulk_create(
+        rows,  # type: ignore[arg-type]
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["org", when, "metric", "category", "channel", "sanshi"],
+        update_fields=["value"],
+    )
+    return len(rows)
 
 
 def rebuild_all() -> RefreshResult:
@@ -386,6 +396,7 @@ def rebuild_all() -> RefreshResult:
     with transaction.atomic():
         mark = _locked_watermark()
         RollupCount.objects.all().delete()
+        RollupMonth.objects.all().delete()
         ConcernTally.objects.all().delete()
         mark.last_event_id = 0
         mark.save(update_fields=["last_event_id"])
@@ -435,9 +446,37 @@ def stored(start: dt.date, end: dt.date) -> Counter[Key]:
     return out
 
 
+def stored_months(months: list[str]) -> Counter[Key]:
+    """The monthly counts of the months given (as "YYYY-MM"), keyed with the month."""
+    out: Counter[Key] = Counter()
+    firsts = [dt.date.fromisoformat(f"{m}-01") for m in months]
+    for r in RollupMonth.objects.filter(month__in=firsts).exclude(value=0):
+        out[(r.metric, r.org_id, f"{r.month:%Y-%m}", r.category, r.channel, r.sanshi)] += r.value
+    return out
+
+
 def check(start: dt.date, end: dt.date) -> dict[Key, tuple[int, int]]:
-    """Cells where the rollups differ from a rebuild: key -> (stored, rebuilt)."""
+    """Cells where the rollups differ from a rebuild: key -> (stored, rebuilt). The daily
+    cells of [start, end), and the monthly ones (day shown as YYYY-MM) of the months inside."""
     with transaction.atomic():
         _locked_watermark()  # a consistent view: no refresh in between
         fresh, have = rebuilt(start, end), stored(start, end)
+        months = _whole_months(start, end)
+        fresh_months: Counter[Key] = Counter()
+        for (m, org, day, cat, ch, s), n in fresh.items():
+            if day[:7] in months:
+                fresh_months[(m, org, day[:7], cat, ch, s)] += n
+        fresh.update(fresh_months)
+        have.update(stored_months(sorted(months)))
     return {k: (have[k], fresh[k]) for k in set(fresh) | set(have) if have[k] != fresh[k]}
+
+
+def _whole_months(start: dt.date, end: dt.date) -> set[str]:
+    out: set[str] = set()
+    d = start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    while True:
+        following = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        if following > end:
+            return out
+        out.add(f"{d:%Y-%m}")
+        d = following

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from sanshi.analytics.models import RollupCount
+from sanshi.analytics.models import RollupCount, RollupMonth
 from sanshi.analytics.rollups import M
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Satisfaction
 from sanshi.orgs.models import Org
@@ -118,13 +118,22 @@ def rollup_sums(
     org: Org, start: dt.date, end: dt.date, *, by: str | None = None, **filters: str
 ) -> dict[Any, dict[str, int]]:
     """Sums of every metric over the org's subtree and the days [start, end), grouped by one
-    dimension (None, "month", "category", "channel", "sanshi" or "org"); one query."""
-    rows = RollupCount.objects.filter(
-        org__path__startswith=org.path, day__gte=start, day__lt=end, **filters
-    )
+    dimension (None, "month", "category", "channel", "sanshi" or "org"); one query. Whole
+    calendar months are read from the monthly table."""
+    rows: QuerySet[Any]
+    whole_months = start.day == 1 and end.day == 1
+    if whole_months:
+        rows = RollupMonth.objects.filter(
+            org__path__startswith=org.path, month__gte=start, month__lt=end, **filters
+        )
+    else:
+        rows = RollupCount.objects.filter(
+            org__path__startswith=org.path, day__gte=start, day__lt=end, **filters
+        )
     fields: list[str] = ["metric"]
     if by == "month":
-        rows = rows.annotate(month=TruncMonth("day"))
+        if not whole_months:
+            rows = rows.annotate(month=TruncMonth("day"))  # type: ignore[no-redef]
         fields.append("month")
     elif by == "org":
         fields.append("org_id")

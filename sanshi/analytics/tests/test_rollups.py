@@ -136,6 +136,7 @@ def test_rollups_agree_with_live_after_random_lifecycles(world: World, seed: int
                            M.RETURN_EVENTS, M.CLOSED_UNRATED, M.DANGER_DISPATCHED) if sums[m]}  # fmt: skip
     assert len(reached) >= 6, sorted(reached)  # coverage of the random walk, not a result
     _live_equals_rollups(world, first, last)
+    _live_equals_rollups(world, dt.date(2026, 11, 1), dt.date(2026, 12, 1))  # the monthly table
     day = first
     while day < last:
         _live_equals_rollups(world, day, day + dt.timedelta(days=1))
