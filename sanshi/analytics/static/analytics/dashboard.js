@@ -33,7 +33,7 @@
     ]
   });
   draw("funnel", {
-    series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", label: { formatter: shown },
+    series: [{ type: "funnel", sort: "none", left: "5%", width: "65%", label: { formatter: shown },
       data: data.funnel.labels.map(function (l, i) { return { name: l, value: data.funnel.values[i] }; }) }]
   });
   function bars(name, d) {
