@@ -41,8 +41,9 @@ class RollupCount(models.Model):
 
 
 class RollupMonth(models.Model):
-    """The same counts by calendar month (`month` is its first day): the dashboard's whole
-    months read these, whose number does not grow with the number of concerns."""
+    """The same counts by calendar month (`month` is its first day), as subtree totals: each
+    count is kept at the org and at every org above it, so a dashboard reads the org's own
+    cells and its children's, a number that does not grow with concerns or communities."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
     month = models.DateField()

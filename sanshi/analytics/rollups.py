@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -28,6 +28,7 @@ from sanshi.analytics.models import ConcernTally, RollupCount, RollupMonth, Roll
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Satisfaction, Urgency
 from sanshi.core import clock
 from sanshi.core.crypto import blind_index
+from sanshi.orgs.models import Org
 
 WATERMARK = "events"
 # Events whose transaction committed after a later one's (ids are handed out before the
@@ -337,11 +338,21 @@ def apply(rows: list[Row]) -> int:
         update_fields=["contributions", "address_index"],
     )
     changed = {k: n for k, n in delta.items() if n}
-    by_month: Counter[Key] = Counter()
-    for (m, org, day, cat, ch, s), n in changed.items():
-        by_month[(m, org, day[:8] + "01", cat, ch, s)] += n
+    by_month = subtree_months(changed)
     _add_counts({k: n for k, n in by_month.items() if n}, RollupMonth, "month")
     return _add_counts(changed, RollupCount, "day")
+
+
+def subtree_months(delta: Mapping[Key, int], day_len: int = 8, suffix: str = "01") -> Counter[Key]:
+    """The counts by month at the org and at every org above it (subtree totals): a city's
+    dashboard reads its own cells and its children's, however many communities it has."""
+    paths = dict(Org.objects.filter(pk__in={k[1] for k in delta}).values_list("pk", "path"))
+    out: Counter[Key] = Counter()
+    for (m, org, day, cat, ch, s), n in delta.items():
+        month = day[:day_len] + suffix
+        for ancestor in paths.get(org, f"/{org}/").strip("/").split("/"):
+            out[(m, int(ancestor), month, cat, ch, s)] += n
+    return out
 
 
 def _counter(stored: list[list[object]]) -> Counter[Key]:
@@ -462,11 +473,8 @@ def check(start: dt.date, end: dt.date) -> dict[Key, tuple[int, int]]:
         _locked_watermark()  # a consistent view: no refresh in between
         fresh, have = rebuilt(start, end), stored(start, end)
         months = _whole_months(start, end)
-        fresh_months: Counter[Key] = Counter()
-        for (m, org, day, cat, ch, s), n in fresh.items():
-            if day[:7] in months:
-                fresh_months[(m, org, day[:7], cat, ch, s)] += n
-        fresh.update(fresh_months)
+        in_months = {k: n for k, n in fresh.items() if k[2][:7] in months}
+        fresh.update(subtree_months(in_months, day_len=7, suffix=""))
         have.update(stored_months(sorted(months)))
     return {k: (have[k], fresh[k]) for k in set(fresh) | set(have) if have[k] != fresh[k]}
 

@@ -123,9 +123,9 @@ def rollup_sums(
     rows: QuerySet[Any]
     whole_months = start.day == 1 and end.day == 1
     if whole_months:
-        rows = RollupMonth.objects.filter(
-            org__path__startswith=org.path, month__gte=start, month__lt=end, **filters
-        )
+        # Subtree totals: the org's own cells, or (by org) its children's.
+        where = {"org__parent": org} if by == "org" else {"org": org}
+        rows = RollupMonth.objects.filter(month__gte=start, month__lt=end, **where, **filters)
     else:
         rows = RollupCount.objects.filter(
             org__path__startswith=org.path, day__gte=start, day__lt=end, **filters

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from sanshi.analytics import rollups
-from sanshi.analytics.models import RollupCount, RollupWatermark
+from sanshi.analytics.models import RollupCount, RollupMonth, RollupWatermark
 from sanshi.analytics.rollups import M
 from sanshi.analytics.selectors import Rate, rates_for_org, rollup_rates, rollup_sums
 from sanshi.analytics.tests.test_rates import PERIOD, _build
@@ -194,6 +195,10 @@ def test_check_finds_a_wrong_cell_and_the_command_says_so(world: World) -> None:
         call_command("rollup", "--check")
     call_command("rollup", "--rebuild")
     call_command("rollup", "--check", "--from", "2026-11-01", "--to", "2026-12-01")
+    # a wrong subtree total in the monthly table is found too
+    RollupMonth.objects.filter(org=world.city, metric=M.RATED).update(value=F("value") - 1)
+    with pytest.raises(CommandError, match="1 cells differ"):
+        call_command("rollup", "--check", "--from", "2026-11-01", "--to", "2026-12-01")
 
 
 def test_refresh_reads_each_event_once_and_moves_the_watermark(world: World) -> None:
