@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,20 @@ from sanshi.analytics.tests.test_rates import _build
 from sanshi.testing import World
 
 SHOTS = Path(__file__).resolve().parents[3] / "screenshots"
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 CHARTS = ("trend", "funnel", "category", "sanshi", "channel")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _sync_playwright_beside_the_orm() -> Iterator[None]:
+    # Playwright's sync API runs an event loop in this thread; set for this module only (set
+    # at import it leaks into the `check --deploy` subprocess of another test).
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture(autouse=True)
