@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SANSHI_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test install install-dev lint typecheck serve clean
+.PHONY: demo test install install-dev assets lint typecheck serve clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("sanshi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -24,16 +24,22 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+# The dashboard's chart library (ECharts, pinned, from the npm registry; skipped once there)
+# and the Chinese font the PDFs use.
+assets: install
+	$(BIN)/sanshi fetch-assets
+	@test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || echo "sanshi: PDFs (certificates, monthly reports) need a Chinese font: apt-get install fonts-wqy-microhei (or set SANSHI_CERTIFICATE_FONT / SANSHI_REPORT_FONT)"
+
+demo: install assets
 	$(BIN)/sanshi migrate --noinput -v0
 	$(BIN)/sanshi import-divisions -v0
 	$(BIN)/sanshi demo
+	$(BIN)/sanshi rollup
 	$(BIN)/sanshi collectstatic --noinput -v0
-	@test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || echo "sanshi: volunteer certificates need a Chinese font: apt-get update -qq && apt-get install fonts-wqy-microhei (or set SANSHI_CERTIFICATE_FONT)"
 	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ with its task worker and SLA sweep (Ctrl-C stops all)"
 	$(BIN)/sanshi serve --port $(PORT) --workers 2
 
-test: install-dev
+test: install-dev assets
 	$(BIN)/pytest -q
 
 lint: install-dev

@@ -7,10 +7,16 @@ Periods are half-open: start <= t < end.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
+from sanshi.analytics.models import RollupCount, RollupMonth
+from sanshi.analytics.rollups import M
 from sanshi.concerns.models import Concern, ConcernEvent, EventKind, Satisfaction
 from sanshi.orgs.models import Org
 
@@ -103,3 +109,58 @@ def rates_for_org(org: Org, start: dt.datetime, end: dt.datetime) -> Rates:
         returned=returned_rate(org, start, end),
         reopened=reopened_rate(concerns, start, end),
     )
+
+
+# ---------------------------------------------------------------- from the rollups
+
+
+def rollup_sums(
+    org: Org, start: dt.date, end: dt.date, *, by: str | None = None, **filters: str
+) -> dict[Any, dict[str, int]]:
+    """Sums of every metric over the org's subtree and the days [start, end), grouped by one
+    dimension (None, "month", "category", "channel", "sanshi" or "org"); one query. Whole
+    calendar months are read from the monthly table."""
+    rows: QuerySet[Any]
+    whole_months = start.day == 1 and end.day == 1
+    if whole_months:
+        # Subtree totals: the org's own cells, or (by org) its children's.
+        where = {"org__parent": org} if by == "org" else {"org": org}
+        rows = RollupMonth.objects.filter(month__gte=start, month__lt=end, **where, **filters)
+    else:
+        rows = RollupCount.objects.filter(
+            org__path__startswith=org.path, day__gte=start, day__lt=end, **filters
+        )
+    fields: list[str] = ["metric"]
+    if by == "month":
+        if not whole_months:
+            rows = rows.annotate(month=TruncMonth("day"))  # type: ignore[no-redef]
+        fields.append("month")
+    elif by == "org":
+        fields.append("org_id")
+    elif by is not None:
+        fields.append(by)
+    out: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows.values(*fields).annotate(n=Sum("value")).order_by():
+        key = r[fields[1]] if len(fields) > 1 else None
+        if isinstance(key, dt.datetime):
+            key = key.date()
+        out[key][r["metric"]] += r["n"] or 0
+    return out
+
+
+def rates_from_counts(c: Mapping[str, int]) -> Rates:
+    """The six rates from summed rollup metrics (formulas of docs/lifecycle.md)."""
+    g = lambda m: int(c.get(m, 0))  # noqa: E731
+    return Rates(
+        response=Rate(g(M.RESPONDED), g(M.DISPATCHED)),
+        resolution=Rate(g(M.SOLVED), g(M.RATED)),
+        satisfaction=Rate(g(M.SATISFIED), g(M.RATED_SATISFACTION)),
+        on_time=Rate(g(M.CLOSED_ON_TIME), g(M.CLOSED_DUE)),
+        returned=Rate(g(M.RETURN_EVENTS), g(M.DISPATCH_EVENTS)),
+        reopened=Rate(g(M.CLOSED_REOPENED), g(M.CLOSED_RATED)),
+    )
+
+
+def rollup_rates(org: Org, start: dt.date, end: dt.date) -> Rates:
+    """All six rates for the org's subtree over the local days [start, end), from the rollups."""
+    return rates_from_counts(rollup_sums(org, start, end).get(None, {}))
