@@ -41,9 +41,9 @@ class Served:
         )  # fmt: skip
         self.pids: dict[str, int] = {}
         assert self.proc.stdout is not None
-        while len(self.pids) < 3:
+        while len(self.pids) < 4:  # web, worker, sweep, rollup
             line = self.proc.stdout.readline()
-            assert line, "sanshi serve ended before starting its three children"
+            assert line, "sanshi serve ended before starting its four children"
             found = re.match(r"sanshi serve: started (\w+) \(pid (\d+)\)", line)
             if found:
                 self.pids[found.group(1)] = int(found.group(2))

@@ -38,7 +38,7 @@ def served(data_dir: Path) -> Iterator[Served]:
 
 
 def test_serve_runs_web_worker_and_sweep_and_ctrl_c_stops_them_all(served: Served) -> None:
-    assert sorted(served.pids) == ["sweep", "web", "worker"]
+    assert sorted(served.pids) == ["rollup", "sweep", "web", "worker"]
     # Healthy only once the sweep has run and the worker keeps up: all three are working.
     assert served.health() == (200, {"status": "ok", "database": "ok"})
     served.proc.send_signal(signal.SIGINT)

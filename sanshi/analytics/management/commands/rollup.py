@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanshi.analytics import rollups
+from sanshi.core.periodic import run_every
 
 
 def _date(text: str) -> dt.date:
@@ -28,12 +29,28 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="compare a period, change nothing")
         parser.add_argument("--from", dest="start", help="YYYY-MM-DD (with --check)")
         parser.add_argument("--to", dest="end", help="YYYY-MM-DD, exclusive (with --check)")
+        parser.add_argument(
+            "--every", type=int, default=0, metavar="SECONDS",
+            help="keep refreshing, a pass every SECONDS, until stopped (what `sanshi serve` runs)",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["check"]:
             self._check(options)
             return
-        result = rollups.rebuild_all() if options["rebuild"] else rollups.refresh()
+        if options["every"] < 0:
+            raise CommandError("--every must be 0 (one pass) or more seconds")
+        if options["rebuild"]:
+            self._report(rollups.rebuild_all())
+            return
+        run_every(
+            options["every"],
+            lambda: self._report(rollups.refresh()),
+            name="rollup",
+            out=self.stdout,
+        )
+
+    def _report(self, result: Any) -> None:
         self.stdout.write(
             f"rollup: {result.events} events, {result.concerns} concerns read, "
             f"{result.changed_cells} cells changed, watermark {result.watermark}"

@@ -5,18 +5,13 @@
 
 from __future__ import annotations
 
-import logging
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
 
 from sanshi.concerns.sweep import run_sla_sweep
 from sanshi.core import clock
-
-logger = logging.getLogger("sanshi.sweep")
+from sanshi.core.periodic import run_every
 
 
 class Command(BaseCommand):
@@ -35,23 +30,7 @@ class Command(BaseCommand):
         every = options["every"]
         if every < 0:
             raise CommandError("--every must be 0 (one pass) or more seconds")
-        if every == 0:
-            self.sweep()
-            return
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
-        self.stdout.write(f"sla-sweep: a pass every {every} s (SIGINT or SIGTERM stops)")
-        while not stop.is_set():
-            close_old_connections()  # a database restarted meanwhile is reconnected to
-            try:
-                self.sweep()
-            except Exception:
-                # One failed pass must not end the loop; /healthz reports a sweep that has
-                # stopped finishing.
-                logger.exception("sla-sweep: a pass failed")
-            stop.wait(every)
-        self.stdout.write("sla-sweep: stopped")
+        run_every(every, self.sweep, name="sla-sweep", out=self.stdout)
 
     def sweep(self) -> None:
         result = run_sla_sweep(clock.now())

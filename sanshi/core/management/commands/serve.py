@@ -34,6 +34,8 @@ def children(
             "--access-logfile", "-", "--log-level", "warning",
         ],
         "sweep": [python, "-m", "sanshi.manage", "sla_sweep", "--every", str(sweep_every)],
+        # The dashboard's counts follow the events within a minute.
+        "rollup": [python, "-m", "sanshi.manage", "rollup", "--every", str(sweep_every)],
     }  # fmt: skip
     backend = str(settings.TASKS["default"]["BACKEND"])
     if backend.endswith("DatabaseBackend"):
