@@ -1,10 +1,11 @@
-"""`sanshi serve`: the web server, the task worker and the SLA sweep, one command (`make demo`).
+"""`sanshi serve`: the web server, the task worker, the SLA sweep and the dashboard's rollups,
+one command (`make demo`).
 
 A small supervisor: it starts gunicorn, the worker (`sanshi db_worker` with the default task
-backend) and `sanshi sla-sweep --every 60`; Ctrl-C or SIGTERM stops all three together, and
-when one of them ends on its own the others are stopped too and the command fails, saying
-which one (an alert that reaches nobody must not go unnoticed). Past one machine, run the
-three under a real process manager instead (docs/operations.md).
+backend), `sanshi sla-sweep --every 60` and `sanshi rollup --every 60`; Ctrl-C or SIGTERM stops
+them all together, and when one of them ends on its own the others are stopped too and the
+command fails, saying which one (an alert that reaches nobody must not go unnoticed). Past one
+machine, run them under a real process manager instead (docs/operations.md).
 """
 
 from __future__ import annotations
