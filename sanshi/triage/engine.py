@@ -258,6 +258,10 @@ def supported(votes: Votes, thresholds: Thresholds) -> bool:
     )
 
 
+# The share of the model's check threshold from which it backs the semantic check's doubt.
+SEMANTIC_WITH_MODEL = 0.5
+
+
 def evidence_for(
     text: str, votes: Votes, category: str, thresholds: Thresholds
 ) -> tuple[tuple[Evidence, ...], bool, bool]:
@@ -278,11 +282,18 @@ def evidence_for(
     )
     semantic_check = near is not None and near.similarity >= thresholds.semantic_check
     critical = votes.verdict.critical or by_model or by_semantic
-    needs_check = not critical and (model_check or semantic_check)
+    # Alone, closeness to a danger prototype is common in short everyday texts (a question
+    # about a 儿童之家's hours, praise for its social worker: a fifth of the demo's texts): it
+    # asks a person to look only beside another sign, a danger word the rules read (even
+    # explained away) or a model leaning towards danger.
+    semantic_asks = semantic_check and (
+        bool(votes.verdict.hits) or votes.danger_prob >= thresholds.check * SEMANTIC_WITH_MODEL
+    )
+    needs_check = not critical and (model_check or semantic_asks)
     if by_model or (needs_check and model_check):
         words = "、".join(votes.model_words) or f"p={votes.danger_prob:.2f}"
         found.append(Evidence(_guess_kind(text, votes, category), words, "model"))
-    if near is not None and (by_semantic or (needs_check and semantic_check)):
+    if near is not None and (by_semantic or (needs_check and semantic_asks)):
         found.append(Evidence(near.kind, near.window, "semantic"))
     return tuple(found), critical, needs_check
 

@@ -109,12 +109,16 @@ def test_a_danger_score_between_the_thresholds_asks_a_person_to_check() -> None:
 
 
 def test_the_semantic_check_names_the_nearest_kind_and_the_words_it_read() -> None:
-    thresholds = Thresholds(critical=0.99, check=0.98, semantic_critical=0.05,
+    thresholds = Thresholds(critical=0.99, check=0.98, sure=0.995, semantic_critical=0.05,
                             semantic_check=0.03)  # fmt: skip
     calm = danger.DangerVerdict(False, False, "", (), False)
     text = "我想从楼上下去，再也不用醒来"
     near = Nearest("self_harm", 0.04, "我站在楼顶，想跳下去", text)
-    unsure = combine(text, _prediction(0.1), calm, "v", nearest=near, thresholds=thresholds)
+    # Near a prototype alone asks nobody: everyday texts often are (儿童之家's hours, praise).
+    alone = combine(text, _prediction(0.1), calm, "v", nearest=near, thresholds=thresholds)
+    assert (alone.critical, alone.needs_check, alone.evidence) == (False, False, ())
+    # Beside a model leaning towards danger (half its check threshold or more), it does.
+    unsure = combine(text, _prediction(0.5), calm, "v", nearest=near, thresholds=thresholds)
     assert (unsure.critical, unsure.needs_check) == (False, True)
     assert [e.as_dict() for e in unsure.evidence] == [
         {"kind": "self_harm", "words": text, "detector": "semantic"}
