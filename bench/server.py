@@ -122,11 +122,15 @@ class Site:
 
     def serve(self, workers: int = 2, threads: int = 1) -> str:
         self.port = free_port()
-        self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "sanshi.wsgi", "-w", str(workers), "--threads", str(threads),
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "60"],
-            env=self.env, cwd=REPO,
-        )  # fmt: skip
+        # gunicorn's log goes to the data folder: a warning line for each bad request that
+        # schemathesis sends would otherwise bury a CI run's test results.
+        with (self.data_dir / "gunicorn.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                [str(BIN / "gunicorn"), "sanshi.wsgi", "-w", str(workers), "--threads",
+                 str(threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
+                 "--timeout", "60"],
+                env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
