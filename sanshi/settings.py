@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "sanshi.network",
     "sanshi.volunteers",
     "sanshi.agencies",
+    "sanshi.places",
     "sanshi.demo",
 ]
 
