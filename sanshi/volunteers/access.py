@@ -7,16 +7,15 @@ raise NotFound; opening a volunteer's record (phone, ID number) is audited.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
 from sanshi.audit.actions import record_audit
 from sanshi.concerns import permissions as perm
 from sanshi.core.errors import NotFound
+from sanshi.core.types import User
 from sanshi.volunteers.models import ServiceRecord, Volunteer
 
-User = AuthUser | AnonymousUser
 STAFF_ROLES = perm.HANDLER_ROLES
 
 

@@ -12,7 +12,6 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Sum
@@ -24,12 +23,11 @@ from sanshi.concerns.models import Concern
 from sanshi.core import clock
 from sanshi.core.crypto import blind_index, normalise_phone, phone_index
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed
+from sanshi.core.types import User
 from sanshi.network.models import Visit
 from sanshi.orgs.models import Org
 from sanshi.volunteers.idcard import is_valid_id_number, normalise_id_number
 from sanshi.volunteers.models import Certificate, ServiceCorrection, ServiceRecord, Team, Volunteer
-
-User = AuthUser | AnonymousUser
 
 CONSENT_VERSION = "vol-2026-1"
 ORGANISER_ROLES = perm.HANDLER_ROLES  # whoever organised the service records it
