@@ -140,46 +140,16 @@ def _recorded(concern: Concern, events: list[ConcernEvent]) -> None:
             for event in events
         ]
     )
-    for event in events:
-        if notifies(event.kind, concern.urgency) and _notify.get():
-            batch = _notify_batch.get()
-            if batch is not None:
-                batch.append(event.pk)
-            else:
-                _enqueue_notifications([event.pk])
+    # One task for the events of one write (intake's received and dispatched rows share it).
+    told = [event.pk for event in events if notifies(event.kind, concern.urgency)]
+    if told and _notify.get():
+        _enqueue_notifications(told)
 
 
 def _event(concern: Concern, kind: str, *, actor: User | None, **details: Any) -> ConcernEvent:
     event = _new_event(concern, kind, actor=actor, **details)
     _record_events(concern, [event])
     return event
-
-
-# The events one `notified_together()` block wrote that people must hear of.
-_notify_batch: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
-    "sanshi_notify_batch", default=None
-)
-
-
-@contextlib.contextmanager
-def notified_together() -> Iterator[None]:
-    """One notification task for all the events written inside this block (intake receives
-    and dispatches at once), enqueued as the block ends, inside the surrounding transaction.
-
-    An event under a savepoint that rolls back is gone when the task runs; the task skips it.
-    Nested blocks leave the task to the outermost one; a block that raises enqueues nothing.
-    """
-    if _notify_batch.get() is not None:
-        yield
-        return
-    event_ids: list[int] = []
-    token = _notify_batch.set(event_ids)
-    try:
-        yield
-    finally:
-        _notify_batch.reset(token)
-    if event_ids:
-        _enqueue_notifications(event_ids)
 
 
 def _enqueue_notifications(event_ids: list[int]) -> None:

@@ -12,12 +12,9 @@ import dataclasses
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db import transaction
-
 from sanshi.concerns.actions import (
     check_receivable,
     minor_consent_problem,
-    notified_together,
     receive_concern,
 )
 from sanshi.concerns.models import Concern, LegalBasis, Urgency
@@ -155,16 +152,14 @@ def take_in_concern(intake: ConcernIntake, *, actor: User | None) -> TakenIn:
         community=community,
         legal_basis=basis,
     )
-    # The received and dispatched rows' notifications share one task.
-    with transaction.atomic(savepoint=False), notified_together():
-        concern = receive_concern(
-            **given,
-            actor=actor,
-            triage=result.as_dict(),
-            triage_version=result.model_version,
-            dispatch_to=target,
-            dispatch_note=AUTO_DISPATCH_NOTE if target else "",
-        )
+    concern = receive_concern(
+        **given,
+        actor=actor,
+        triage=result.as_dict(),
+        triage_version=result.model_version,
+        dispatch_to=target,
+        dispatch_note=AUTO_DISPATCH_NOTE if target else "",
+    )
     return TakenIn(concern, result)
 
 
