@@ -5,6 +5,10 @@ an hour, and the same form sent 8 times stored 2 rows, with two workers. Here th
 where every worker sees them: in Redis when REDIS_URL is set (atomic INCR and SET NX through
 Django's cache), else in the database (`core.Counter`): a conditional UPDATE ... count + 1
 WHERE count < limit, and a primary key that lets only one of two concurrent creates win. Keys are digests: phone numbers and IPs are never stored.
+
+While Redis cannot be reached, the database stands in (`_shared`): a limit counts afresh and
+a claim made in Redis before the outage is not seen, which errs toward letting a resident's
+report through.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -27,6 +34,9 @@ from sanshi.core.models import Counter
 
 # One create in this many also deletes expired rows (cheap: expires_at is indexed).
 SWEEP_ONE_IN = 64
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,8 +50,14 @@ def _key(scope: str, ident: str, bucket: int | str) -> str:
     return hashlib.sha256(f"{scope}\x1f{ident}\x1f{bucket}".encode()).hexdigest()
 
 
-def _shared_cache() -> bool:
-    return bool(getattr(settings, "REDIS_URL", ""))
+def _shared(in_redis: Callable[[], T], in_database: Callable[[], T]) -> T:
+    """`in_redis()` where REDIS_URL is set and Redis answers, else `in_database()`."""
+    if getattr(settings, "REDIS_URL", ""):
+        try:
+            return in_redis()
+        except redis.RedisError:
+            logger.warning("Redis unreachable: limits and claims use the database")
+    return in_database()
 
 
 def _window(window: int) -> tuple[int, float, int]:
@@ -60,7 +76,7 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> Limited | None:
         return None
     bucket, _now, retry = _window(window)
     key = _key(scope, ident, bucket)
-    passed = _cache_incr(key, window) <= limit if _shared_cache() else _db_hit(key, limit, window)
+    passed = _shared(lambda: _cache_incr(key, window) <= limit, lambda: _db_hit(key, limit, window))
     return None if passed else Limited(retry_after=retry)
 
 
@@ -70,12 +86,13 @@ def peek(scope: str, ident: str, *, limit: int, window: int) -> Limited | None:
         return None
     bucket, _now, retry = _window(window)
     key = _key(scope, ident, bucket)
-    if _shared_cache():
-        count = int(cache.get(f"rl:{key}", 0))
-    else:
-        row = Counter.objects.filter(key=key, expires_at__gt=timezone.now()).first()
-        count = row.count if row is not None else 0
+    count = _shared(lambda: int(cache.get(f"rl:{key}", 0)), lambda: _db_count(key))
     return Limited(retry_after=retry) if count >= limit else None
+
+
+def _db_count(key: str) -> int:
+    row = Counter.objects.filter(key=key, expires_at__gt=timezone.now()).first()
+    return row.count if row is not None else 0
 
 
 def _cache_incr(key: str, window: int) -> int:
@@ -120,8 +137,12 @@ def _sweep() -> None:
 def claim(scope: str, ident: str, *, ttl: int) -> bool:
     """True for the first claim of (scope, ident) within `ttl` seconds, False for every other."""
     key = _key(scope, ident, "once")
-    if _shared_cache():
-        return bool(cache.add(f"once:{key}", "", timeout=ttl))
+    return _shared(
+        lambda: bool(cache.add(f"once:{key}", "", timeout=ttl)), lambda: _db_claim(key, ttl)
+    )
+
+
+def _db_claim(key: str, ttl: int) -> bool:
     now = timezone.now()
     expires = now + dt.timedelta(seconds=ttl)
     try:
@@ -141,28 +162,25 @@ def remember(scope: str, ident: str, value: Any, *, ttl: int) -> None:
     """Keep a small JSON value with a claim (e.g. the receipt of the first submission)."""
     key = _key(scope, ident, "once")
     note = json.dumps(value, separators=(",", ":"))
-    if _shared_cache():
-        cache.set(f"once:{key}", note, timeout=ttl)
-        return
-    Counter.objects.filter(key=key).update(note=note[:200])
+    _shared(
+        lambda: cache.set(f"once:{key}", note, timeout=ttl),
+        lambda: Counter.objects.filter(key=key).update(note=note[:200]),
+    )
 
 
 def recall(scope: str, ident: str) -> Any:
     """The value kept with a live claim, or None."""
     key = _key(scope, ident, "once")
-    if _shared_cache():
-        note = cache.get(f"once:{key}") or ""
-    else:
-        now = timezone.now()
-        row = Counter.objects.filter(key=key, expires_at__gt=now).values_list("note", flat=True)
-        note = row.first() or ""
+    note = _shared(lambda: cache.get(f"once:{key}") or "", lambda: _db_note(key))
     return json.loads(note) if note else None
+
+
+def _db_note(key: str) -> str:
+    row = Counter.objects.filter(key=key, expires_at__gt=timezone.now())
+    return row.values_list("note", flat=True).first() or ""
 
 
 def release(scope: str, ident: str) -> None:
     """Give a claim back (nothing was done under it): the same form may be sent again."""
     key = _key(scope, ident, "once")
-    if _shared_cache():
-        cache.delete(f"once:{key}")
-        return
-    Counter.objects.filter(key=key).delete()
+    _shared(lambda: cache.delete(f"once:{key}"), lambda: Counter.objects.filter(key=key).delete())

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,7 +30,8 @@ UNAVAILABLE = (OperationalError, InterfaceError)
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers and background work keeps up; 503 saying what is wrong
     when the database does not answer, the SLA sweep has stopped finishing, or a ready task
-    has waited too long for the worker (alerts then reach nobody)."""
+    has waited too long for the worker (alerts then reach nobody); 200 "degraded" while Redis
+    is away."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -39,7 +41,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     if problems:
         return JsonResponse({"status": "error", "database": "ok", **problems}, status=503)
+    if not redis_answers():
+        # Still serving (tasks run in the web process, limits count in the database): a
+        # balancer must keep sending residents here, so 200, with what is wrong.
+        return JsonResponse({"status": "degraded", "database": "ok", "redis": "unavailable"})
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def redis_answers() -> bool:
+    """True without Redis configured, or when it answers a PING within a second."""
+    if not settings.REDIS_URL:
+        return True
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
 
 
 def background_problems() -> dict[str, str]:
