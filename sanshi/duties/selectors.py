@@ -57,6 +57,9 @@ class PointLine:
     points: Decimal
 
 
+TENTH = Decimal("0.1")
+
+
 def rule_for(org: Org) -> PointRule:
     """The federation's rules, or the defaults (unsaved) when it has set none."""
     return PointRule.objects.filter(org=org).first() or PointRule(org=org)
@@ -170,7 +173,8 @@ def points(figures: YearFigures, rule: PointRule) -> tuple[Decimal, list[PointLi
             -figures.returned * rule.minus_returned,
         ),
     ]
-    return sum((line.points for line in lines), Decimal("0")), lines
+    total = sum((line.points for line in lines), Decimal("0"))
+    return total.quantize(TENTH), lines
 
 
 def rule_values(rule: PointRule) -> dict[str, str]:
