@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,6 +43,26 @@ def _fail(form: Any, exc: SanshiError) -> None:
     for field in exc.fields:
         if field in form.fields:
             form.add_error(field, exc.message)
+            return
+    form.add_error(None, exc.message)
+
+
+# What the public form says when an action refuses a field (its own messages are English).
+PUBLIC_MESSAGES = {
+    "consent": gettext_lazy("请勾选同意后再提交。"),
+    "phone": gettext_lazy("请填写 7 到 15 位数字的电话号码。"),
+    "kind": gettext_lazy("请选择需要什么帮助。"),
+    "federation": gettext_lazy("请从列表中选择企业所属妇联。"),
+    "enterprise": gettext_lazy("请填写企业名称（不超过 100 字）。"),
+    "contact_name": gettext_lazy("请填写联系人（不超过 32 字）。"),
+    "text": gettext_lazy("请写明具体情况（不超过 2000 字）。"),
+}
+
+
+def _fail_public(form: Any, exc: SanshiError) -> None:
+    for field in exc.fields:
+        if field in form.fields:
+            form.add_error(field, PUBLIC_MESSAGES.get(field, exc.message))
             return
     form.add_error(None, exc.message)
 
@@ -80,7 +101,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
                     federation=federation, consent=data["consent"],
                 ))  # fmt: skip
             except SanshiError as exc:
-                _fail(form, exc)
+                _fail_public(form, exc)
             else:
                 request.session[SESSION_DONE] = {"code": concern.tracking_code, "critical": False}
                 return HttpResponseRedirect(reverse("intake-done"))
@@ -136,16 +157,18 @@ def _back(pk: int) -> HttpResponseRedirect:
 def district_list(request: ConsoleRequest, pk: int) -> HttpResponse:
     found = access_district(request.user, pk)
     form = ListedForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             actions.list_enterprise(found, actor=request.user, **form.cleaned_data)
         except SanshiError as exc:
             _fail(form, exc)
+            status = exc.status
         else:
             messages.success(request, _("企业已列入名单。"))
             return _back(pk)
     context = _district_context(found, listed_form=form)
-    return page(request, "enterprises/district.html", context, status=400)
+    return page(request, "enterprises/district.html", context, status=status)
 
 
 @require_POST
