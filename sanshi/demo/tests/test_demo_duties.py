@@ -37,7 +37,7 @@ def _overdue(person: Any, org: Org, today: dt.date) -> int:
         days = list(household.visits.order_by("visited_on").values_list("visited_on", flat=True))
         for day in [*days, None]:
             due = last + every
-            missed = day is None and household.active or day is not None and day > due
+            missed = (day is None and household.active) or (day is not None and day > due)
             if missed and due.year == YEAR and due < today:
                 count += 1
             if day is not None:
