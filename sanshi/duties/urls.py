@@ -7,7 +7,7 @@ from sanshi.duties import views
 app_name = "duties"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.home, name="home"),
+    path("", views.home, name="start"),
     path("orgs/<int:org_id>/", views.federation, name="federation"),
     path("orgs/<int:org_id>/rules/", views.rules, name="rules"),
     path("orgs/<int:org_id>/export.xlsx", views.export, name="export"),

@@ -9,7 +9,7 @@ app_name = "enterprises"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("request/", views.request_form, name="request"),
     path("directory/", views.directory, name="directory"),
-    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/", views.staff_home, name="coverage"),
     path("staff/districts/<int:pk>/", views.district, name="district"),
     path("staff/districts/<int:pk>/enterprises/", views.district_list, name="district_list"),
     path(
