@@ -305,3 +305,16 @@ def test_trainings_take_only_cadres_and_members_of_the_federation(world: World) 
                            "audience": "all", "held_on": "2026-06-01", "hours": "1"})  # fmt: skip
     assert response.status_code == 400
     assert _state() == before
+
+
+def test_her_phone_reads_her_yearly_report(world: World, year_of_work: dict[str, Any]) -> None:
+    from sanshi.api.tests.conftest import Api
+
+    actions.evaluate_member(world.community, year_of_work["person"], actor=world.chair,
+                            year=YEAR, grade="competent", reason="按时走访")  # fmt: skip
+    [report] = Api(world.member).get("/duties/me", {"year": 2026}).json()
+    assert (report["org_id"], report["visits"], report["concerns_handled"], report["activities"],
+            report["trainings"], report["overdue"], report["returned"], report["points"],
+            report["grade"]) == (world.community.pk, 3, 1, 2, 1, 2, 1, "69.0", "competent")  # fmt: skip
+    assert Api(world.volunteer).get("/duties/me").json() == []
+    assert Api(world.member).get("/duties/me", {"year": 2031}).status_code == 400
