@@ -29,7 +29,7 @@ User = AuthUser | AnonymousUser
 CATEGORY = "work"
 SUBCATEGORY = "work.enterprise"  # 创业、贷款与女性企业经营
 SOURCE = "enterprise-form"
-REQUEST_CONSENT_VERSION = "enterprise-2026-1"
+REQUEST_CONSENT_VERSION = "ent-2026-1"  # Concern.consent_version holds 16
 DIRECTORY_CONSENT_VERSION = "entrepreneur-2026-1"
 MAX_TEXT = 2000
 

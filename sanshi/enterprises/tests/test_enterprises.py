@@ -71,7 +71,7 @@ def test_a_request_goes_to_the_enterprises_federation(world: World, pearl: Org) 
         concern.text
         == "【融资贷款】黑珍珠海洋生物科技有限公司：疫情后订单恢复，想申请创业担保贷款扩大生产"
     )
-    assert concern.reporter_phone == "13977001234"
+    assert (concern.reporter_phone, concern.consent_version) == ("13977001234", "ent-2026-1")
     request = EnterpriseRequest.objects.get()
     assert (request.kind, request.federation_id, request.concern_id) == (
         "financing", pearl.pk, concern.pk,
