@@ -44,18 +44,21 @@ LISTED = [
     ("合浦县妇联", "合浦月饼小镇食品有限公司", "食品加工", True, None),
 ]  # fmt: skip
 
+# Directory names are public (each agreed); they are not the requests' contacts, whose names
+# are sealed with the concern (sanshi/core/tests/test_dump.py looks for those in clear), and
+# not names the demo's random reporters can have (texts.GIVEN).
 ENTREPRENEURS = [
-    ("海城区妇联", "陈海燕", "黑珍珠海洋生物科技有限公司", "海洋生物", "带动渔村妇女就业", True),
+    ("海城区妇联", "陈珊珊", "黑珍珠海洋生物科技有限公司", "海洋生物", "带动渔村妇女就业", True),
     ("海城区妇联", "梁晓玲", "广西海洋就哥电子商务有限公司", "电子商务", "电商直播培训", False),
     ("合浦县妇联", "黄月英", "合浦穗香食品有限公司", "食品加工", "月饼制作技能培训", False),
 ]  # fmt: skip
 
 REQUESTS = [
-    ("blackpearl", "resumption", "黑珍珠海洋生物科技有限公司", "陈海燕",
+    ("blackpearl", "resumption", "黑珍珠海洋生物科技有限公司", "周雅琪",
      "复工后冷链运输跟不上，想请妇联帮忙对接物流企业", 200),
-    ("jiuge", "training", "广西海洋就哥电子商务有限公司", "梁晓玲",
+    ("jiuge", "training", "广西海洋就哥电子商务有限公司", "韦春燕",
      "想为渔村姐妹办一期电商直播培训，需要场地和学员组织", 120),
-    ("suixiang", "financing", "合浦穗香食品有限公司", "黄月英",
+    ("suixiang", "financing", "合浦穗香食品有限公司", "李月娥",
      "中秋备货资金紧张，想了解创业担保贷款和贴息政策", 60),
     (None, "hiring", "北海南珠工艺品有限公司", "苏丽华",
      "订单恢复了，想招二十名珍珠串珠女工，希望就近招用", 20),
