@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "sanshi.volunteers",
     "sanshi.agencies",
     "sanshi.places",
+    "sanshi.duties",
+    "sanshi.enterprises",
     "sanshi.demo",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("network/", include("sanshi.network.urls")),
     path("volunteers/", include("sanshi.volunteers.urls")),
     path("agencies/", include("sanshi.agencies.urls")),
+    path("duties/", include("sanshi.duties.urls")),
+    path("enterprises/", include("sanshi.enterprises.urls")),
     path("", include("sanshi.triage.urls")),
     path("", include("sanshi.intake.urls")),
 ]

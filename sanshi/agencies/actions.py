@@ -115,3 +115,51 @@ def link_concern(project: Project, concern_id: int, *, actor: User) -> ProjectCo
     except IntegrityError:
         raise Conflict("the concern already counts for a project") from None
     return link
+
+
+def update_project(
+    project: Project,
+    *,
+    actor: User,
+    name: str,
+    funder: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    target_groups: str = "",
+    promises: dict[str, int] | None = None,
+) -> Project:
+    """Correct a project's name, funder, period, target groups or promised outputs.
+
+    The period must still hold every activity recorded under the project; a promise left out
+    is withdrawn. The audit row keeps what was there before.
+    """
+    if not may_keep(actor, project):
+        raise NotAllowed("you may not change this project")
+    if ends_on <= starts_on:
+        raise InvalidInput("a project ends after it starts", fields={"ends_on": "before start"})
+    wanted = promises or {}
+    bad = [m for m, n in wanted.items() if m not in Metric.values or n < 0]
+    if bad:
+        raise InvalidInput(f"unknown output {bad[0]!r}", fields={"promises": bad[0]})
+    outside = project.activities.exclude(held_on__gte=starts_on, held_on__lte=ends_on)
+    if outside.exists():
+        raise InvalidInput("activities were recorded outside that period",
+                           fields={"starts_on": "activities outside"})  # fmt: skip
+    fields = {"name": _text(name, "name", 100), "funder": _text(funder, "funder", 100),
+              "target_groups": _text(target_groups, "target_groups", 200, required=False),
+              "starts_on": starts_on, "ends_on": ends_on}  # fmt: skip
+    before = {k: str(getattr(project, k)) for k in fields}
+    before_promises = dict(project.promises.values_list("metric", "target"))
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(**fields)
+        project.promises.exclude(metric__in=list(wanted)).delete()
+        for metric, target in sorted(wanted.items()):
+            Promise.objects.update_or_create(
+                project=project, metric=metric, defaults={"target": target}
+            )
+        for key, value in fields.items():
+            setattr(project, key, value)
+        record_audit(actor, "agency.project_changed", "project", project.pk,
+                     {"before": before, "promises_before": before_promises,
+                      "promises_after": dict(sorted(wanted.items()))})  # fmt: skip
+    return project

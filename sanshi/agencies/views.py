@@ -16,7 +16,7 @@ from sanshi.agencies.selectors import agency_people, project_report
 from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.console.views.common import ConsoleRequest, console_view, page
-from sanshi.core.errors import InvalidInput, NotAllowed
+from sanshi.core.errors import InvalidInput, NotAllowed, SanshiError
 from sanshi.orgs.models import Org
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -151,3 +151,45 @@ def project_link(request: ConsoleRequest, pk: int) -> HttpResponse:
     actions.link_concern(found, concern.pk, actor=request.user)
     messages.success(request, _("诉求已计入本项目。"))
     return _back(pk)
+
+
+PROMISE_FIELDS = ("activities", "participants", "concerns", "hours")
+
+
+def _edit_form(data: object) -> ProjectForm:
+    """The project form without the area (a project keeps the area it serves)."""
+    form = ProjectForm(data or None, areas=[])
+    del form.fields["serves"]
+    return form
+
+
+@require_http_methods(["GET", "POST"])
+@console_view
+def project_edit(request: ConsoleRequest, pk: int) -> HttpResponse:
+    found = access_project(request.user, pk)
+    if not may_keep(request.user, found):
+        raise NotAllowed("you may not change this project")
+    form = _edit_form(request.POST)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        promises = {m: data[m] for m in PROMISE_FIELDS if data[m] is not None}
+        try:
+            actions.update_project(
+                found, actor=request.user, name=data["name"], funder=data["funder"],
+                starts_on=data["starts_on"], ends_on=data["ends_on"],
+                target_groups=data["target_groups"], promises=promises,
+            )  # fmt: skip
+        except SanshiError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("项目已修改。"))
+            return _back(pk)
+    if request.method == "GET":
+        targets = dict(found.promises.values_list("metric", "target"))
+        form = ProjectForm(initial={
+            "name": found.name, "funder": found.funder, "starts_on": found.starts_on,
+            "ends_on": found.ends_on, "target_groups": found.target_groups, **targets,
+        }, areas=[])  # fmt: skip
+        del form.fields["serves"]
+    status = 400 if request.method == "POST" else 200
+    return page(request, "agencies/project_edit.html", {"project": found, "form": form}, status)
