@@ -82,6 +82,11 @@ class Viewer:
         return bool(self.orgs_with(perm.PROTECTION_ROLES))
 
     @property
+    def takes_calls(self) -> bool:
+        """Takes calls and visitors at the call screen (dispatchers, chairs, protection)."""
+        return self.is_dispatcher or self.is_protection_officer
+
+    @property
     def sees_board(self) -> bool:
         """Dispatchers see the dispatch board; protection officers see its danger part."""
         return self.is_dispatcher or self.is_protection_officer
