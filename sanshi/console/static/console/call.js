@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var KEY = "sanshi-call-draft";
-  var FIELDS = ["phone", "channel", "text", "address", "name"];
+  var FIELDS = ["phone", "channel", "text", "address", "name", "consent"];
   var MAX_AGE = 12 * 3600 * 1000;
   var script = document.currentScript;
   var form = document.getElementById("call-form");
@@ -23,7 +23,12 @@
     var values = {};
     FIELDS.forEach(function (name) {
       var field = form.elements.namedItem(name);
-      if (field && field.value) values[name] = field.value;
+      if (!field) return;
+      if (field.type === "checkbox") {
+        if (field.checked) values[name] = "on";
+      } else if (field.value) {
+        values[name] = field.value;
+      }
     });
     store.setItem(KEY, JSON.stringify({ at: Date.now(), values: values }));
   }
@@ -42,6 +47,10 @@
       var field = form.elements.namedItem(name);
       var value = saved.values[name];
       if (!field || !value) return;
+      if (field.type === "checkbox") {
+        field.checked = true;
+        return;
+      }
       if (name === "channel") {
         field.value = value; // a RadioNodeList: checks the matching radio
         return;
