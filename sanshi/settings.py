@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "sanshi.volunteers",
     "sanshi.agencies",
     "sanshi.places",
+    "sanshi.answers",
     "sanshi.demo",
 ]
 
