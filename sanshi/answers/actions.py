@@ -49,6 +49,12 @@ def _audit(actor: User, action: str, answer: ReadyAnswer, **data: Any) -> None:
     record_audit(actor, action, "ready_answer", answer.pk, data or None)
 
 
+def _user_id(actor: User) -> int:
+    if actor.pk is None:
+        raise NotAllowed(_("请先登录。"))
+    return int(actor.pk)
+
+
 def propose_answer(org: Org, text: AnswerText, *, actor: User) -> ReadyAnswer:
     """A new answer, waiting for a second person to approve it."""
     if not may_write(actor, org):
@@ -64,7 +70,7 @@ def propose_answer(org: Org, text: AnswerText, *, actor: User) -> ReadyAnswer:
             body=text.body,
             public=text.public,
             state=AnswerState.PROPOSED,
-            written_by_id=actor.pk,
+            written_by_id=_user_id(actor),
             created_at=now,
             updated_at=now,
         )
@@ -112,8 +118,9 @@ def approve_answer(answer: ReadyAnswer, *, actor: User) -> ReadyAnswer:
                 pk=answer.pk, state=AnswerState.PROPOSED, updated_at=answer.updated_at
             )
             .exclude(written_by_id=actor.pk)
-            .update(state=AnswerState.APPROVED, approved_by_id=actor.pk, approved_at=now,
-                    updated_at=now)  # fmt: skip
+            .update(
+                state=AnswerState.APPROVED, approved_by_id=actor.pk, approved_at=now, updated_at=now
+            )
         )
         if count != 1:
             raise Conflict(_("这条答复已被修改或已审核，请刷新后再看。"))

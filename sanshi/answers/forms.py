@@ -23,9 +23,7 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX}),
         help_text=_("简短、准确：政策依据、去哪里办、找谁、电话。不写任何个人信息。"),
     )
-    public = forms.BooleanField(
-        label=_("公开：居民在反映页选这一类时可以看到"), required=False
-    )
+    public = forms.BooleanField(label=_("公开：居民在反映页选这一类时可以看到"), required=False)
 
     def __init__(self, *args: Any, orgs: list[Org], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,8 +32,9 @@ def suggestions_for(concern: Concern, query: str = "") -> list[ReadyAnswer]:
         .filter(org_id__in=orgs)
         .filter(wanted)
         .annotate(
-            same=Case(When(same_category, then=Value(0)), default=Value(1),
-                      output_field=IntegerField()),  # fmt: skip
+            same=Case(
+                When(same_category, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
             depth=Length("org__path"),
         )
         .order_by("same", "-depth", "title", "pk")

@@ -50,7 +50,11 @@ def answers_home(request: ConsoleRequest) -> HttpResponse:
         else:
             messages.success(request, _("答复已保存，等待另一人审核。"))
             return HttpResponseRedirect(reverse("answers:answer", args=[answer.pk]))
-    order = {AnswerState.PROPOSED: 0, AnswerState.APPROVED: 1, AnswerState.RETIRED: 2}
+    order: dict[str, int] = {
+        AnswerState.PROPOSED: 0,
+        AnswerState.APPROVED: 1,
+        AnswerState.RETIRED: 2,
+    }
     rows = sorted(
         answers_kept_by(request.user).order_by("category", "title", "pk"),
         key=lambda a: order.get(a.state, 3),

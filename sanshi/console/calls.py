@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanshi.concerns import permissions as perm
@@ -39,7 +40,7 @@ def call_orgs(viewer: Viewer) -> list[Org]:
 def require_call_taker(viewer: Viewer) -> list[Org]:
     orgs = call_orgs(viewer)
     if not orgs:
-        raise NotAllowed(_("只有派单员、主席和保护专员可以接听来电、接待来访。"))
+        raise NotAllowed(gettext("只有派单员、主席和保护专员可以接听来电、接待来访。"))
     return orgs
 
 
@@ -127,7 +128,9 @@ class CallForm(forms.Form):
         return phone
 
     def chosen_org(self) -> Org:
-        return self.orgs.get(str(self.cleaned_data.get("org") or ""), next(iter(self.orgs.values())))
+        return self.orgs.get(
+            str(self.cleaned_data.get("org") or ""), next(iter(self.orgs.values()))
+        )
 
 
 def call_intake(form: CallForm, *, who: str) -> ConcernIntake:

@@ -98,5 +98,3 @@ def _log(request: ConsoleRequest) -> Answer:
 def _error(exc: SanshiError) -> JsonResponse:
     body: dict[str, Any] = {"error": exc.message, "fields": exc.fields}
     return JsonResponse(body, status=exc.status)
-
-

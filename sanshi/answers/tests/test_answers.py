@@ -46,9 +46,9 @@ def test_a_second_person_approves_and_it_is_audited(world: World) -> None:
     assert approved.state == AnswerState.APPROVED
     assert approved.approved_by_id == world.dispatcher.pk
     actions_logged = list(
-        AuditEntry.objects.filter(object_type="ready_answer").order_by("pk").values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(object_type="ready_answer")
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     assert actions_logged == ["answer_proposed", "answer_approved"]
 

@@ -57,9 +57,7 @@ def test_a_number_with_no_history_says_so(world: World, earlier: Any) -> None:
     assert "data-concern=" not in html
 
 
-def test_history_shows_only_concerns_the_staff_member_may_open(
-    world: World, earlier: Any
-) -> None:
+def test_history_shows_only_concerns_the_staff_member_may_open(world: World, earlier: Any) -> None:
     # The chair of a community sees nothing received at the county above her.
     answer = _client(world.chair).post("/console/call/history/", {"phone": PHONE})
     assert answer.status_code == 200

@@ -86,7 +86,9 @@ def test_a_visit_made_offline_arrives_exactly_once_when_the_network_returns(
     # Sent again with the same key: answered with the first answer, nothing new stored.
     page.unroute("**/network/visits/sync/")
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function(QUEUE_SIZE.replace("resolve(count.result)", "resolve(count.result === 0)"))
+    page.wait_for_function(
+        QUEUE_SIZE.replace("resolve(count.result)", "resolve(count.result === 0)")
+    )
     visit = Visit.objects.get()
     assert (visit.household_id, visit.found) == (household.pk, FOUND)
     assert IdempotentResponse.objects.filter(scope=f"phone:{world.member.pk}").count() == 1

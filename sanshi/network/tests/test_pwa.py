@@ -79,7 +79,9 @@ def test_another_members_household_is_refused_and_nothing_written(
         "/network/visits/sync/", _visit(household), HTTP_IDEMPOTENCY_KEY=KEY
     )
     assert answer.status_code == 400
-    assert answer.json()["fields"] == {"household": f"选择一个有效的选项。 {household.pk} 不在可用的选项中。"}
+    assert answer.json()["fields"] == {
+        "household": f"选择一个有效的选项。 {household.pk} 不在可用的选项中。"
+    }
     assert Visit.objects.count() == 0
 
 
