@@ -23,6 +23,4 @@ def test_the_demo_answers(guangxi: None) -> None:
     assert approved.count() == 6
     assert approved.filter(public=True).count() == 5
     assert set(approved.values_list("org__name", flat=True)) == {"海城区妇联"}
-    assert set(approved.values_list("approved_by__username", flat=True)) == {
-        "haicheng_protection"
-    }
+    assert set(approved.values_list("approved_by__username", flat=True)) == {"haicheng_protection"}
