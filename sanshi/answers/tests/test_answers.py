@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from sanshi.answers import actions
@@ -15,7 +16,7 @@ from sanshi.audit.models import AuditEntry
 from sanshi.concerns.models import Concern
 from sanshi.console.tests import helpers as h
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed
-from sanshi.testing import World
+from sanshi.testing import World, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,18 @@ def test_residents_see_only_approved_public_answers_on_the_report_page(world: Wo
     assert f'data-answer="{public.pk}"' in html
     assert '<div data-answers-for="family" hidden>' in html
     assert "内部口径" not in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_at_once_approve_it_once(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: real concurrent connections")
+    answer = actions.propose_answer(world.county, LEGAL_AID, actor=world.county_staff)
+
+    def approve(user: Any) -> Any:
+        return lambda: actions.approve_answer(ReadyAnswer.objects.get(pk=answer.pk), actor=user)
+
+    outcomes = run_at_once(approve(world.dispatcher), approve(world.protection))
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "ReadyAnswer"]
+    assert AuditEntry.objects.filter(action="answer_approved").count() == 1

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from sanshi.core.models import IdempotentResponse
 from sanshi.network.models import Household, Visit
-from sanshi.testing import World
+from sanshi.testing import World, run_at_once
 
 pytestmark = pytest.mark.django_db
 KEY = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
@@ -118,3 +119,22 @@ def test_signing_out_tells_the_browser_to_clear_what_it_kept(world: World) -> No
     answer = _client(world.member).post("/console/logout/")
     assert answer.status_code == 302
     assert answer["Clear-Site-Data"] == '"cache", "storage"'
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sends_of_one_queued_visit_store_it_once(
+    world: World, household: Household
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: real concurrent connections")
+
+    def send() -> int:
+        client = _client(world.member)
+        return client.post(
+            "/network/visits/sync/", _visit(household), HTTP_IDEMPOTENCY_KEY=KEY
+        ).status_code
+
+    assert run_at_once(send, send, send, send) == [201, 201, 201, 201]
+    assert Visit.objects.count() == 1
+    assert IdempotentResponse.objects.count() == 1
