@@ -63,6 +63,11 @@ def test_a_handler_uses_a_ready_answer_and_a_resident_reads_the_public_one(
     page.keyboard.press("Enter")
     assert page.input_value("#step-reply textarea[name=reply]") == BODY
     _shot(page, "reply-desktop")
+    page.goto(f"{live_server.url}/console/answers/")
+    # The list is of the answers her own federation keeps: the county's are used, not kept.
+    assert page.locator("#answers tbody tr[data-answer]").count() == 0
+    assert page.locator("nav.main a.on").inner_text() == "答复库"
+    _shot(page, "list-desktop")
     context.close()
 
     resident = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
