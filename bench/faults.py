@@ -1,14 +1,20 @@
 """Faults while concerns come in: nothing acknowledged is lost, nothing is stored twice, and
 no client ever gets a 500.
 
-    .venv/bin/python bench/faults.py [--fault kill|terminate|both] [--creates 400] [--clients 4]
-                                     [--kill-every 2] [--terminate-every 1.5]
+    .venv/bin/python bench/faults.py [--fault kill|terminate|both|redis|disk] [--creates 400]
+                                     [--clients 4] [--kill-every 2] [--terminate-every 1.5]
+                                     [--outage-every 3] [--outage-seconds 2]
 
 `--fault kill` SIGKILLs a gunicorn worker every `--kill-every` seconds; `--fault terminate` ends
 every PostgreSQL backend of the site's database (pg_terminate_backend, as a restart or a
 failover does) every `--terminate-every` seconds; `both` does the two at once.
+`--fault redis` serves with the RQ task backend and Redis as the shared cache, on a Redis of
+the script's own (redis-server on a free port), and stops that Redis for `--outage-seconds`
+every `--outage-every` seconds. `--fault disk` serves from SQLite on a small tmpfs of its own
+(root only: it mounts one) and fills that disk up for `--outage-seconds` every
+`--outage-every` seconds.
 
-sanshi on a scratch PostgreSQL database behind gunicorn (2 workers). `--clients` threads send
+sanshi on a scratch PostgreSQL database (SQLite for `disk`) behind gunicorn (2 workers). `--clients` threads send
 `--creates` concerns in all, half through the JSON API and half through Open311, each with its
 own Idempotency-Key. A request that gets no whole answer (its worker was killed) or a 5xx is
 sent again with the same key until it is answered 201 (created) or 200 (the first answer,
@@ -18,15 +24,18 @@ there, and no key may have made two. Prints acknowledged / stored / duplicated /
 exits 1 if any concern is missing or duplicated.
 """
 
-# ruff: noqa: S311 - random only picks which worker to kill
+# ruff: noqa: S311, S603, S607 - random only picks which worker to kill; the commands are fixed
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import random
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +47,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import Request
-from bench.server import Site, drop_postgres, scratch_postgres
+from bench.server import Site, drop_postgres, free_port, scratch_postgres
 from bench.targets import request_maker
 
 
@@ -120,11 +129,126 @@ def terminator(dbname: str, every: float, stop: threading.Event, ended: list[int
             ended.append(len(rows))
 
 
+class Redis:
+    """A redis-server of our own on a free port, stopped and started again on demand."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        import redis
+
+        for _ in range(100):
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=1).ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+def redis_outages(
+    redis: Redis, every: float, seconds: float, stop: threading.Event, outages: list[int]
+) -> None:
+    while not stop.wait(every):
+        redis.stop()
+        outages.append(1)
+        stop.wait(seconds)
+        redis.start()
+
+
+class SmallDisk:
+    """A tmpfs of a few megabytes for the SQLite file, filled up and freed on demand."""
+
+    def __init__(self, megabytes: int) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="sanshi-disk-"))
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(self.path)],
+            check=True,
+        )
+        self.filler = self.path / "filler"
+
+    def fill(self) -> None:
+        with self.filler.open("wb") as out:
+            try:
+                while True:
+                    out.write(b"\0" * 65536)
+                    out.flush()
+            except OSError:  # ENOSPC: the disk is full
+                pass
+
+    def free(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+    def remove(self) -> None:
+        subprocess.run(["umount", str(self.path)], check=False)
+        self.path.rmdir()
+
+
+def disk_outages(
+    disk: SmallDisk, every: float, seconds: float, stop: threading.Event, outages: list[int]
+) -> None:
+    while not stop.wait(every):
+        disk.fill()
+        outages.append(1)
+        stop.wait(seconds)
+        disk.free()
+
+
+def make_site(args: argparse.Namespace, name: str) -> tuple[Site, Redis | None, SmallDisk | None]:
+    env = {"SANSHI_API_RATE": "0", "SANSHI_OPEN311_RATE": "0"}
+    if args.fault == "disk":
+        if os.geteuid() != 0:
+            raise SystemExit("--fault disk mounts a tmpfs: run it as root")
+        disk = SmallDisk(args.disk_megabytes)
+        return Site(f"sqlite:///{disk.path}/db.sqlite3", extra_env=env), None, disk
+    redis = None
+    if args.fault == "redis":
+        redis = Redis()
+        redis.start()
+        env.update(SANSHI_TASKS_BACKEND="rq", REDIS_URL=redis.url)
+    return Site(scratch_postgres(name), extra_env=env), redis, None
+
+
+def stored_concerns(site: Site) -> dict[int, str]:
+    """id -> channel of the concerns that came in through the API and Open311."""
+    query = "SELECT id, channel FROM concerns_concern WHERE channel IN ('api', 'open311')"
+    if site.database_url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(site.database_url.removeprefix("sqlite:///")) as conn:
+            return dict(conn.execute(query).fetchall())
+    import psycopg
+
+    with psycopg.connect(site.database_url) as conn:
+        return dict(conn.execute(query).fetchall())
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"sanshi_faults_{os.getpid()}"
-    site = Site(
-        scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0", "SANSHI_OPEN311_RATE": "0"}
-    )
+    site, redis, disk = make_site(args, name)
     try:
         site.prepare()
         token = site.token("dispatcher", "faults")
@@ -160,8 +284,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         errors[status] = errors.get(status, 0) + 1
                 time.sleep(0.05)
 
-        stop, killed, ended = threading.Event(), [], []
+        stop = threading.Event()
+        killed: list[int] = []
+        ended: list[int] = []
+        outages: list[int] = []
         threads = []
+        if redis is not None:
+            threads.append(
+                threading.Thread(
+                    target=redis_outages,
+                    args=(redis, args.outage_every, args.outage_seconds, stop, outages),
+                )
+            )
+        if disk is not None:
+            threads.append(
+                threading.Thread(
+                    target=disk_outages,
+                    args=(disk, args.outage_every, args.outage_seconds, stop, outages),
+                )
+            )
         if args.fault in ("kill", "both"):
             threads.append(
                 threading.Thread(target=killer, args=(site.proc.pid, args.kill_every, stop, killed))
@@ -178,15 +319,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             stop.set()
             for thread in threads:
                 thread.join()
+        health = answer(base, ("GET", "/healthz", b"", {}))[1].decode() if redis else ""
         site.stop()
-        import psycopg
-
-        with psycopg.connect(site.database_url) as conn:
-            stored = dict(
-                conn.execute(
-                    "SELECT id, channel FROM concerns_concern WHERE channel IN ('api', 'open311')"
-                ).fetchall()
-            )
+        stored = stored_concerns(site)
         ids = list(acknowledged.values())
         return {
             "sent": args.creates,
@@ -198,10 +333,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "answers_5xx": ",".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "none",
             "workers_killed": len(killed),
             "backends_terminated": sum(ended),
+            "outages": len(outages),
+            **({"healthz_after": health} if health else {}),
         }
     finally:
         site.stop()
-        drop_postgres(name)
+        if redis is not None:
+            redis.stop()
+        if disk is not None:
+            disk.remove()
+        else:
+            drop_postgres(name)
 
 
 def main() -> int:
@@ -210,7 +352,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--kill-every", type=float, default=2.0)
     parser.add_argument("--terminate-every", type=float, default=1.5)
-    parser.add_argument("--fault", choices=("kill", "terminate", "both"), default="kill")
+    parser.add_argument(
+        "--fault", choices=("kill", "terminate", "both", "redis", "disk"), default="kill"
+    )
+    parser.add_argument("--outage-every", type=float, default=3.0)
+    parser.add_argument("--outage-seconds", type=float, default=2.0)
+    parser.add_argument("--disk-megabytes", type=int, default=40)
     args = parser.parse_args()
     result = run(args)
     print(f"fault={args.fault} " + " ".join(f"{k}={v}" for k, v in result.items()))

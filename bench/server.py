@@ -98,8 +98,8 @@ class Site:
             # virtualenv's editable install points at one checkout, and a benchmark of another
             # (a worktree of an older commit) must migrate with its own migrations.
             PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-            **self.extra_env,
         )
+        env.update(self.extra_env)
         env.pop("REDIS_URL", None) if "REDIS_URL" not in self.extra_env else None
         return env
 

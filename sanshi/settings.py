@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "sanshi.places",
     "sanshi.duties",
     "sanshi.enterprises",
+    "sanshi.answers",
     "sanshi.demo",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("sanshi.accounts.urls")),
     path("api/v1/", include("sanshi.api.urls")),
     path("console/dashboard/", include("sanshi.analytics.urls")),
+    path("console/answers/", include("sanshi.answers.urls")),
     path("console/", include("sanshi.console.urls")),
     path("network/", include("sanshi.network.urls")),
     path("volunteers/", include("sanshi.volunteers.urls")),

@@ -82,6 +82,16 @@ class Viewer:
         return bool(self.orgs_with(perm.PROTECTION_ROLES))
 
     @property
+    def keeps_answers(self) -> bool:
+        """Handles concerns somewhere, so writes and uses ready answers (sanshi.answers)."""
+        return bool(self.orgs_with(perm.HANDLER_ROLES))
+
+    @property
+    def takes_calls(self) -> bool:
+        """Takes calls and visitors at the call screen (dispatchers, chairs, protection)."""
+        return self.is_dispatcher or self.is_protection_officer
+
+    @property
     def sees_board(self) -> bool:
         """Dispatchers see the dispatch board; protection officers see its danger part."""
         return self.is_dispatcher or self.is_protection_officer

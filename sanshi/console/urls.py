@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from django.views.i18n import set_language
 
-from sanshi.console.views import account, concern, dispatch, home, notifications, search
+from sanshi.console.views import account, calls, concern, dispatch, home, notifications, search
 
 app_name = "console"
 
@@ -23,6 +23,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dispatch/handlers/", dispatch.handler_options, name="handler_options"),
     path("dispatch/<int:pk>/accept/", dispatch.accept, name="dispatch_accept"),
     path("dispatch/<int:pk>/", dispatch.dispatch_one, name="dispatch_one"),
+    path("call/", calls.take_call, name="call"),
+    path("call/history/", calls.call_history, name="call_history"),
+    path("call/triage/", calls.call_triage, name="call_triage"),
     path("search/", search.search, name="search"),
     path("search/export.xlsx", search.export, name="export"),
     path("search/filters/", search.save_filter, name="save_filter"),

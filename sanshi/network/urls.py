@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from sanshi.network import roster_views, views
+from sanshi.network import pwa, roster_views, views
 
 app_name = "network"
 
@@ -13,6 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/close/", views.household_close, name="household_close"),
     path("visits/new/", views.visit_new, name="visit_new"),
+    path("visits/sync/", pwa.sync_visit, name="visit_sync"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("visits/<int:pk>/", views.visit, name="visit"),
     path("visits/<int:pk>/concern/", views.visit_raise, name="visit_raise"),
     path("roster/", roster_views.roster, name="roster"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanshi.accounts.twofactor import provision_demo_device, requires_second_factor
 from sanshi.demo.duties import load_duties
+from sanshi.demo.answers import load_answers
 from sanshi.demo.loader import DEMO_PASSWORD, load_demo
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             seed=options["seed"], concerns=options["concerns"], until=until, progress=progress
         )
         load_duties(until=until, progress=progress)  # sanshi/demo/duties.py
+        load_answers()  # 海城区's ready answers (sanshi/demo/answers.py)
         if result.concerns_skipped:
             self.stdout.write("sanshi demo: already loaded, nothing added")
         else:
