@@ -51,6 +51,11 @@ from bench.server import Site, drop_postgres, free_port, scratch_postgres
 from bench.targets import request_maker
 
 
+def say(line: str) -> None:
+    """Progress, on standard error."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def answer(base: str, request: Request) -> tuple[int, bytes]:
     """Send one request on a new connection; (status, body), status 0 if cut short."""
     import http.client
@@ -250,6 +255,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     name = f"sanshi_faults_{os.getpid()}"
     site, redis, disk = make_site(args, name)
     try:
+        say(f"faults: preparing {site.database_url.split('/')[-1]} (migrate and seed)")
         site.prepare()
         token = site.token("dispatcher", "faults")
         key = site.sanshi("open311-key", "create", "faults").strip().splitlines()[-1]
@@ -275,6 +281,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if status in (200, 201):
                     with lock:
                         acknowledged[(target, i)] = concern_id(target, body)
+                        if len(acknowledged) % 50 == 0:
+                            say(f"faults: {len(acknowledged)}/{args.creates} acknowledged")
                     return
                 if 400 <= status < 500:
                     raise RuntimeError(f"{target} {i}: {status} {body[:300]!r}")
