@@ -17,6 +17,7 @@ urlpatterns = [
     path("network/", include("sanshi.network.urls")),
     path("volunteers/", include("sanshi.volunteers.urls")),
     path("agencies/", include("sanshi.agencies.urls")),
+    path("places/", include("sanshi.places.urls")),
     path("", include("sanshi.triage.urls")),
     path("", include("sanshi.intake.urls")),
 ]
