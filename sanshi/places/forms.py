@@ -90,7 +90,6 @@ class ActivityForm(forms.Form):
     weeks = forms.IntegerField(label=_("每周重复（周数，1 为不重复）"), min_value=1, max_value=52,
                                initial=1)  # fmt: skip
     place = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class SignUpForm(forms.Form):

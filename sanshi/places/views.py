@@ -326,6 +326,7 @@ def staff_home(request: ConsoleRequest) -> HttpResponse:
     orgs = orgs_to_run(request.user)
     return page(request, "places/staff_home.html", {
         "places": places, "upcoming": upcoming, "orgs": orgs, "form": PlaceForm(),
+        "activity_form": ActivityForm(initial={"weeks": 1}, auto_id="act_%s"),
     })  # fmt: skip
 
 
