@@ -103,7 +103,7 @@ def _run(activity: Activity, people: list[tuple[str, str]], actor: Any, rng: ran
     for n, (name, phone) in enumerate(rng.sample(people, wanted)):
         moment = activity.starts_at - dt.timedelta(hours=rng.randrange(4, 96), minutes=n)
         moment = max(moment, activity.signup_opens + dt.timedelta(minutes=n + 1))
-        child = {"child_name": rng.choice(GIVEN), "child_age": rng.randrange(6, 13),
+        child: dict[str, Any] = {"child_name": rng.choice(GIVEN), "child_age": rng.randrange(6, 13),
                  "guardian_consent": True} if children else {}  # fmt: skip
         with clock.at(moment):
             made.append(actions.sign_up(activity, name=name, phone=phone, **child))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import secrets
 from collections.abc import Iterable
@@ -182,7 +183,7 @@ def _check_spans(spans: Iterable[Span]) -> list[Span]:
             raise InvalidInput("weekday 0 (Monday) to 6 (Sunday)", fields={"hours": "weekday"})
         if closes <= opens:
             raise InvalidInput("a span closes after it opens", fields={"hours": "order"})
-    for (day_a, _, closes_a), (day_b, opens_b, _) in zip(clean, clean[1:], strict=False):
+    for (day_a, _, closes_a), (day_b, opens_b, _) in itertools.pairwise(clean):
         if day_a == day_b and opens_b < closes_a:
             raise InvalidInput("spans of one day must not overlap", fields={"hours": "overlap"})
     return clean
@@ -491,16 +492,16 @@ def cancel_signup(signup: SignUp) -> SignUp:
             .values_list("status", flat=True)
             .first()
         )
-        done = SignUp.objects.filter(pk=signup.pk, status=was).exclude(
-            status=SignUp.Status.CANCELLED
-        ).update(status=SignUp.Status.CANCELLED, cancelled_at=now)
+        done = (
+            SignUp.objects.filter(pk=signup.pk, status=was)
+            .exclude(status=SignUp.Status.CANCELLED)
+            .update(status=SignUp.Status.CANCELLED, cancelled_at=now)
+        )
         if done != 1:
             raise Conflict("the sign-up is already cancelled")
         moved: list[int] = []
         if was == SignUp.Status.CONFIRMED:
-            Activity.objects.filter(pk=signup.activity_id, taken__gt=0).update(
-                taken=F("taken") - 1
-            )
+            Activity.objects.filter(pk=signup.activity_id, taken__gt=0).update(taken=F("taken") - 1)
             moved = _promote(signup.activity)
         signup.status, signup.cancelled_at = SignUp.Status.CANCELLED, now
         record_audit(None, "activity.signup_cancelled", "signup", signup.pk,

@@ -26,7 +26,7 @@ class PlaceForm(forms.Form):
 
 
 def parse_spans(text: str) -> list[tuple[dt.time, dt.time]]:
-    """"14:30-18:00、19:00-21:00" → two spans; raises ValueError with a reason."""
+    """ "14:30-18:00、19:00-21:00" → two spans; raises ValueError with a reason."""
     spans = []
     for part in re.split(r"[,，、;；]", text or ""):
         if not part.strip():
@@ -64,7 +64,9 @@ class ManagersForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["managers"].choices = [(str(pk), name) for pk, name in people]
+        field = self.fields["managers"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - declared above
+        field.choices = [(str(pk), name) for pk, name in people]
 
 
 class PhotoForm(forms.Form):
@@ -78,10 +80,12 @@ class ActivityForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     audience = forms.ChoiceField(label=_("对象"), choices=Audience.choices)
     location = forms.CharField(label=_("地点（默认为阵地地址）"), max_length=200, required=False)
-    starts_at = forms.DateTimeField(label=_("开始"),
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("结束"),
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(
+        label=_("开始"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=10000)
     signup_closes = forms.DateTimeField(
         label=_("报名截止（默认为开始时）"), required=False,
@@ -125,7 +129,9 @@ class DutyForm(forms.Form):
 
     def __init__(self, *args: Any, volunteers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].choices = volunteers
+        field = self.fields["volunteer"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
+        field.choices = volunteers
 
 
 class DutyHoursForm(forms.Form):

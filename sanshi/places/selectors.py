@@ -165,7 +165,9 @@ def _figures(label: str, activities: QuerySet[Activity], hours: Decimal) -> Figu
         status=SignUp.Status.CANCELLED
     )
     volunteer = Duty.objects.filter(activity__in=held.values("pk"), record__isnull=False)
-    ratings = list(came.filter(rating__isnull=False).values_list("rating", flat=True))
+    ratings = [
+        int(r or 0) for r in came.filter(rating__isnull=False).values_list("rating", flat=True)
+    ]
     return Figures(
         label=label,
         sessions=held.count(),
@@ -175,9 +177,7 @@ def _figures(label: str, activities: QuerySet[Activity], hours: Decimal) -> Figu
         attendances=sum(per_person.values()),
         hours_open=hours,
         volunteer_hours=volunteer.aggregate(h=Sum("record__hours"))["h"] or Decimal("0.0"),
-        rating=(Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1"))
-        if ratings
-        else None,
+        rating=(Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1")) if ratings else None,
     )
 
 
@@ -195,7 +195,11 @@ def monthly_figures(places: QuerySet[Place], orgs: list[Org], year: int, month: 
     by_org = []
     for org in orgs:
         open_hours = sum(
-            (hours_open(p, year, month, cal) for p in place_list if p.org.path.startswith(org.path)),
+            (
+                hours_open(p, year, month, cal)
+                for p in place_list
+                if p.org.path.startswith(org.path)
+            ),
             Decimal("0.0"),
         )
         by_org.append(_figures(org.name, in_month.filter(org__path__startswith=org.path),

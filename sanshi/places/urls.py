@@ -24,17 +24,29 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/<int:pk>/hours/", views.staff_hours, name="staff_hours"),
     path("staff/<int:pk>/managers/", views.staff_managers, name="staff_managers"),
     path("staff/<int:pk>/photos/", views.staff_photo, name="staff_photo"),
-    path("staff/<int:pk>/photos/<int:photo_id>/remove/", views.staff_photo_remove,
-         name="staff_photo_remove"),  # fmt: skip
+    path(
+        "staff/<int:pk>/photos/<int:photo_id>/remove/",
+        views.staff_photo_remove,
+        name="staff_photo_remove",
+    ),
     path("staff/activities/new/", views.staff_new_activity, name="staff_new_activity"),
     path("staff/activities/<int:pk>/", views.staff_activity, name="staff_activity"),
     path("staff/activities/<int:pk>/door/", views.staff_door, name="staff_door"),
-    path("staff/activities/<int:pk>/cancel/", views.staff_cancel_activity,
-         name="staff_cancel_activity"),  # fmt: skip
-    path("staff/activities/<int:pk>/checkin/<int:signup_id>/", views.staff_check_in,
-         name="staff_check_in"),  # fmt: skip
+    path(
+        "staff/activities/<int:pk>/cancel/",
+        views.staff_cancel_activity,
+        name="staff_cancel_activity",
+    ),
+    path(
+        "staff/activities/<int:pk>/checkin/<int:signup_id>/",
+        views.staff_check_in,
+        name="staff_check_in",
+    ),
     path("staff/activities/<int:pk>/duty/", views.staff_duty, name="staff_duty"),
-    path("staff/activities/<int:pk>/duty/<int:duty_id>/hours/", views.staff_duty_hours,
-         name="staff_duty_hours"),  # fmt: skip
+    path(
+        "staff/activities/<int:pk>/duty/<int:duty_id>/hours/",
+        views.staff_duty_hours,
+        name="staff_duty_hours",
+    ),
     path("staff/scan/<str:code>/", views.staff_scan, name="staff_scan"),
 ]

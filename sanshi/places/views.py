@@ -37,7 +37,6 @@ from sanshi.places.access import (
     places_run_by,
 )
 from sanshi.places.forms import (
-
     ActivityForm,
     ChildSignUpForm,
     DoorForm,
@@ -150,7 +149,7 @@ def place_feed(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def place_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def place_photo(request: HttpRequest, pk: int) -> FileResponse:
     photo = PlacePhoto.objects.filter(pk=pk).select_related("place").first()
     if photo is None or public_place(photo.place_id) is None:
         raise Http404
@@ -291,9 +290,12 @@ def door(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 _remember(request, signup)
                 return HttpResponseRedirect(reverse("places:signup", args=[signup.code]))
-    known = bool(request.session.get(SESSION_SIGNUPS)) and activity.signups.filter(
-        code__in=request.session.get(SESSION_SIGNUPS, [])
-    ).exclude(status=SignUp.Status.CANCELLED).exists()
+    known = (
+        bool(request.session.get(SESSION_SIGNUPS))
+        and activity.signups.filter(code__in=request.session.get(SESSION_SIGNUPS, []))
+        .exclude(status=SignUp.Status.CANCELLED)
+        .exists()
+    )
     return render(request, "places/door.html", {"activity": activity, "form": form,
                                                 "known": known},
                   status=400 if request.method == "POST" else 200)  # fmt: skip
@@ -320,9 +322,11 @@ def _to_activity(pk: int) -> HttpResponseRedirect:
 @console_view
 def staff_home(request: ConsoleRequest) -> HttpResponse:
     places = places_run_by(request.user).order_by("org__path", "name")
-    upcoming = activities_run_by(request.user).filter(
-        ends_at__gte=clock.now(), cancelled_at__isnull=True
-    ).order_by("starts_at")[:30]
+    upcoming = (
+        activities_run_by(request.user)
+        .filter(ends_at__gte=clock.now(), cancelled_at__isnull=True)
+        .order_by("starts_at")[:30]
+    )
     orgs = orgs_to_run(request.user)
     return page(request, "places/staff_home.html", {
         "places": places, "upcoming": upcoming, "orgs": orgs, "form": PlaceForm(),
@@ -618,5 +622,3 @@ def staff_figures(request: ConsoleRequest) -> HttpResponse:
         "year": year, "month": month, "by_place": by_place, "by_org": by_org,
         "previous": f"{previous:%Y-%m}", "following": f"{following:%Y-%m}",
     })  # fmt: skip
-
-

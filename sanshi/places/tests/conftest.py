@@ -13,7 +13,7 @@ from sanshi.testing import World
 
 
 def local(*args: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(*args))  # noqa: DTZ001
+    return timezone.make_aware(dt.datetime(*args))
 
 
 def soon(days: int = 3, hour: int = 15) -> dt.datetime:

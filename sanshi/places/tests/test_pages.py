@@ -181,8 +181,12 @@ def test_others_cannot_open_or_change_a_place_or_its_activities(
     Image.new("RGB", (8, 8)).save(image, format="PNG")
     image.seek(0)
     image.name = "p.png"
-    gets = [f"/places/staff/{place.pk}/", f"/places/staff/activities/{activity.pk}/",
-            f"/places/staff/activities/{activity.pk}/door/", f"/places/staff/scan/{signup.code}/"]
+    gets = [
+        f"/places/staff/{place.pk}/",
+        f"/places/staff/activities/{activity.pk}/",
+        f"/places/staff/activities/{activity.pk}/door/",
+        f"/places/staff/scan/{signup.code}/",
+    ]
     for url in gets:
         assert client.get(url).status_code == 404, url
     posts = {
@@ -205,7 +209,11 @@ def test_others_cannot_open_or_change_a_place_or_its_activities(
     place.refresh_from_db()
     activity.refresh_from_db()
     assert (place.name, place.hours.count(), place.managers.count()) == ("北部湾社区儿童之家", 0, 0)
-    assert (Place.objects.count(), Activity.objects.count(), PlacePhoto.objects.count()) == (1, 1, 0)
+    assert (Place.objects.count(), Activity.objects.count(), PlacePhoto.objects.count()) == (
+        1,
+        1,
+        0,
+    )
     assert activity.cancelled_at is None
     assert SignUp.objects.get().checked_in_at is None
     assert AuditEntry.objects.count() == audits

@@ -55,6 +55,7 @@ def test_cancelling_and_signing_up_at_once_keeps_the_count(world: World, place: 
     assert Activity.objects.get(pk=activity.pk).taken == CAPACITY
     # The three who were waiting before anyone left are the ones who moved up first.
     waited = {s.pk for s in first[CAPACITY:]}
-    assert set(
-        SignUp.objects.filter(pk__in=waited, status="confirmed").values_list("pk", flat=True)
-    ) == waited
+    assert (
+        set(SignUp.objects.filter(pk__in=waited, status="confirmed").values_list("pk", flat=True))
+        == waited
+    )
