@@ -148,5 +148,11 @@ def test_sign_up_on_a_phone_and_check_in_by_qr(live_server: Any, chromium: Any, 
     staff.go(f"/places/staff/activities/{activity.pk}/")
     assert staff.page.inner_text("#counts") == "2/2/10"
     staff.shot("roster-desktop")
+    staff.go(f"/places/staff/{place.pk}/")
+    assert staff.page.inner_text("h1") == "北部湾社区儿童之家"
+    staff.shot("place-desktop")
+    staff.go("/places/staff/figures/")
+    assert staff.page.inner_text("#by-place tbody tr td:nth-child(2)") == "1"
+    staff.shot("figures-desktop")
     for device in (resident, staff, second):
         device.close()
