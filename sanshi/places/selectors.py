@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import holidays
 from django.db.models import Q, QuerySet, Sum
@@ -74,11 +75,16 @@ def signup_by_code(code: str) -> SignUp | None:
 # ---------------------------------------------------------------- days and hours
 
 
+@lru_cache(maxsize=16)
+def _public_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("CN", years=year)
+
+
 def is_holiday(day: dt.date, cal: WorkingCalendar) -> bool:
     """A public holiday closes every place; a weekend follows the place's own weekly hours."""
     if day in cal.overrides:
         return not cal.overrides[day] and day.weekday() < 5
-    return day in holidays.country_holidays("CN", years=day.year) or (
+    return day in _public_holidays(day.year) or (
         day.weekday() < 5 and not cal.is_working_day(day)
     )
 

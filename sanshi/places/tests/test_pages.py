@@ -304,3 +304,17 @@ def test_monthly_figures_count_sessions_people_and_volunteer_hours(world: World,
     assert page.status_code == 200
     assert page.context["by_place"][0].participants == 2
     assert Duty.objects.get().record is not None
+
+
+def test_the_directory_reads_a_fixed_number_of_queries(
+    world: World, place: Place, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(5):
+        other = actions.create_place(world.community, actor=world.chair, kind="womens_home",
+                                     name=f"妇女之家{n}")  # fmt: skip
+        _hours(world, other)
+    client = Client()
+    client.get("/places/")  # warm the reference caches (calendar overrides)
+    with django_assert_max_num_queries(8):
+        page = client.get(f"/places/?org={world.community.pk}")
+    assert len(page.context["rows"]) == 6
