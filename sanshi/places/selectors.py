@@ -84,9 +84,7 @@ def is_holiday(day: dt.date, cal: WorkingCalendar) -> bool:
     """A public holiday closes every place; a weekend follows the place's own weekly hours."""
     if day in cal.overrides:
         return not cal.overrides[day] and day.weekday() < 5
-    return day in _public_holidays(day.year) or (
-        day.weekday() < 5 and not cal.is_working_day(day)
-    )
+    return day in _public_holidays(day.year) or (day.weekday() < 5 and not cal.is_working_day(day))
 
 
 def spans_on(hours: list[OpeningHours], day: dt.date, cal: WorkingCalendar
