@@ -26,7 +26,9 @@ class PlaceKind(models.TextChoices):
 class Place(models.Model):
     """A place an org runs, open to residents on set days (a 儿童之家 every afternoon)."""
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="places")
+    org = models.ForeignKey(  # indexed by place_unique_name_in_org (org, name)
+        Org, on_delete=models.PROTECT, related_name="places", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=PlaceKind.choices)
     name = models.CharField(max_length=100)
     # A place's address is public (residents go there), so it is not sealed.
