@@ -318,3 +318,52 @@ def test_the_directory_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         page = client.get(f"/places/?org={world.community.pk}")
     assert len(page.context["rows"]) == 6
+
+
+def test_staff_publish_a_weekly_series_at_a_place_and_an_activity_of_the_org(
+    world: World, place: Place
+) -> None:
+    client = _as(world.chair)
+    start = soon(5, 9)
+    form = {"title": "周六绘本共读", "description": "", "audience": "children", "location": "",
+            "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{start + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}",
+            "capacity": "15", "signup_closes": "", "weeks": "4"}  # fmt: skip
+    series = client.post("/places/staff/activities/new/", {**form, "place": place.pk})
+    assert series["Location"] == f"/places/staff/{place.pk}/"
+    assert list(Activity.objects.values_list("place_id", "audience").distinct()) == [
+        (place.pk, "children")
+    ]
+    assert Activity.objects.count() == 4
+    org_one = client.post("/places/staff/activities/new/", {
+        **form, "weeks": "1", "org": world.community.pk, "audience": "women",
+        "location": "社区广场",
+    })  # fmt: skip
+    made = Activity.objects.get(audience="women")
+    assert org_one["Location"] == f"/places/staff/activities/{made.pk}/"
+    assert (made.org, made.place, made.location) == (world.community, None, "社区广场")
+    other_org = client.post("/places/staff/activities/new/",
+                            {**form, "weeks": "1", "org": world.county.pk})  # fmt: skip
+    assert other_org.status_code == 404
+    assert Activity.objects.count() == 5
+
+
+def test_the_reminder_command_texts_once(
+    world: World, activity: Activity, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.management import call_command
+
+    from sanshi.notifications.sms import MemorySmsSender
+
+    settings.SANSHI_SMS_SENDER = "sanshi.notifications.sms.MemorySmsSender"
+    MemorySmsSender.outbox.clear()
+    actions.sign_up(activity, name="王芳", phone="13900001111")
+    out = io.StringIO()
+    with (
+        time_machine.travel(activity.starts_at - dt.timedelta(hours=20), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("places_remind", stdout=out)
+        call_command("places_remind", stdout=out)
+    assert out.getvalue() == "reminded 1\nreminded 0\n"
+    assert [p for p, _ in MemorySmsSender.outbox] == ["13900001111"]
