@@ -91,7 +91,9 @@ def _residents(prefix: str, count: int, rng: random.Random) -> list[tuple[str, s
 
 
 def _volunteers(org: Org) -> list[Volunteer]:
-    return list(Volunteer.objects.filter(org=org, status=Volunteer.Status.APPROVED).order_by("pk"))
+    # Those without a certificate yet (a certificate states the hours at its issue).
+    approved = Volunteer.objects.filter(org=org, status=Volunteer.Status.APPROVED)
+    return list(approved.filter(certificates__isnull=True).order_by("pk"))
 
 
 def _run(activity: Activity, people: list[tuple[str, str]], actor: Any, rng: random.Random,
