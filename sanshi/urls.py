@@ -20,6 +20,7 @@ urlpatterns = [
     path("agencies/", include("sanshi.agencies.urls")),
     path("duties/", include("sanshi.duties.urls")),
     path("enterprises/", include("sanshi.enterprises.urls")),
+    path("places/", include("sanshi.places.urls")),
     path("", include("sanshi.triage.urls")),
     path("", include("sanshi.intake.urls")),
 ]

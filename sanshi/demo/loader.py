@@ -26,6 +26,7 @@ from sanshi.core import clock
 from sanshi.core.errors import SanshiError
 from sanshi.core.types import Progress
 from sanshi.demo.network import load_network
+from sanshi.demo.places import load_places
 from sanshi.demo.texts import GIVEN, PLACES, SURNAMES, TAILS, TEXTS, VILLAGES
 from sanshi.orgs.actions import add_membership, create_org, create_person
 from sanshi.orgs.division_import import import_divisions
@@ -643,6 +644,7 @@ def load_demo(
             loader.build_tree()
             loader.build_people()
     load_network(loader, end, concerns)  # rosters, households, visits, volunteers (network.py)
+    load_places(loader, end, concerns)  # places, a year of activities and attendance (places.py)
     marker = f"demo:{seed}"
     if Concern.objects.filter(source_client=marker).exists():
         loader.result.concerns_skipped = True

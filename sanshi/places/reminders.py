@@ -1,0 +1,59 @@
+"""Texts to residents about their sign-ups, sent through the notification centre's SMS sender
+(sanshi.notifications.sms) after the write commits. They carry the activity's title, time and
+place and the resident's own sign-up link; never anyone else's data, never a child's name."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from sanshi.notifications.sms import sms_sender
+from sanshi.places.models import SignUp
+
+logger = logging.getLogger("sanshi.places")
+
+
+def signup_link(signup: SignUp) -> str:
+    base = str(getattr(settings, "SANSHI_BASE_URL", "")).rstrip("/")
+    return base + reverse("places:signup", args=[signup.code])
+
+
+def _when(signup: SignUp) -> str:
+    return timezone.localtime(signup.activity.starts_at).strftime("%m月%d日 %H:%M")
+
+
+def _send(ids: Iterable[int], text_for: object) -> int:
+    sent = 0
+    rows = SignUp.objects.filter(pk__in=list(ids)).select_related("activity")
+    for signup in rows:
+        text = text_for(signup)  # type: ignore[operator]
+        try:
+            sms_sender().send(signup.phone, text)
+            sent += 1
+        except Exception:  # a failing gateway does not undo the sign-up; the page shows it
+            logger.exception("could not text sign-up %s", signup.pk)
+    return sent
+
+
+def remind(ids: Iterable[int]) -> int:
+    return _send(ids, lambda s: (
+        f"【三事】提醒：您报名的「{s.activity.title}」{_when(s)}在{s.activity.location}开始。"
+        f"到场扫码签到，或出示报名码：{signup_link(s)}"
+    ))  # fmt: skip
+
+
+def tell_moved_up(ids: Iterable[int]) -> int:
+    return _send(ids, lambda s: (
+        f"【三事】好消息：「{s.activity.title}」（{_when(s)}）有人取消，您已从候补转为报名成功。"
+        f"{signup_link(s)}"
+    ))  # fmt: skip
+
+
+def tell_cancelled(ids: Iterable[int]) -> int:
+    return _send(ids, lambda s: (
+        f"【三事】抱歉：「{s.activity.title}」（{_when(s)}）已取消。{signup_link(s)}"
+    ))  # fmt: skip
