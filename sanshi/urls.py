@@ -13,11 +13,13 @@ urlpatterns = [
     path("accounts/", include("sanshi.accounts.urls")),
     path("api/v1/", include("sanshi.api.urls")),
     path("console/dashboard/", include("sanshi.analytics.urls")),
+    path("console/", include("sanshi.attachments.urls")),
     path("console/", include("sanshi.console.urls")),
     path("network/", include("sanshi.network.urls")),
     path("volunteers/", include("sanshi.volunteers.urls")),
     path("agencies/", include("sanshi.agencies.urls")),
     path("", include("sanshi.triage.urls")),
+    path("", include("sanshi.messaging.urls")),
     path("", include("sanshi.intake.urls")),
 ]
 

@@ -142,6 +142,7 @@ def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpRespo
 
 def _add_routers() -> None:
     from sanshi.api.endpoints import concerns, lifecycle, privacy, reference
+    from sanshi.attachments.api import router as attachments_router
     from sanshi.network.api import router as network_router
 
     api.add_router("/concerns", concerns.router)
@@ -149,6 +150,7 @@ def _add_routers() -> None:
     api.add_router("/concerns", privacy.router)
     api.add_router("", reference.router)
     api.add_router("/network", network_router)
+    api.add_router("/concerns", attachments_router)
 
 
 _add_routers()

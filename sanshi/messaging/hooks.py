@@ -1,0 +1,34 @@
+"""Which timeline events message the resident: her receipt, a reply, and the rating (回访)
+invitation a while after the reply. Called by concerns.actions for every event it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from sanshi.concerns.models import Concern, ConcernEvent, EventKind
+from sanshi.core import clock
+from sanshi.core.outbox import enqueue_on_commit
+from sanshi.messaging.tasks import send_resident_message
+from sanshi.messaging.templates import RATING, RECEIPT, REPLY
+
+MESSAGES = {EventKind.RECEIVED: (RECEIPT,), EventKind.REPLIED: (REPLY, RATING)}
+
+
+def rating_delay() -> dt.timedelta:
+    return dt.timedelta(hours=int(getattr(settings, "SANSHI_SMS_RATING_DELAY_HOURS", 24)))
+
+
+def message_events(concern: Concern, events: Iterable[ConcernEvent]) -> None:
+    """Enqueue, on commit, one task per message the events call for (the task applies the
+    safe-contact rules when it runs)."""
+    if concern.anonymous or not concern.reporter_phone:
+        return
+    for event in events:
+        for kind in MESSAGES.get(event.kind, ()):
+            task = send_resident_message
+            if kind == RATING and task.get_backend().supports_defer:
+                task = task.using(run_after=clock.now() + rating_delay())
+            enqueue_on_commit(task, concern.pk, event.pk, kind)
