@@ -52,9 +52,7 @@ def _out(a: Attachment) -> AttachmentOut:
     response=responses({201: list[AttachmentOut]}, WRITE_ERRORS),
     summary="Attach photos or PDFs",
 )
-def add_attachments(
-    request: HttpRequest, concern_id: int, files: File[list[UploadedFile]]
-) -> Any:
+def add_attachments(request: HttpRequest, concern_id: int, files: File[list[UploadedFile]]) -> Any:
     """multipart/form-data, field `files` (repeat it): JPEG, PNG, HEIC or PDF, checked by
     content; EXIF and GPS removed. One refused file refuses them all (400)."""
     user = caller(request)
