@@ -111,7 +111,9 @@ class AliyunSmsBackend:
             "SignatureNonce": _nonce(),
             "SignatureVersion": "1.0",
             "TemplateCode": code,
-            "TemplateParam": json.dumps(message.params, ensure_ascii=False, sort_keys=True),
+            "TemplateParam": json.dumps(
+                message.params, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            ),
             "Timestamp": now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "Version": "2017-05-25",
         }
