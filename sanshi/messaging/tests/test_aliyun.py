@@ -102,8 +102,9 @@ def test_the_fake_provider_receives_the_exact_sendsms_request(
         "SignatureNonce": "45e25e9b0a6f40708c852956eda1b466",
         "SignatureVersion": "1.0",
         "TemplateCode": "SMS_100001",
-        "TemplateParam": '{"code":"%s","link":"https://sanshi.example.cn/track/%s/"}'
-        % (concern.tracking_code, concern.tracking_code),
+        "TemplateParam": '{"code":"CODE","link":"https://sanshi.example.cn/track/CODE/"}'.replace(
+            "CODE", concern.tracking_code
+        ),
         "Timestamp": "2026-12-07T02:00:05Z",
         "Version": "2017-05-25",
     }
