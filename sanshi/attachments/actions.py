@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User as AuthUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -17,7 +19,7 @@ from sanshi.concerns.models import Channel, Concern
 from sanshi.core import clock
 from sanshi.core.types import User
 
-SOURCE_BY_CHANNEL = {Channel.OPEN311: Source.OPEN311, Channel.API: Source.API}
+SOURCE_BY_CHANNEL: dict[str, str] = {Channel.OPEN311: Source.OPEN311, Channel.API: Source.API}
 
 
 def source_for(channel: str, actor: User | None) -> str:
@@ -40,7 +42,7 @@ def attach_files(
     storage = attachment_storage()
     written: list[str] = []
     now = clock.now()
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, AuthUser) else None
     try:
         with transaction.atomic():
             rows = [_stored(concern, f, user, source, now, written) for f in files]
@@ -61,9 +63,9 @@ def attach_files(
 def _stored(
     concern: Concern,
     clean: CleanFile,
-    user: User | None,
+    user: AuthUser | None,
     source: str,
-    now: object,
+    now: dt.datetime,
     written: list[str],
 ) -> Attachment:
     """Write one file's sealed bytes (and thumbnail) and return its unsaved row."""

@@ -97,7 +97,7 @@ class ReportForm(forms.Form):
     publish_consent = forms.BooleanField(
         label=_("同意在开放数据中公开事项描述（不含姓名、电话和详细地址）"), required=False
     )
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("照片或文件（可不传）"),
         required=False,
         help_text=_("照片（JPEG、PNG、HEIC）或 PDF。照片里的拍摄地点等信息会被去除。"),

@@ -193,9 +193,9 @@ def _submit(
         if limited is not None:
             return too_many(request, limited.retry_after), False
     try:
-        files = clean_uploads(data["files"])
+        files = clean_uploads(data["attachments"])
     except SanshiError as exc:
-        form.add_error("files", exc.message)
+        form.add_error("attachments", exc.message)
         return None, False
     intake = ConcernIntake(
         text=data["text"],

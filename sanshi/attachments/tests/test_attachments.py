@@ -33,7 +33,7 @@ EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 2
 
 
 def report(client: Client, *files: SimpleUploadedFile, **fields: Any) -> Any:
-    data: dict[str, Any] = {"text": TEXT, "consent": "on", "files": list(files)}
+    data: dict[str, Any] = {"text": TEXT, "consent": "on", "attachments": list(files)}
     data.update(fields)
     return client.post("/report/", data)
 
