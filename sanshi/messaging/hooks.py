@@ -14,7 +14,10 @@ from sanshi.core.outbox import enqueue_on_commit
 from sanshi.messaging.tasks import send_resident_message
 from sanshi.messaging.templates import RATING, RECEIPT, REPLY
 
-MESSAGES: dict[str, tuple[str, ...]] = {EventKind.RECEIVED: (RECEIPT,), EventKind.REPLIED: (REPLY, RATING)}
+MESSAGES: dict[str, tuple[str, ...]] = {
+    EventKind.RECEIVED: (RECEIPT,),
+    EventKind.REPLIED: (REPLY, RATING),
+}
 
 
 def rating_delay() -> dt.timedelta:

@@ -19,7 +19,7 @@ from sanshi.testing import World
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-SHOTS = Path("/tmp/w26f")
+SHOTS = Path(__file__).resolve().parents[3] / "screenshots"
 
 
 @pytest.fixture
@@ -62,3 +62,39 @@ def test_a_resident_attaches_a_photo_on_a_phone_and_it_is_kept_without_exif(
     assert dict(kept.getexif()) == {}
     assert kept.getexif().get_ifd(GPS_IFD) == {}
     assert "exif" not in kept.info and "comment" not in kept.info
+
+
+def test_a_protection_officer_sees_the_photo_and_the_safe_contact_card(
+    transactional_db: None, live_server: Any, world: World, chromium: Any, stored: Path
+) -> None:
+    from sanshi.attachments.actions import attach_files
+    from sanshi.attachments.models import Source
+    from sanshi.attachments.sanitise import clean_upload
+    from sanshi.concerns.models import Urgency
+
+    concern = world.concern(
+        text="他喝醉了就打我，我想先问问怎么办", reporter_phone="13800000001",
+        urgency=Urgency.CRITICAL,
+    )  # fmt: skip
+    attach_files(concern, [clean_upload(photo_with_gps((640, 480)), "伤.jpg")], actor=None,
+                 source=Source.RESIDENT)  # fmt: skip
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(live_server.url + f"/console/login/?next=/console/c/{concern.pk}/")
+    page.fill("#id_username", "protection")
+    page.fill("#id_password", "pw-for-tests-only")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.locator("#safe-contact summary").click()
+    page.fill("#id_window_start", "09:00")
+    page.fill("#id_window_end", "10:30")
+    with page.expect_navigation():
+        page.locator("#safe-contact button[type=submit]").click()
+    width = page.locator("#attachments img").evaluate("img => img.naturalWidth")
+    state = page.locator("#sms-state").inner_text()
+    SHOTS.mkdir(exist_ok=True)
+    page.locator("#attachments").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "console-attachments.png"), full_page=True)
+    context.close()
+    assert width == 240  # the upright thumbnail (320 high), opened and served
+    assert state == "可以发短信到我留的号码 · 安全时间 09:00–10:30"
