@@ -27,11 +27,12 @@ def rating_delay() -> dt.timedelta:
 def message_events(concern: Concern, events: Iterable[ConcernEvent]) -> None:
     """Enqueue, on commit, one task per message the events call for (the task applies the
     safe-contact rules when it runs)."""
-    if concern.anonymous or not concern.reporter_phone:
+    wanted = [(event, kind) for event in events for kind in MESSAGES.get(event.kind, ())]
+    # The number is sealed: opened only for the few events that may message anyone.
+    if not wanted or concern.anonymous or not concern.reporter_phone:
         return
-    for event in events:
-        for kind in MESSAGES.get(event.kind, ()):
-            task = send_resident_message
-            if kind == RATING and task.get_backend().supports_defer:
-                task = task.using(run_after=clock.now() + rating_delay())
-            enqueue_on_commit(task, concern.pk, event.pk, kind)
+    for event, kind in wanted:
+        task = send_resident_message
+        if kind == RATING and task.get_backend().supports_defer:
+            task = task.using(run_after=clock.now() + rating_delay())
+        enqueue_on_commit(task, concern.pk, event.pk, kind)

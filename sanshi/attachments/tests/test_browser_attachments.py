@@ -86,8 +86,8 @@ def test_a_protection_officer_sees_the_photo_and_the_safe_contact_card(
     with page.expect_navigation():
         page.click("button[type=submit]")
     page.locator("#safe-contact summary").click()
-    page.fill("#id_window_start", "09:00")
-    page.fill("#id_window_end", "10:30")
+    page.fill("#sms_window_start", "09:00")
+    page.fill("#sms_window_end", "10:30")
     with page.expect_navigation():
         page.locator("#safe-contact button[type=submit]").click()
     width = page.locator("#attachments img").evaluate("img => img.naturalWidth")

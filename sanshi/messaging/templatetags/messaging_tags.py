@@ -42,6 +42,6 @@ def messaging_panel(context: template.Context, concern: Concern) -> dict[str, An
         "preference": preference,
         "sensitive": sensitive(concern),
         "log": list(messages_about(concern)[:10]),
-        "form": SafeContactForm(initial=initial),
+        "form": SafeContactForm(initial=initial, auto_id="sms_%s"),
         "csrf_token": context.get("csrf_token"),
     }

@@ -211,3 +211,32 @@ def test_the_json_api_takes_a_safe_contact_choice(world: World, outbox: list[Any
     preference = ContactPreference.objects.get()
     assert (preference.channel, preference.window_start, preference.window_end,
             preference.recorded_by_id) == ("sms", dt.time(20), dt.time(21), world.dispatcher.pk)  # fmt: skip
+
+
+def test_with_the_database_queue_a_message_outside_the_window_waits_for_it(
+    settings: Any, world: World, outbox: list[Any]
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from sanshi.messaging.tasks import send_resident_message
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    concern = world.concern(text=DANGER, reporter_phone=PHONE, urgency=Urgency.CRITICAL)
+    record_contact_preference(
+        concern, channel=SafeChannel.SMS, window_start=dt.time(21), window_end=dt.time(7),
+        actor=None,
+    )  # fmt: skip
+    event = ConcernEvent.objects.get(concern=concern, kind=EventKind.RECEIVED)
+    DBTaskResult.objects.all().delete()
+    with time_machine.travel(MORNING, tick=False):
+        assert send_resident_message.call(concern.pk, event.pk, "receipt") == rules.LATER
+    waiting = DBTaskResult.objects.get()
+    assert (waiting.task_path, waiting.run_after, waiting.args_kwargs["args"]) == (
+        "sanshi.messaging.tasks.send_resident_message",
+        dt.datetime(2026, 12, 7, 13, 0, tzinfo=dt.UTC),  # 21:00 in Beijing
+        [concern.pk, event.pk, "receipt"],
+    )
+    assert (outbox, MessageLog.objects.count()) == ([], 0)
+    with time_machine.travel(dt.datetime(2026, 12, 7, 13, 0, tzinfo=dt.UTC), tick=False):
+        assert send_resident_message.call(concern.pk, event.pk, "receipt") == rules.SEND
+    assert [m.template for _p, m in outbox] == ["receipt_discreet"]
