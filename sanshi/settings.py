@@ -270,6 +270,7 @@ SANSHI_SMS_RATING_DELAY_HOURS = env_int("SANSHI_SMS_RATING_DELAY_HOURS", 24, min
 SANSHI_ATTACHMENT_MAX_MB = env_int("SANSHI_ATTACHMENT_MAX_MB", 10, minimum=1)
 SANSHI_ATTACHMENT_MAX_FILES = env_int("SANSHI_ATTACHMENT_MAX_FILES", 5, minimum=1)
 SANSHI_ATTACHMENT_SCANNER = env_str("SANSHI_ATTACHMENT_SCANNER", "")
+SANSHI_ATTACHMENT_FETCH_HOSTS = env_list("SANSHI_ATTACHMENT_FETCH_HOSTS", [])
 if env_choice("SANSHI_ATTACHMENT_STORAGE", "file", ("file", "s3")) == "s3":  # django-storages
     STORAGES["attachments"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

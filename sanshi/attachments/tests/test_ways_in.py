@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -92,3 +96,57 @@ def test_the_json_api_adds_lists_and_reads_files_for_full_viewers_only(
     assert json.loads(bad.content) == {
         "error": "invalid_input", "message": "请求有误，请检查标出的字段", "fields": {"files": "值无效"}}  # fmt: skip
     assert Attachment.objects.count() == 1
+
+
+class PhotoHost(BaseHTTPRequestHandler):
+    asked: list[str] = []
+
+    def do_GET(self) -> None:
+        PhotoHost.asked.append(self.path)
+        if self.path == "/moved.jpg":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+            return
+        body = photo_with_gps()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def photo_host() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PhotoHost)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    PhotoHost.asked = []
+    yield f"127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_media_url_is_fetched_only_from_a_trusted_host_and_never_redirected(
+    client: Client, world: World, stored: Path, settings: Any, photo_host: str
+) -> None:
+    key = create_open311_key("fixmystreet").raw
+    fields = {"api_key": key, "service_code": "community.environment",
+              "address_string": "北海市海城区东街街道", "description": "楼道里堆满杂物，有火灾隐患"}  # fmt: skip
+    untrusted = client.post("/open311/v2/requests.json",
+                            {**fields, "media_url": f"http://{photo_host}/p.jpg"})  # fmt: skip
+    assert (untrusted.status_code, PhotoHost.asked, Attachment.objects.count()) == (201, [], 0)
+    settings.SANSHI_ATTACHMENT_FETCH_HOSTS = [photo_host]
+    trusted = client.post("/open311/v2/requests.json",
+                          {**fields, "media_url": f"http://{photo_host}/p.jpg"})  # fmt: skip
+    assert (trusted.status_code, PhotoHost.asked) == (201, ["/p.jpg"])
+    attachment = Attachment.objects.get()
+    assert (attachment.source, attachment.name) == (Source.OPEN311, "p.jpg")
+    assert dict(Image.open(io.BytesIO(read_bytes(attachment))).getexif()) == {}
+    moved = client.post("/open311/v2/requests.json",
+                        {**fields, "media_url": f"http://{photo_host}/moved.jpg"})  # fmt: skip
+    assert moved.status_code == 400
+    assert json.loads(moved.content)[0]["description"] == "无法取得 media_url 指向的文件。"
+    assert (Concern.objects.count(), Attachment.objects.count()) == (2, 1)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from sanshi.attachments.fetch import fetch_media
 from sanshi.attachments.sanitise import clean_uploads
 from sanshi.concerns.models import Channel, ConcernEvent, Status
 from sanshi.core import parsing
@@ -352,9 +353,10 @@ def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
     def create() -> Answer:
         s, intake = _intake_arguments(request.POST)
-        # Photos sent with the request as multipart `media` (sanshi.attachments); a bad one
-        # refuses the whole request with its reason.
+        # Photos sent as multipart `media`, or at a `media_url` on a trusted host
+        # (sanshi.attachments); a bad one refuses the whole request with its reason.
         files = clean_uploads(request.FILES.getlist("media"))
+        files += fetch_media(_param(request.POST, "media_url"))
         done = submit_open311_request(replace(intake, attachments=files), client=client)
         submission = done.submission
         item: dict[str, Any] = (
