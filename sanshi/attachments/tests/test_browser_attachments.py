@@ -15,6 +15,7 @@ from sanshi.attachments.models import Attachment
 from sanshi.attachments.sealing import MAGIC, open_bytes
 from sanshi.attachments.tests.helpers import GPS_IFD, photo_with_gps
 from sanshi.concerns.models import Concern
+from sanshi.messaging.models import ContactPreference
 from sanshi.testing import World
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -62,6 +63,12 @@ def test_a_resident_attaches_a_photo_on_a_phone_and_it_is_kept_without_exif(
     assert dict(kept.getexif()) == {}
     assert kept.getexif().get_ifd(GPS_IFD) == {}
     assert "exif" not in kept.info and "comment" not in kept.info
+    # On her tracking page she can stop text messages at any time.
+    page.goto(live_server.url + f"/track/{concern.tracking_code}/")
+    page.get_by_role("button", name="停止短信通知").click()
+    page.wait_for_selector("#sms-stopped")
+    page.screenshot(path=str(SHOTS / "track-sms-stopped.png"), full_page=True)
+    assert ContactPreference.objects.get(concern=concern).stopped_at is not None
 
 
 def test_a_protection_officer_sees_the_photo_and_the_safe_contact_card(
