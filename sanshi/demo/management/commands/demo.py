@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sanshi.accounts.twofactor import provision_demo_device, requires_second_factor
+from sanshi.demo.files_and_messages import load_files_and_messages
 from sanshi.demo.loader import DEMO_PASSWORD, load_demo
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         result = load_demo(
             seed=options["seed"], concerns=options["concerns"], until=until, progress=progress
         )
+        load_files_and_messages()  # photos and safe-contact choices (demo/files_and_messages.py)
         if result.concerns_skipped:
             self.stdout.write("sanshi demo: already loaded, nothing added")
         else:
