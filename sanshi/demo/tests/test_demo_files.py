@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,12 +13,7 @@ from sanshi.testing import World
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_adds_photos_and_a_safe_window_once(
-    world: World, settings: Any, tmp_path: Path
-) -> None:
-    settings.STORAGES = {**settings.STORAGES, "attachments": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
+def test_the_demo_adds_photos_and_a_safe_window_once(world: World) -> None:
     ordinary = [world.concern(reporter_phone=f"1380000000{i}") for i in range(4)]
     world.concern(reporter_phone="13900000000", anonymous=False)
     danger = world.concern(
