@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import yaml
 
 from sanshi.env import (
     ConfigError,
@@ -111,6 +112,8 @@ INSTALLED_APPS = [
     "sanshi.duties",
     "sanshi.enterprises",
     "sanshi.answers",
+    "sanshi.attachments",
+    "sanshi.messaging",
     "sanshi.demo",
 ]
 
@@ -170,7 +173,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -263,6 +266,27 @@ CREDENTIALS_SECONDS = env_int("SANSHI_CREDENTIALS_SECONDS", 10, minimum=0)
 # emails, the sender address.
 SANSHI_SMS_SENDER = env_str("SANSHI_SMS_SENDER", "sanshi.notifications.sms.LogSmsSender")
 SANSHI_BASE_URL = env_str("SANSHI_BASE_URL", "")
+# Messages to residents (docs/messaging.md) and photos and files (docs/attachments.md).
+SANSHI_SMS_BACKEND = env_str("SANSHI_SMS_BACKEND", "sanshi.messaging.backends.ConsoleBackend")
+SANSHI_SMS_ALIYUN = yaml.safe_load(env_secret("SANSHI_SMS_ALIYUN") or "{}") or {}
+SANSHI_SMS_RATING_DELAY_HOURS = env_int("SANSHI_SMS_RATING_DELAY_HOURS", 24, minimum=0)
+SANSHI_ATTACHMENT_MAX_MB = env_int("SANSHI_ATTACHMENT_MAX_MB", 10, minimum=1)
+SANSHI_ATTACHMENT_MAX_FILES = env_int("SANSHI_ATTACHMENT_MAX_FILES", 5, minimum=1)
+SANSHI_ATTACHMENT_SCANNER = env_str("SANSHI_ATTACHMENT_SCANNER", "")
+SANSHI_ATTACHMENT_FETCH_HOSTS = env_list("SANSHI_ATTACHMENT_FETCH_HOSTS", [])
+if env_choice("SANSHI_ATTACHMENT_STORAGE", "file", ("file", "s3")) == "s3":  # django-storages
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("SANSHI_S3_BUCKET", "sanshi-attachments"),
+            "endpoint_url": env_str("SANSHI_S3_ENDPOINT", "") or None,
+            "region_name": env_str("SANSHI_S3_REGION", "") or None,
+            "access_key": env_secret("SANSHI_S3_ACCESS_KEY"),
+            "secret_key": env_secret("SANSHI_S3_SECRET_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
 DEFAULT_FROM_EMAIL = env_str("SANSHI_FROM_EMAIL", "sanshi@localhost")
 
 # Residents' pages and Open311 (read by sanshi/intake/conf.py)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("sanshi.api.urls")),
     path("console/dashboard/", include("sanshi.analytics.urls")),
     path("console/answers/", include("sanshi.answers.urls")),
+    path("console/", include("sanshi.attachments.urls")),
     path("console/", include("sanshi.console.urls")),
     path("network/", include("sanshi.network.urls")),
     path("volunteers/", include("sanshi.volunteers.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("enterprises/", include("sanshi.enterprises.urls")),
     path("places/", include("sanshi.places.urls")),
     path("", include("sanshi.triage.urls")),
+    path("", include("sanshi.messaging.urls")),
     path("", include("sanshi.intake.urls")),
 ]
 

@@ -143,6 +143,7 @@ def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpRespo
 def _add_routers() -> None:
     from sanshi.agencies.api import router as agencies_router
     from sanshi.api.endpoints import concerns, lifecycle, privacy, reference
+    from sanshi.attachments.api import router as attachments_router
     from sanshi.duties.api import router as duties_router
     from sanshi.network.api import router as network_router
 
@@ -153,6 +154,7 @@ def _add_routers() -> None:
     api.add_router("/network", network_router)
     api.add_router("/agencies", agencies_router)
     api.add_router("/duties", duties_router)
+    api.add_router("/concerns", attachments_router)
 
 
 _add_routers()

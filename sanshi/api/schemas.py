@@ -272,6 +272,16 @@ class CreatedOut(Schema):
 # ---------------------------------------------------------------- request bodies
 
 
+class SafeContactIn(In):
+    """How the resident may be messaged (sanshi.messaging): for danger and protected concerns
+    nothing is sent without `sms` and a window."""
+
+    channel: Literal["sms", "none"]
+    window_start: dt.time | None = None
+    window_end: dt.time | None = None
+    language: Literal["zh-hans", "en"] = "zh-hans"
+
+
 class ConcernIn(In):
     text: LongText
     address: Address = ""
@@ -296,6 +306,7 @@ class ConcernIn(In):
     longitude: (
         Annotated[Decimal, Field(ge=-180, le=180, max_digits=10, decimal_places=6)] | None
     ) = None
+    safe_contact: SafeContactIn | None = None
 
 
 class TriageIn(In):

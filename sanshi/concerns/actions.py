@@ -52,6 +52,7 @@ from sanshi.core.crypto import phone_index
 from sanshi.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotAllowed
 from sanshi.core.outbox import enqueue_on_commit
 from sanshi.core.types import User
+from sanshi.messaging.hooks import message_events
 from sanshi.notifications.policy import notifies
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import person_for_user
@@ -140,6 +141,8 @@ def _recorded(concern: Concern, events: list[ConcernEvent]) -> None:
             for event in events
         ]
     )
+    if _notify.get():
+        message_events(concern, events)  # the resident's SMS, under sanshi.messaging's rules
     # One task for the events of one write (intake's received and dispatched rows share it).
     told = [event.pk for event in events if notifies(event.kind, concern.urgency)]
     if told and _notify.get():

@@ -30,6 +30,29 @@ def subcategory_choices() -> list[tuple[str, Any]]:
     return choices
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented recipe); a list, maybe empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": FILE_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [f for f in (super(MultipleFileField, self).clean(d, initial) for d in items) if f]
+
+
+FILE_TYPES = "image/jpeg,image/png,image/heic,image/heif,application/pdf"
+CONTACT_CHOICES = (
+    ("sms", _("可以发短信告诉我进展")),
+    ("none", _("不要给我发短信")),
+)
+
+
 class ReportForm(forms.Form):
     text = forms.CharField(
         label=_("发生了什么？"),
@@ -74,6 +97,28 @@ class ReportForm(forms.Form):
     publish_consent = forms.BooleanField(
         label=_("同意在开放数据中公开事项描述（不含姓名、电话和详细地址）"), required=False
     )
+    attachments = MultipleFileField(
+        label=_("照片或文件（可不传）"),
+        required=False,
+        help_text=_("照片（JPEG、PNG、HEIC）或 PDF。照片里的拍摄地点等信息会被去除。"),
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("短信通知"),
+        choices=CONTACT_CHOICES,
+        initial="sms",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "如果有人可能会看您的手机，请选择不发短信，或填写一个安全的时间段。"
+            "涉及人身危险的事项，只有填写了安全时间段才会发短信。"
+        ),
+    )
+    contact_from = forms.TimeField(
+        label=_("安全时间从"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    contact_until = forms.TimeField(
+        label=_("到"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
     card = forms.CharField(required=False, widget=forms.HiddenInput, max_length=16)
     # Drawn when the form is shown: the same form sent twice makes one concern.
     once = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
@@ -116,6 +161,10 @@ class ReportForm(forms.Form):
         data["reporter"] = data.get("reporter") or ReporterRelation.SELF
         if data.get("anonymous"):
             data["name"], data["phone"] = "", ""
+        data["contact_channel"] = data.get("contact_channel") or "sms"
+        start, end = data.get("contact_from"), data.get("contact_until")
+        if (start is None) != (end is None) or (start is not None and start == end):
+            self.add_error("contact_until", _("请填写安全时间段的开始和结束时间。"))
         return data
 
 

@@ -12,6 +12,10 @@ import dataclasses
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.db import transaction
+
+from sanshi.attachments.actions import attach_files, source_for
+from sanshi.attachments.sanitise import CleanFile
 from sanshi.concerns.actions import (
     check_receivable,
     minor_consent_problem,
@@ -23,6 +27,7 @@ from sanshi.core.types import User
 from sanshi.intake import reporter
 from sanshi.intake.receiving import receiving_org
 from sanshi.intake.reporter import ReporterRelation, basis_with_relation, guardian_consents
+from sanshi.messaging.actions import ContactChoice, record_choice
 from sanshi.orgs.models import Division, Org, Person
 from sanshi.orgs.selectors import division_by_code, org_by_id
 from sanshi.triage.dispatch import auto_dispatch_target
@@ -66,6 +71,10 @@ class ConcernIntake:
     source_client: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+    # Files already checked and cleaned (sanshi.attachments), kept with the concern.
+    attachments: tuple[CleanFile, ...] = ()
+    # The resident's safe way and time to be messaged (sanshi.messaging), when she said.
+    contact: ContactChoice | None = None
 
 
 @dataclass(frozen=True)
@@ -152,19 +161,25 @@ def take_in_concern(intake: ConcernIntake, *, actor: User | None) -> TakenIn:
         community=community,
         legal_basis=basis,
     )
-    concern = receive_concern(
-        **given,
-        actor=actor,
-        triage=result.as_dict(),
-        triage_version=result.model_version,
-        dispatch_to=target,
-        dispatch_note=AUTO_DISPATCH_NOTE if target else "",
-    )
+    # The concern, its files and the resident's choice of contact: one transaction.
+    with transaction.atomic(savepoint=False):
+        concern = receive_concern(
+            **given,
+            actor=actor,
+            triage=result.as_dict(),
+            triage_version=result.model_version,
+            dispatch_to=target,
+            dispatch_note=AUTO_DISPATCH_NOTE if target else "",
+        )
+        source = source_for(intake.channel, actor)
+        attach_files(concern, intake.attachments, actor=actor, source=source)
+        if intake.contact is not None:
+            record_choice(concern, intake.contact, actor=actor)
     return TakenIn(concern, result)
 
 
 # What the intake says that the concern does not keep as such.
-_NOT_STORED = frozenset({"consent", "reporter_relation"})
+_NOT_STORED = frozenset({"consent", "reporter_relation", "attachments", "contact"})
 
 
 def _what(result: TriageResult, intake: ConcernIntake) -> tuple[str, str, str]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from sanshi.attachments.sanitise import clean_uploads
 from sanshi.concerns.actions import record_follow_up
 from sanshi.concerns.models import Channel, Concern, Status, Urgency
 from sanshi.concerns.sla import deadlines_from, policy_for
@@ -38,6 +39,8 @@ from sanshi.intake.selectors import (
     township_choices,
 )
 from sanshi.intake.take_in import ConcernIntake, take_in_concern
+from sanshi.messaging.actions import ContactChoice
+from sanshi.messaging.templates import language_of
 from sanshi.orgs.models import Division, Org
 
 CONSENT_VERSION = "2026-11"
@@ -141,7 +144,7 @@ def report(request: HttpRequest) -> HttpResponse:
     )
     if limited is not None:
         return too_many(request, limited.retry_after)
-    form = ReportForm(request.POST, **choices)
+    form = ReportForm(request.POST, request.FILES, **choices)
     once = (request.POST.get("once") or "")[:64]
     # Shared by every worker (sanshi.core.limits): a resent form is taken in once.
     if once and not ratelimit.claim("intake-once", once, ttl=86400):
@@ -189,6 +192,11 @@ def _submit(
         )
         if limited is not None:
             return too_many(request, limited.retry_after), False
+    try:
+        files = clean_uploads(data["attachments"])
+    except SanshiError as exc:
+        form.add_error("attachments", exc.message)
+        return None, False
     intake = ConcernIntake(
         text=data["text"],
         channel=Channel.MEMBER_CARD if card is not None else Channel.WEB,
@@ -208,6 +216,15 @@ def _submit(
         reporter_relation=data["reporter"],
         consent_version=CONSENT_VERSION if data["consent"] else "",
         member=card.membership.person if card is not None else None,
+        attachments=files,
+        contact=ContactChoice(
+            data["contact_channel"],
+            data["contact_from"],
+            data["contact_until"],
+            language_of(request.LANGUAGE_CODE),
+        )
+        if data["phone"]
+        else None,
     )
     try:
         taken = take_in_concern(intake, actor=None)

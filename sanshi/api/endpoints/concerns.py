@@ -45,6 +45,7 @@ from sanshi.concerns.models import Channel
 from sanshi.core.errors import InvalidInput
 from sanshi.core.idempotency import Answer, answer_once, fingerprint
 from sanshi.intake.take_in import ConcernIntake, TakenIn, take_in_concern
+from sanshi.messaging.actions import ContactChoice
 from sanshi.orgs.models import Division, Org
 
 router = Router(tags=["concerns"])
@@ -172,7 +173,8 @@ def create_concern(
 
 
 def _intake(request: HttpRequest, payload: ConcernIn) -> TakenIn:
-    data = payload.model_dump(exclude={"division_code", "community_id"})
+    data = payload.model_dump(exclude={"division_code", "community_id", "safe_contact"})
+    safe = payload.safe_contact
     # Where the caller said nothing, triage's routing decides division and community.
     intake = ConcernIntake(
         **data,
@@ -180,6 +182,7 @@ def _intake(request: HttpRequest, payload: ConcernIn) -> TakenIn:
         source_client=token_of(request).name,
         division=None if payload.division_code is None else _division(payload.division_code),
         community=None if payload.community_id is None else _community(payload.community_id),
+        contact=None if safe is None else ContactChoice(**safe.model_dump()),
     )
     return take_in_concern(intake, actor=caller(request))
 

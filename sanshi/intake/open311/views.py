@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from sanshi.attachments.fetch import fetch_media
+from sanshi.attachments.sanitise import clean_uploads
 from sanshi.concerns.models import Channel, ConcernEvent, Status
 from sanshi.core import parsing
 from sanshi.core.errors import SanshiError
@@ -350,7 +353,11 @@ def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
     def create() -> Answer:
         s, intake = _intake_arguments(request.POST)
-        done = submit_open311_request(intake, client=client)
+        # Photos sent as multipart `media`, or at a `media_url` on a trusted host
+        # (sanshi.attachments); a bad one refuses the whole request with its reason.
+        files = clean_uploads(request.FILES.getlist("media"))
+        files += fetch_media(_param(request.POST, "media_url"))
+        done = submit_open311_request(replace(intake, attachments=files), client=client)
         submission = done.submission
         item: dict[str, Any] = (
             {"token": submission.token}
