@@ -256,9 +256,7 @@ def take(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
 
 
 @router.post("/{concern_id}/unprotect", response=DONE, summary="Lift protection (取消保护)")
-def unprotect(
-    request: HttpRequest, payload: ReasonIn, concern_id: int = concern_id_param()
-) -> Any:
+def unprotect(request: HttpRequest, payload: ReasonIn, concern_id: int = concern_id_param()) -> Any:
     """Make a protected concern's text searchable again, with a reason: its protection
     officers or the org's chair, never while it is critical or about a child under 14."""
     concern = _load(request, concern_id)

@@ -152,9 +152,7 @@ def test_the_protection_officer_takes_a_protected_concern(world: World, api_as) 
     [("dispatcher", 403), ("county_staff", 403), ("leader", 403), ("chair", 404),
      ("member", 404), ("volunteer", 404)],
 )  # fmt: skip
-def test_who_may_not_take_changes_nothing(
-    world: World, api_as, who: str, status: int
-) -> None:
+def test_who_may_not_take_changes_nothing(world: World, api_as, who: str, status: int) -> None:
     concern = _critical(world)
     before = _state(concern)
     r = api_as(getattr(world, who)).post(f"/concerns/{concern.pk}/take")
@@ -180,9 +178,7 @@ def test_an_unprotected_or_dispatched_concern_cannot_be_taken(world: World, api_
 # ---------------------------------------------------------------- unprotect
 
 
-def test_protection_is_lifted_with_a_reason_once_no_longer_critical(
-    world: World, api_as
-) -> None:
+def test_protection_is_lifted_with_a_reason_once_no_longer_critical(world: World, api_as) -> None:
     concern = _critical(world)
     officer = api_as(world.protection)
     before = _state(concern)
@@ -205,9 +201,7 @@ def test_protection_is_lifted_with_a_reason_once_no_longer_critical(
     [("dispatcher", 403), ("county_staff", 403), ("leader", 403), ("member", 404),
      ("volunteer", 404), ("outside_member", 404)],
 )  # fmt: skip
-def test_who_may_not_unprotect_changes_nothing(
-    world: World, api_as, who: str, status: int
-) -> None:
+def test_who_may_not_unprotect_changes_nothing(world: World, api_as, who: str, status: int) -> None:
     concern = _critical(world)
     actions.change_urgency(concern, actor=world.protection, urgency="normal", reason="已安全")
     before = _state(concern)
