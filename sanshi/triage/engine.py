@@ -23,7 +23,7 @@ from sanshi.triage.danger import KIND_OF_CATEGORY, kind_of_hit
 from sanshi.triage.kinds import DangerKind
 from sanshi.triage.routing import RouteResult, gazetteer
 
-RULES_VERSION = "r1"
+RULES_VERSION = "r2"
 # How sure a rule that found danger is of the urgent subcategory it points at.
 RULE_CONFIDENCE = 0.9
 # From this category probability on, the model's category stands against a rule's.
