@@ -22,7 +22,7 @@ MARKER = "demo:danger-check"
 # (community, minutes ago, text): a resident's own words, neither calm nor plainly danger.
 UNSURE = (
     ("北部湾社区妇联", 12, "最近老是觉得活着好累，一个人的时候就哭"),
-    ("侨中社区妇联", 4, "有时候也想过死，但是舍不得孩子，就这么过吧"),
+    ("北部湾社区妇联", 4, "有时候也想过死，但是舍不得孩子，就这么过吧"),
 )
 
 
