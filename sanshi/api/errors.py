@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import translation
 
-from sanshi.concerns.models import Status
+from sanshi.concerns.models import DangerCheck, Status
 from sanshi.core.errors import (
     ConcurrentChange,
     IllegalTransition,
@@ -208,4 +208,7 @@ def sanshi_error_body(exc: SanshiError) -> tuple[int, dict[str, Any]]:
 
 
 def _status_label(status: str) -> str:
-    return str(dict(Status.choices).get(status, status))
+    # A danger check's state too (concerns.actions.check_danger names it when none is pending).
+    labels = {**dict(DangerCheck.choices), "no check pending": DangerCheck.NONE.label,
+              **dict(Status.choices)}  # fmt: skip
+    return str(labels.get(status, status))

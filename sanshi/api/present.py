@@ -11,7 +11,7 @@ from sanshi.orgs.models import Org
 
 PLAIN_FIELDS = (
     "id", "tracking_code", "status", "channel", "category", "subcategory", "sanshi", "urgency",
-    "protected", "anonymous", "minor_under_14", "community_id", "dispatching_org_id",
+    "protected", "danger_check", "anonymous", "minor_under_14", "community_id", "dispatching_org_id",
     "merged_into_id", "escalated_to_id", "escalated_department", "received_at", "dispatched_at",
     "signed_at", "first_contact_at", "replied_at", "closed_at", "sign_due", "contact_due",
     "resolve_due", "overdue_since", "extension_requested_until", "solved", "satisfaction",

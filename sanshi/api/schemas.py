@@ -197,6 +197,7 @@ class ConcernOut(Schema):
     sanshi: str
     urgency: str
     protected: bool
+    danger_check: str = Field(description="'' none, pending, confirmed or cleared")
     redacted: bool
     text: str | None
     address: str | None
@@ -326,6 +327,13 @@ class AssignIn(In):
 
 
 class ReasonIn(In):
+    reason: Reason
+
+
+class DangerCheckIn(In):
+    """A person's word on a concern triage was unsure of (危险信号核查)."""
+
+    confirmed: bool = Field(description="true: danger (critical and protected); false: cleared")
     reason: Reason
 
 

@@ -385,6 +385,13 @@ _NOT_A_PERSON = re.compile(
 _NOW_STRICT = re.compile(r"现在|正在|此刻|刚刚|刚才|马上|快来|还在|今天|今晚|救命")
 _PERFECT = re.compile(r"过(?!来|去|分|年|节|日子|不下去)")
 _HYPOTHETICAL = re.compile(HYPOTHETICAL)
+# The writer says she does not dare, lacks the courage or is held back ("想死又不敢", "连去死
+# 的勇气都没有", "怕疼"): a wish without intent, which a person should hear soon but which the
+# rules alone do not make critical (the model, supported by this hit, and the check list still
+# may). A plan, a method at hand or a goodbye in the same text keeps the hit counting.
+_HESITANT = re.compile(
+    r"不敢|没.{0,4}勇气|勇气.{0,3}没|没胆|怕死|怕疼|怕痛|胆小|懦夫|舍不得|(?:不能|还不能|不可以|不想)死"
+)
 _THIRD_PARTY = re.compile(
     r"(?:邻居|隔壁|楼上|楼下|对门|同事|朋友|闺蜜|同学|老师|班主任|学生|亲戚|表姐|表妹|姐姐|妹妹|我妈|我姐|"
     r"她家|他家|听说|看到|看见|听到|发现)"
@@ -428,6 +435,8 @@ def _discount(text: str, rule: Rule, match: re.Match[str]) -> str:
         # A letter to the authorities tells of danger past or feared, or of hazards
         # ("电梯经常困人", "威胁生命安全"); the model still reads it.
         return "past"
+    if rule.kind == "self_harm" and _HESITANT.search(sentence):
+        return "hesitant"
     if not rule.tense_sensitive:
         return ""
     clause = text[left:right]
@@ -506,6 +515,8 @@ _PRIORITY = (
 
 
 EXPLAINED = frozenset({"negation", "animal", "hyperbole"})
+# Hits that still lean towards danger: they support the model's flag (engine.supported).
+SUPPORTING = frozenset({"", "past", "hypothetical", "hesitant"})
 
 
 def judge(text: str) -> DangerVerdict:
@@ -515,7 +526,7 @@ def judge(text: str) -> DangerVerdict:
     critical_hits = [h for h in counting if h.strength == Strength.CRITICAL]
     # Two independent signs (e.g. injuries and an ongoing pattern) make a high hit critical.
     critical = bool(critical_hits) or len({h.kind for h in counting}) >= 2
-    high = bool(counting) or any(h.discounted in ("past", "hypothetical") for h in hits)
+    high = bool(counting) or any(h.discounted in ("past", "hypothetical", "hesitant") for h in hits)
     lead = sorted(critical_hits or counting, key=lambda h: _PRIORITY.index(h.kind))
     subcategory = lead[0].subcategory if lead else ""
     if (

@@ -23,7 +23,7 @@ from sanshi.triage.danger import KIND_OF_CATEGORY, kind_of_hit
 from sanshi.triage.kinds import DangerKind
 from sanshi.triage.routing import RouteResult, gazetteer
 
-RULES_VERSION = "r1"
+RULES_VERSION = "r2"
 # How sure a rule that found danger is of the urgent subcategory it points at.
 RULE_CONFIDENCE = 0.9
 # From this category probability on, the model's category stands against a rule's.
@@ -248,7 +248,7 @@ def _guess_kind(text: str, votes: Votes, category: str) -> str:
 def supported(votes: Votes, thresholds: Thresholds) -> bool:
     """Another detector leans the same way: a rule's hit that no negation or animal explains
     away, or a semantic similarity in the check band."""
-    if any(h.discounted in ("", "past", "hypothetical") for h in votes.verdict.hits):
+    if any(h.discounted in danger.SUPPORTING for h in votes.verdict.hits):
         return True
     near = votes.nearest
     return (
@@ -289,7 +289,12 @@ def evidence_for(
     semantic_asks = semantic_check and (
         bool(votes.verdict.hits) or votes.danger_prob >= thresholds.check * SEMANTIC_WITH_MODEL
     )
-    needs_check = not critical and (model_check or semantic_asks)
+    # A wish to die said with hesitation ("想死又不敢"): the rules do not make it critical on
+    # their own, but a person hears it soon.
+    hesitant = [h for h in votes.verdict.hits if h.discounted == "hesitant"]
+    needs_check = not critical and (model_check or semantic_asks or bool(hesitant))
+    if needs_check and hesitant:
+        found.append(Evidence(kind_of_hit(hesitant[0], text), hesitant[0].phrase, "rules"))
     if by_model or (needs_check and model_check):
         words = "、".join(votes.model_words) or f"p={votes.danger_prob:.2f}"
         found.append(Evidence(_guess_kind(text, votes, category), words, "model"))

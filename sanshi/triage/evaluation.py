@@ -182,7 +182,7 @@ def scores_of(examples: Sequence[Example], model: Model, *, use_semantic: bool) 
         model=model.danger_probs(texts),
         semantic=np.where(negated, -1.0, sims),  # as the engine reads it (`evidence_for`)
         support=np.array(
-            [any(h.discounted in ("", "past", "hypothetical") for h in v.hits) for v in verdicts],
+            [any(h.discounted in danger.SUPPORTING for h in v.hits) for v in verdicts],
             dtype=bool,
         ),
     )

@@ -13,6 +13,7 @@ from sanshi.api.schemas import (
     AssignIn,
     ConcernDetailOut,
     ContactIn,
+    DangerCheckIn,
     DispatchIn,
     EscalateIn,
     EscalationResponseIn,
@@ -224,4 +225,40 @@ def urgency(request: HttpRequest, payload: UrgencyIn, concern_id: int = concern_
     concern = _load(request, concern_id)
     actions.change_urgency(concern, actor=caller(request), urgency=payload.urgency,
                            reason=payload.reason)  # fmt: skip
+    return _done(request, concern)
+
+
+# ---------------------------------------------------------------- the protection officer (issue 19)
+
+
+@router.post(
+    "/{concern_id}/danger-check", response=DONE, summary="Confirm or clear a danger (核查危险信号)"
+)
+def danger_check(
+    request: HttpRequest, payload: DangerCheckIn, concern_id: int = concern_id_param()
+) -> Any:
+    """Settle a concern that triage was unsure of (`danger_check` pending): a duty officer of
+    its org or above, with a reason. Confirmed: critical and protected from now; cleared: the
+    record keeps who and why. A second answer is a 409: a check is settled once."""
+    concern = _load(request, concern_id)
+    actions.check_danger(concern, confirmed=payload.confirmed, reason=payload.reason,
+                         actor=caller(request))  # fmt: skip
+    return _done(request, concern)
+
+
+@router.post("/{concern_id}/take", response=DONE, summary="Take it in hand (接手); no body")
+def take(request: HttpRequest, concern_id: int = concern_id_param()) -> Any:
+    """A protection officer of the concern's org or above takes a protected concern waiting
+    for dispatch: dispatched where it is, signed by her, she its lead handler."""
+    concern = _load(request, concern_id)
+    actions.take_concern(concern, actor=caller(request))
+    return _done(request, concern)
+
+
+@router.post("/{concern_id}/unprotect", response=DONE, summary="Lift protection (取消保护)")
+def unprotect(request: HttpRequest, payload: ReasonIn, concern_id: int = concern_id_param()) -> Any:
+    """Make a protected concern's text searchable again, with a reason: its protection
+    officers or the org's chair, never while it is critical or about a child under 14."""
+    concern = _load(request, concern_id)
+    actions.unprotect_concern(concern, actor=caller(request), reason=payload.reason)
     return _done(request, concern)

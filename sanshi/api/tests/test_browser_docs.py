@@ -29,7 +29,7 @@ def test_swagger_ui_lists_every_operation_under_the_sites_policy(
     page.goto(live_server.url + "/api/v1/docs")
     page.wait_for_selector(".opblock", timeout=20_000)
     assert (
-        page.locator(".opblock").count() == 28 + 6 + 4 + 3
+        page.locator(".opblock").count() == 31 + 6 + 4 + 3
     )  # as in the OpenAPI document (6: network, 4: agencies and duties, 3: attachments)
     assert page.locator(".opblock-summary-path", has_text="/api/v1/concerns").count() >= 1
     assert refused == []

@@ -25,7 +25,7 @@ def test_every_operation_documents_its_errors():
         for path, item in _schema()["paths"].items()
         for method, op in item.items()
     ]
-    assert len(operations) == 28 + 6 + 4 + 3  # 6: network; 4: agencies, duties; 3: attachments
+    assert len(operations) == 31 + 6 + 4 + 3  # 6: network; 4: agencies, duties; 3: attachments
     for path, method, op in operations:
         codes = set(op["responses"])
         assert {"400", "401", "413", "429"} <= codes, (method, path)
@@ -41,7 +41,7 @@ def test_every_operation_documents_its_errors():
 def test_request_bodies_forbid_unknown_fields():
     schemas = _schema()["components"]["schemas"]
     bodies = [name for name in schemas if name.endswith("In")]
-    assert len(bodies) == 18 + 3 + 1 + 1  # 3: network; 1: agencies; 1: SafeContactIn
+    assert len(bodies) == 19 + 3 + 1 + 1  # 3: network; 1: agencies; 1: SafeContactIn
     for name in bodies:
         assert schemas[name]["additionalProperties"] is False, name
 

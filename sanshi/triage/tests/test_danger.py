@@ -83,3 +83,38 @@ def test_confined_workers_are_critical_and_named_confinement_in_the_models_categ
     assert (result.critical, result.urgency, result.sanshi) == (True, "critical", "jiuxin")
     assert (result.category, result.kinds[0]) == ("work", "confinement")
     assert [e.words for e in result.evidence if e.detector == "rules"] == ["关在", "不让出去"]
+
+
+# A wish to die said with hesitation: the rules alone do not make it critical (a person hears
+# it soon); a plan or a method keeps it critical. Our own wording.
+HESITANT = [
+    "我也想过去死，可是连这个勇气都没有",
+    "想死又不敢，就这样一天天熬着",
+    "有好几次想跳下去，但是怕疼",
+]
+
+
+@pytest.mark.parametrize("text", HESITANT)
+def test_a_hesitant_wish_to_die_is_not_critical_by_the_rules_alone(text: str) -> None:
+    verdict = judge(text)
+    assert [h.discounted for h in verdict.hits if h.kind == "self_harm"] == ["hesitant"]
+    assert (verdict.critical, verdict.high) == (False, True)
+
+
+def test_a_hesitant_wish_goes_before_a_person_when_no_detector_makes_it_critical() -> None:
+    from sanshi.triage.classifier import Thresholds
+    from sanshi.triage.engine import Votes, evidence_for
+
+    text = HESITANT[1]
+    votes = Votes(judge(text), danger_prob=0.01, nearest=None)
+    evidence, critical, needs_check = evidence_for(text, votes, "health", Thresholds())
+    assert (critical, needs_check) == (False, True)
+    assert [e.as_dict() for e in evidence] == [
+        {"kind": "self_harm", "words": "想死", "detector": "rules"}
+    ]
+
+
+def test_a_plan_said_with_fear_of_nothing_stays_critical_by_the_rules() -> None:
+    verdict = judge("我今晚就去跳河，遗书已经写好了")
+    assert verdict.critical is True
+    assert {h.discounted for h in verdict.hits} == {""}
