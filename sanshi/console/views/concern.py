@@ -71,6 +71,7 @@ def _context(
             if name == failed and failed_form is not None
             else step.form(concern, viewer, None)
         )
+        form.auto_id = f"{name}-%s"  # one page, many forms: every field's id its own
         steps.append({"step": step, "form": form, "open": name == failed})
     level = visibility(request.user, concern)
     full = level == FULL
@@ -106,11 +107,13 @@ def _legal_forms(failed: Any) -> list[dict[str, Any]]:
     forms_shown = []
     for step, form_class in f.LEGAL_FORMS.items():
         again = failed_step == step
+        form = failed if again else form_class(None)
+        form.auto_id = f"{step}-%s"
         forms_shown.append({
             "step": step,
             "label": LegalStep.Step(step).label,
             "law": f.LEGAL_LAWS[step],
-            "form": failed if again else form_class(None),
+            "form": form,
             "open": again,
         })  # fmt: skip
     return forms_shown
