@@ -120,9 +120,13 @@ class Reader:
         SHOTS.mkdir(exist_ok=True)
         lang = "en" if self.language == "en" else "zh"
         self.page.screenshot(path=str(SHOTS / f"words-{label}-{lang}.png"), full_page=True)
-        text = self.page.inner_text("body") + "\n" + self.page.evaluate(
-            """[...document.querySelectorAll('optgroup, option')]
+        text = (
+            self.page.inner_text("body")
+            + "\n"
+            + self.page.evaluate(
+                """[...document.querySelectorAll('optgroup, option')]
                  .map(o => o.label || o.textContent).join('\\n')"""
+            )
         )
         assert ISO_TIME.findall(text) == [], label
         assert leaked_codes(text, self.language) == [], label
