@@ -22,6 +22,7 @@ from sanshi.analytics.selectors import Rate, rates_from_counts, rollup_sums
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import Channel, Concern, Sanshi, Status
 from sanshi.concerns.taxonomy import taxonomy
+from sanshi.core import words
 from sanshi.orgs.models import Org, Role
 
 DASHBOARD_ROLES = frozenset({*perm.SUPERVISOR_ROLES, Role.LEADER})
@@ -141,7 +142,7 @@ class Dashboard:
         """The numbers the charts draw (the tables beside them show the same)."""
         return {
             "trend": {
-                "months": [f"{m:%Y-%m}" for m, _, _ in self.months],
+                "months": [words.month(m) for m, _, _ in self.months],
                 "series": {
                     name: [_pct(r[name]) for _, r, _ in self.months]
                     for name in ("response", "resolution", "satisfaction", "on_time")

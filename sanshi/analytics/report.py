@@ -99,7 +99,7 @@ def build_report(org: Org, month: dt.date, *, deidentify: bool) -> Report:
 
 def overdue_now(org: Org) -> tuple[list[OverdueRow], int]:
     """Open concerns past a deadline now, oldest first, without anything that identifies."""
-    cats = {c.code: c.name for c in taxonomy().categories}
+    cats = {c.code: c.label for c in taxonomy().categories}
     qs = Concern.objects.filter(
         org__path__startswith=org.path, overdue_since__isnull=False, status__in=dash.OPEN
     ).order_by("overdue_since", "pk")

@@ -1139,7 +1139,8 @@ def record_sla_notice(concern: Concern, *, deadline: str, stage: str, due: dt.da
             actor=None,
             org=parent,
             data={**data, "auto": True},
-            note=f"超期未办：{deadline}",
+            # The clock is named on the timeline from data["deadline"], in the reader's language.
+            note="",
             escalated_to=parent,
         )
     return True

@@ -7,8 +7,16 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
+from django.utils.translation import get_language
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
+
+
+def _in_language(name: str, en: str) -> str:
+    """Chinese unless the reader reads English (the YAML's English starts in lower case)."""
+    if en and (get_language() or "").startswith("en"):
+        return en[:1].upper() + en[1:]
+    return name
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,11 @@ class Subcategory:
     sanshi: str
     urgent: bool
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return _in_language(self.name, self.en)
+
 
 @dataclass(frozen=True)
 class Category:
@@ -28,6 +41,11 @@ class Category:
     en: str
     sanshi: str
     subcategories: tuple[Subcategory, ...]
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return _in_language(self.name, self.en)
 
 
 @dataclass(frozen=True)
@@ -66,8 +84,15 @@ def taxonomy() -> Taxonomy:
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.name) for c in taxonomy().categories]
+    return [(c.code, c.label) for c in taxonomy().categories]
 
 
 def subcategory_choices() -> list[tuple[str, str]]:
-    return [(s.code, s.name) for s in taxonomy().subcategories.values()]
+    return [(s.code, s.label) for s in taxonomy().subcategories.values()]
+
+
+def name_of(code: str) -> str:
+    """A category's or sub-category's name in the reader's language (the code if unknown)."""
+    tax = taxonomy()
+    found: Category | Subcategory | None = tax.subcategories.get(code) or tax.by_code.get(code)
+    return found.label if found is not None else code

@@ -26,7 +26,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 def subcategory_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     """Subcategories grouped under their category, for a <select> with <optgroup>s."""
-    return [(c.name, [(s.code, s.name) for s in c.subcategories]) for c in taxonomy().categories]
+    return [(c.label, [(s.code, s.label) for s in c.subcategories]) for c in taxonomy().categories]
 
 
 class EmptyForm(forms.Form):
@@ -207,6 +207,15 @@ class ShelterReferralForm(forms.Form):
     referred_on = forms.DateField(label=_("转介日期"), widget=DATE)
     reference = forms.CharField(label=_("编号"), required=False, max_length=64)
 
+
+# The law behind each step, named on its form (Anti-Domestic Violence Law 2016, Minors
+# Protection Law 2020).
+LEGAL_LAWS: dict[str, Any] = {
+    LegalStep.Step.MANDATORY_REPORT: _("反家庭暴力法第十四条、未成年人保护法第十一条"),
+    LegalStep.Step.POLICE_WARNING: _("反家庭暴力法第十六条、第十七条"),
+    LegalStep.Step.PROTECTION_ORDER: _("反家庭暴力法第二十三条、第二十八条"),
+    LegalStep.Step.SHELTER_REFERRAL: _("反家庭暴力法第十八条"),
+}
 
 LEGAL_FORMS: dict[str, type[forms.Form]] = {
     LegalStep.Step.MANDATORY_REPORT: MandatoryReportForm,

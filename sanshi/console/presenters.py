@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_noop
 
 from sanshi.concerns.models import Concern
+from sanshi.core.words import span
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,8 @@ def sla_clocks(concern: Concern, now: dt.datetime) -> list[Clock]:
 
 
 def human_minutes(minutes: int) -> str:
-    """A span in days, hours and minutes, in Chinese, e.g. '1天3小时'."""
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = [
-        f"{days}天" if days else "",
-        f"{hours}小时" if hours else "",
-        f"{mins}分钟" if mins and not days else "",
-    ]
-    return "".join(parts) or "0分钟"
+    """A span in days, hours and minutes in the reader's language, e.g. '1天3小时'."""
+    return span(minutes)
 
 
 ROUTE_LEVELS = (("province", "省"), ("city", "市"), ("county", "县区"), ("township", "乡镇街道"),

@@ -9,13 +9,15 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.models import Assignment, Concern
 from sanshi.concerns.search import text_matches
-from sanshi.concerns.taxonomy import taxonomy
+from sanshi.concerns.taxonomy import name_of
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.console.selectors import Viewer, active_handlers, with_full_flag
 from sanshi.core.crypto import mask_address, mask_name, mask_phone
@@ -62,27 +64,31 @@ def search_concerns(
     return with_full_flag(qs, viewer).order_by("-received_at", "-pk")
 
 
-HEADERS = ["查询码", "受理时间", "三事", "分类", "细类", "紧急程度", "状态", "承办组织", "经办人",
-           "居民姓名", "联系电话", "地址", "诉求内容"]  # fmt: skip
+HEADERS = [_("查询码"), _("受理时间"), _("三事"), _("分类"), _("细类"), _("紧急程度"), _("状态"),
+           _("承办组织"), _("经办人"), _("居民姓名"), _("联系电话"), _("地址"), _("诉求内容")]  # fmt: skip
 
 
-def _row(c: Any, handlers: list[Assignment], names: dict[str, str]) -> list[Any]:
+def _row(c: Any, handlers: list[Assignment]) -> list[Any]:
     full = bool(getattr(c, "full", False))
     local = timezone.localtime(c.received_at).replace(tzinfo=None)
     return [
         c.tracking_code,
         local,
         c.get_sanshi_display(),
-        names.get(c.category, c.category),
-        names.get(c.subcategory, c.subcategory),
+        name_of(c.category) if c.category else "",
+        name_of(c.subcategory) if c.subcategory else "",
         c.get_urgency_display(),
         c.get_status_display(),
         c.org.name,
-        "、".join(a.person.name for a in handlers),
+        gettext("、").join(a.person.name for a in handlers),
         mask_name(c.reporter_name) if full else "",
         mask_phone(c.reporter_phone) if full else "",
         mask_address(c.address) if full else "",
-        c.text if full and not c.protected else "（受保护，不导出）" if c.protected else "",
+        c.text
+        if full and not c.protected
+        else gettext("（受保护，不导出）")
+        if c.protected
+        else "",
     ]
 
 
@@ -90,17 +96,13 @@ def export_workbook(concerns: Iterable[Concern]) -> bytes:
     """An .xlsx of the list: names, phones and addresses masked, protected text left out."""
     rows = list(concerns)[:EXPORT_LIMIT]
     handlers = active_handlers(rows)
-    tax = taxonomy()
-    names = {c.code: c.name for c in tax.categories} | {
-        s.code: s.name for s in tax.subcategories.values()
-    }
     wb = Workbook()
-    ws = wb.create_sheet("诉求", 0)
+    ws = wb.create_sheet(gettext("诉求"), 0)
     wb.remove(wb.worksheets[1])  # the empty default sheet
-    append_row(ws, HEADERS)
+    append_row(ws, [str(h) for h in HEADERS])
     for c in rows:
         # Every string a text cell: a resident's "=HYPERLINK(…)" stays words (core.spreadsheet).
-        append_row(ws, _row(c, handlers[c.pk], names))
+        append_row(ws, _row(c, handlers[c.pk]))
     for i, width in enumerate([12, 18, 8, 14, 22, 10, 8, 18, 14, 10, 14, 18, 60], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     out = io.BytesIO()

@@ -14,8 +14,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
 
 from sanshi.concerns import actions
 from sanshi.concerns.access import concerns_visible_to
@@ -164,58 +163,58 @@ def _contact_form(concern: Concern, viewer: Viewer, data: Data) -> forms.Form:
 STEPS: dict[str, Step] = {
     s.name: s
     for s in [
-        Step("check_danger", _("核查危险信号"), _plain(f.DangerCheckForm),
+        Step("check_danger", pgettext_lazy("action", "核查危险信号"), _plain(f.DangerCheckForm),
              lambda c, v, d: actions.check_danger(
                  c, confirmed=d["decision"] == "confirm", reason=d["reason"], actor=v.user),
              primary=True),
-        Step("take", _("接手（本人办理）"), _plain(f.EmptyForm),
+        Step("take", pgettext_lazy("action", "接手（本人办理）"), _plain(f.EmptyForm),
              lambda c, v, d: actions.take_concern(c, actor=v.user), primary=True),
-        Step("dispatch", _("派单"), _dispatch_form, _dispatch, primary=True),
-        Step("sign", _("签收"), _plain(f.EmptyForm),
+        Step("dispatch", pgettext_lazy("action", "派单"), _dispatch_form, _dispatch, primary=True),
+        Step("sign", pgettext_lazy("action", "签收"), _plain(f.EmptyForm),
              lambda c, v, d: actions.sign_concern(c, actor=v.user), primary=True),
-        Step("return", _("退单"), _plain(f.ReasonForm),
+        Step("return", pgettext_lazy("action", "退单"), _plain(f.ReasonForm),
              lambda c, v, d: actions.return_concern(c, actor=v.user, reason=d["reason"])),
-        Step("contact", _("联系居民 / 入户走访"), _contact_form,
+        Step("contact", pgettext_lazy("action", "联系居民 / 入户走访"), _contact_form,
              lambda c, v, d: actions.log_contact(c, actor=v.user, method=d["method"],
                                                  outcome=d["outcome"]), primary=True),
-        Step("refer", _("转介"), _plain(f.ReferForm),
+        Step("refer", pgettext_lazy("action", "转介"), _plain(f.ReferForm),
              lambda c, v, d: actions.refer_concern(
                  c, actor=v.user, body=d["body"], reference=d["reference"],
                  follow_up_on=d["follow_up_on"], note=d["note"])),
-        Step("reply", _("答复"), _plain(f.ReplyForm),
+        Step("reply", pgettext_lazy("action", "答复"), _plain(f.ReplyForm),
              lambda c, v, d: actions.reply_concern(c, actor=v.user, reply=d["reply"]),
              primary=True),
-        Step("request_extension", _("申请延期"), _plain(f.ExtensionRequestForm),
+        Step("request_extension", pgettext_lazy("action", "申请延期"), _plain(f.ExtensionRequestForm),
              lambda c, v, d: actions.request_extension(c, actor=v.user, until=d["until"],
                                                        reason=d["reason"])),
-        Step("decide_extension", _("审批延期"), _plain(f.ExtensionDecisionForm),
+        Step("decide_extension", pgettext_lazy("action", "审批延期"), _plain(f.ExtensionDecisionForm),
              lambda c, v, d: actions.decide_extension(
                  c, actor=v.user, approve=d["decision"] == "approve", note=d["note"]),
              primary=True),
-        Step("follow_up", _("录入回访"), _plain(f.FollowUpForm),
+        Step("follow_up", pgettext_lazy("action", "录入回访"), _plain(f.FollowUpForm),
              lambda c, v, d: actions.record_follow_up(
                  c, actor=v.user, solved=d["solved"] == "yes", satisfaction=d["satisfaction"],
                  comment=d["comment"], method=d["method"]), primary=True),
-        Step("close", _("直接办结"), _plain(f.ReasonForm),
+        Step("close", pgettext_lazy("action", "直接办结"), _plain(f.ReasonForm),
              lambda c, v, d: actions.close_concern(c, actor=v.user, reason=d["reason"])),
-        Step("merge", _("并案"), _plain(f.MergeForm), _merge),
-        Step("escalate", _("吹哨（上报）"), _plain(f.EscalateForm), _escalate),
-        Step("escalation_response", _("录入报到回应"), _plain(f.EscalationResponseForm),
+        Step("merge", pgettext_lazy("action", "并案"), _plain(f.MergeForm), _merge),
+        Step("escalate", pgettext_lazy("action", "吹哨（上报）"), _plain(f.EscalateForm), _escalate),
+        Step("escalation_response", pgettext_lazy("action", "录入报到回应"), _plain(f.EscalationResponseForm),
              lambda c, v, d: actions.record_escalation_response(
                  c, actor=v.user, response=d["response"], rating=d["rating"])),
-        Step("note", _("备注"), _plain(f.NoteForm),
+        Step("note", pgettext_lazy("action", "备注"), _plain(f.NoteForm),
              lambda c, v, d: actions.add_note(c, actor=v.user, note=d["note"])),
-        Step("assign", _("增加经办人"), _assign_form, _assign),
-        Step("reclassify", _("更正分类"), _plain(f.ReclassifyForm),
+        Step("assign", pgettext_lazy("action", "增加经办人"), _assign_form, _assign),
+        Step("reclassify", pgettext_lazy("action", "更正分类"), _plain(f.ReclassifyForm),
              lambda c, v, d: actions.reclassify_concern(
                  c, actor=v.user, category="", subcategory=d["subcategory"], reason=d["reason"])),
-        Step("change_urgency", _("调整紧急程度"), _plain(f.UrgencyForm),
+        Step("change_urgency", pgettext_lazy("action", "调整紧急程度"), _plain(f.UrgencyForm),
              lambda c, v, d: actions.change_urgency(c, actor=v.user, urgency=d["urgency"],
                                                     reason=d["reason"])),
-        Step("unprotect", _("取消保护"), _plain(f.ReasonForm),
+        Step("unprotect", pgettext_lazy("action", "取消保护"), _plain(f.ReasonForm),
              lambda c, v, d: actions.unprotect_concern(c, actor=v.user, reason=d["reason"])),
-        Step("legal_step", _("法定程序"), _legal_form, _legal_step),
-        Step("legal_step_done", _("法定程序结果"), _plain(f.LegalDoneForm), _legal_done),
+        Step("legal_step", pgettext_lazy("action", "法定程序"), _legal_form, _legal_step),
+        Step("legal_step_done", pgettext_lazy("action", "法定程序结果"), _plain(f.LegalDoneForm), _legal_done),
     ]
 }  # fmt: skip
 

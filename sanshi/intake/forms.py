@@ -26,7 +26,7 @@ def subcategory_choices() -> list[tuple[str, Any]]:
     """Grouped for <optgroup>: not sure first, then each category's subcategories."""
     choices: list[tuple[str, Any]] = [("", _("不确定，请工作人员判断"))]
     for cat in taxonomy().categories:
-        choices.append((cat.name, [(s.code, s.name) for s in cat.subcategories]))
+        choices.append((cat.label, [(s.code, s.label) for s in cat.subcategories]))
     return choices
 
 

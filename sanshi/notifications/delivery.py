@@ -13,6 +13,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sanshi.concerns.models import EventKind
 from sanshi.notifications.models import Notification
@@ -21,16 +24,16 @@ from sanshi.orgs.models import Person
 
 logger = logging.getLogger("sanshi.notifications")
 
-KIND_LABELS: dict[str, str] = {
-    "critical": "紧急（危险）诉求",
-    **{str(k.value): str(k.label) for k in EventKind},
+KIND_LABELS: dict[str, object] = {
+    "critical": _("紧急（危险）诉求"),
+    **{str(k.value): k.label for k in EventKind},
 }
 # Danger, and danger triage was unsure of (a person must check it within minutes).
 SMS_KINDS = frozenset({"critical", "danger_check"})
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def _link(notification: Notification) -> str:
@@ -38,16 +41,30 @@ def _link(notification: Notification) -> str:
     return base + reverse("console:concern", args=[notification.concern_id])
 
 
-def message_for(notification: Notification) -> tuple[str, str]:
-    """Subject and body: what happened to which concern, and where to open it."""
-    code = notification.concern.tracking_code
-    subject = f"[三事] {kind_label(notification.kind)}：{code}"
-    body = (
-        f"{kind_label(notification.kind)}\n查询码：{code}\n"
-        f"请登录工作台处理：{_link(notification)}\n\n"
+def _body(notification: Notification, code: str) -> str:
+    return gettext(
+        "%(kind)s\n查询码：%(code)s\n请登录工作台处理：%(link)s\n\n"
         "（为保护当事人隐私，邮件和短信不含诉求内容。）"
-    )
-    return subject, body
+    ) % {"kind": kind_label(notification.kind), "code": code, "link": _link(notification)}
+
+
+def message_for(notification: Notification) -> tuple[str, str]:
+    """Subject and body: what happened to which concern, and where to open it.
+
+    Staff have no stored language, so the subject is in the site's language and the body in
+    Chinese then English: every reader finds hers.
+    """
+    code = notification.concern.tracking_code
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("[三事] %(kind)s：%(code)s") % {
+            "kind": kind_label(notification.kind),
+            "code": code,
+        }
+    bodies = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            bodies.append(_body(notification, code))
+    return subject, "\n\n----\n\n".join(bodies)
 
 
 def deliver(notifications: Iterable[Notification]) -> tuple[int, int]:

@@ -93,6 +93,15 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
         "扫描二维码或在网站输入证书编号可核验本证明。",
         wrapmode=WrapMode.CHAR,
     )
+    pdf.set_x(28)
+    pdf.set_font("cjk", size=9)
+    pdf.multi_cell(
+        154,
+        5,
+        f"This certifies that {volunteer.name} served as a women's volunteer for "
+        f"{certificate.hours} hours (travel not included), as recorded and confirmed by the "
+        "organisation above. Scan the QR code or enter the number on the site to verify it.",
+    )
     qr = io.BytesIO()
     segno.make(verify_url, error="m").save(qr, kind="png", scale=8, border=2)
     qr.seek(0)

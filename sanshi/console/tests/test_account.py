@@ -52,7 +52,7 @@ def test_logout_is_post_only_and_ends_the_session(world: World) -> None:
 
 def test_profile_lists_my_roles(world: World) -> None:
     body = h.logged_in(world.member).get("/console/me/").content.decode()
-    assert "<td>北部湾社区妇联</td><td>执委</td><td>2020-01-01 — 至今</td>" in body
+    assert "<td>北部湾社区妇联</td><td>执委</td><td>2020年1月1日 — 至今</td>" in body
 
 
 def test_home_needs_login(world: World) -> None:

@@ -121,7 +121,7 @@ def test_legal_step_with_its_deadline_and_completion(world: World) -> None:
     body = client.get(f"/console/c/{c.pk}/").content.decode()
     part = body.split('id="legal"')[1].split("</section>")[0]
     assert "告诫书及跟进查访" in part
-    assert "公安机关：海城派出所；出具日期：2026-11-20" in part
+    assert "公安机关：海城派出所；出具日期：11月20日" in part
     assert "录入结果" in part
     legal = c.legal_steps.get()
     client.post(

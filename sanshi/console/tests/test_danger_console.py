@@ -69,8 +69,9 @@ def test_the_check_page_shows_the_flag_and_the_duty_officer_settles_it(world: Wo
     assert 'id="check-pending"' in page
     assert 'data-kind="self_harm"' in page and "「活着没什么意思」" in page
     assert 'id="step-check_danger"' in page
-    due = timezone.localtime(concern.danger_check_due).strftime("%Y-%m-%d %H:%M")
-    assert f"期限：{due}" in page  # on the timeline, as staff read a time
+    due = timezone.localtime(concern.danger_check_due)
+    assert f"期限：{due.month}月{due.day}日 {due:%H:%M}" in page  # on the timeline, as staff read
+    assert "后到期" in page  # and how soon, in words
     # Without a reason nothing changes.
     before = _state(concern)
     response = client.post(f"/console/c/{concern.pk}/act/check_danger/", {"decision": "clear"})
@@ -132,9 +133,16 @@ def test_the_protection_officer_records_a_safe_contact_on_a_protected_concern(
     assert client.post(f"/console/c/{concern.pk}/act/sign/").status_code == 303
     page = client.get(f"/console/c/{concern.pk}/").content.decode()
     assert "不要留言、不要发短信" in page  # the safe-contact guidance on her form
-    # The legal steps she may record, each named.
-    assert re.findall(r"<summary>记录：([^<]*)</summary>", page) == [
-        "强制报告", "告诫书及跟进查访", "代为申请人身安全保护令", "转介庇护"]  # fmt: skip
+    # The legal steps she may record, each named with its law.
+    assert re.findall(
+        r'<summary><strong>记录：([^<]*)</strong> <span class="small muted law">依据([^<]*)</span>',
+        page,
+    ) == [
+        ("强制报告", "反家庭暴力法第十四条、未成年人保护法第十一条"),
+        ("告诫书及跟进查访", "反家庭暴力法第十六条、第十七条"),
+        ("代为申请人身安全保护令", "反家庭暴力法第二十三条、第二十八条"),
+        ("转介庇护", "反家庭暴力法第十八条"),
+    ]
     response = client.post(
         f"/console/c/{concern.pk}/act/contact/",
         {"method": "phone", "outcome": "约定每天上午十点安全时段回电"},

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanshi.concerns import actions
 from sanshi.concerns.access import FULL, STUB, access_concern, visibility
-from sanshi.concerns.models import Concern, ConcernEvent, DangerCheck, EventKind, Urgency
+from sanshi.concerns.models import Concern, ConcernEvent, DangerCheck, EventKind, LegalStep, Urgency
 from sanshi.concerns.permissions import allowed_actions, may_break_glass
 from sanshi.console import forms as f
 from sanshi.console import presenters
@@ -71,6 +71,7 @@ def _context(
             if name == failed and failed_form is not None
             else step.form(concern, viewer, None)
         )
+        form.auto_id = f"{name}-%s"  # one page, many forms: every field's id its own
         steps.append({"step": step, "form": form, "open": name == failed})
     level = visibility(request.user, concern)
     full = level == FULL
@@ -93,12 +94,29 @@ def _context(
         "allowed": allowed,
         "legal": legal,
         "legal_steps": list(concern.legal_steps.all()) if legal else [],
-        "legal_forms": [form(None) for form in f.LEGAL_FORMS.values()]
+        "legal_forms": _legal_forms(failed_form if failed == "legal_step" else None)
         if legal and "legal_step" in allowed
         else [],
-        "legal_failed": failed_form if failed == "legal_step" else None,
         "error": error,
     }
+
+
+def _legal_forms(failed: Any) -> list[dict[str, Any]]:
+    """Each legal step's form, titled with its step and its law; a refused one with its errors."""
+    failed_step = failed.data.get("step") if failed is not None and failed.is_bound else None
+    forms_shown = []
+    for step, form_class in f.LEGAL_FORMS.items():
+        again = failed_step == step
+        form = failed if again else form_class(None)
+        form.auto_id = f"{step}-%s"
+        forms_shown.append({
+            "step": step,
+            "label": LegalStep.Step(step).label,
+            "law": f.LEGAL_LAWS[step],
+            "form": form,
+            "open": again,
+        })  # fmt: skip
+    return forms_shown
 
 
 def _check_event(concern: Concern) -> ConcernEvent | None:

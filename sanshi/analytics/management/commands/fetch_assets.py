@@ -1,4 +1,4 @@
-"""`sanshi fetch-assets`: install the dashboard's chart library (run by make demo / make test)."""
+"""`sanshi fetch-assets`: the dashboard's chart library and the tests' axe-core (make demo / test)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from sanshi.analytics import assets
 
 
 class Command(BaseCommand):
-    help = "Fetch Apache ECharts (pinned version and sha512) from the npm registry into static."
+    help = (
+        "Fetch Apache ECharts into static and axe-core for the browser tests (pinned versions "
+        "and sha512) from the npm registry."
+    )
     requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,3 +26,9 @@ class Command(BaseCommand):
             ) from exc
         state = "fetched" if fetched else "already there"
         self.stdout.write(f"echarts {assets.ECHARTS_VERSION}: {state} ({assets.TARGET.name})")
+        try:
+            fetched = assets.fetch_axe()
+        except (assets.AssetError, URLError, OSError) as exc:
+            raise CommandError(f"could not install axe-core {assets.AXE_VERSION}: {exc}") from exc
+        state = "fetched" if fetched else "already there"
+        self.stdout.write(f"axe-core {assets.AXE_VERSION}: {state} (browser tests only)")
