@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "sanshi.volunteers",
     "sanshi.agencies",
     "sanshi.places",
+    "sanshi.childcare",
+    "sanshi.honours",
     "sanshi.demo",
 ]
 

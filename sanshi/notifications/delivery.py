@@ -26,7 +26,7 @@ KIND_LABELS: dict[str, str] = {
     **{str(k.value): str(k.label) for k in EventKind},
 }
 # Danger, and danger triage was unsure of (a person must check it within minutes).
-SMS_KINDS = frozenset({"critical", "danger_check"})
+SMS_KINDS = frozenset({"critical", "danger_check", "child_not_collected"})
 
 
 def kind_label(kind: str) -> str:
@@ -35,11 +35,16 @@ def kind_label(kind: str) -> str:
 
 def _link(notification: Notification) -> str:
     base = str(getattr(settings, "SANSHI_BASE_URL", "")).rstrip("/")
+    if notification.concern_id is None:
+        return base + notification.link
     return base + reverse("console:concern", args=[notification.concern_id])
 
 
 def message_for(notification: Notification) -> tuple[str, str]:
     """Subject and body: what happened to which concern, and where to open it."""
+    if notification.concern is None:  # a notice (its subject names no person)
+        subject = f"[三事] {notification.subject}"
+        return subject, f"{notification.subject}\n请登录工作台处理：{_link(notification)}"
     code = notification.concern.tracking_code
     subject = f"[三事] {kind_label(notification.kind)}：{code}"
     body = (
