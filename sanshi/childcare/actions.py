@@ -158,7 +158,9 @@ def enroll_child(
     return child, made
 
 
-def _save_collector(child: Child, adult: Adult, actor: User, now: dt.datetime) -> tuple[Collector, str]:
+def _save_collector(
+    child: Child, adult: Adult, actor: User, now: dt.datetime
+) -> tuple[Collector, str]:
     code = new_code()
     collector = Collector.objects.create(
         child=child,
@@ -323,7 +325,9 @@ def _refuse(actor: User, child: Child, why: str, **data: Any) -> None:
     record_audit(actor, "childcare.pickup_refused", "child", child.pk, {"why": why, **data})
 
 
-def excuse_absence(child: Child, *, actor: User, reason: str, day: dt.date | None = None) -> Attendance:
+def excuse_absence(
+    child: Child, *, actor: User, reason: str, day: dt.date | None = None
+) -> Attendance:
     """The guardian said why the child stays away (today, or a past session): an excused
     absence does not count towards a follow-up."""
     _check_care(actor, child.place)

@@ -33,8 +33,11 @@ def day_rows(place: Place, day: dt.date) -> list[DayRow]:
     session = Session.objects.filter(place=place, day=day).first()
     children = list(
         enrolled_on(place, day).prefetch_related(
-            Prefetch("collectors", Collector.objects.filter(active=True).order_by("pk"),
-                     to_attr="allowed")  # fmt: skip
+            Prefetch(
+                "collectors",
+                Collector.objects.filter(active=True).order_by("pk"),
+                to_attr="allowed",
+            )
         )
     )
     rows = (

@@ -39,10 +39,23 @@ class PickupSweepResult:
     follow_ups: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def did_anything(self) -> bool:
+        return bool(self.managers_alerted or self.officers_alerted or self.absences)
+
+    def summary(self) -> str:
+        return (
+            f"pickup-sweep: {self.managers_alerted} managers alerted, "
+            f"{self.officers_alerted} protection officers alerted, "
+            f"{self.absences} absences, {self.follow_ups} follow-ups"
+        )
+
 
 def officer_delay() -> dt.timedelta:
     """How long after closing a child still there is the protection officer's business."""
-    return dt.timedelta(minutes=int(getattr(settings, "SANSHI_CHILDCARE_OFFICER_DELAY_MINUTES", 30)))
+    return dt.timedelta(
+        minutes=int(getattr(settings, "SANSHI_CHILDCARE_OFFICER_DELAY_MINUTES", 30))
+    )
 
 
 def closing_time(session: Session) -> dt.datetime:

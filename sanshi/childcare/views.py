@@ -104,8 +104,9 @@ def enroll(request: ConsoleRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 first_name=data["first_name"],
                 birth_year=data["birth_year"],
-                guardian=actions.Adult(data["guardian_name"], data["guardian_relation"],
-                                       data["guardian_phone"]),  # fmt: skip
+                guardian=actions.Adult(
+                    data["guardian_name"], data["guardian_relation"], data["guardian_phone"]
+                ),
                 collectors=_extra_adults(data),
                 consent=data["consent"],
                 household=household,
@@ -204,7 +205,11 @@ def collector_add(request: ConsoleRequest, pk: int) -> HttpResponse:
         else:
             codes = [{"collector": collector, "code": code}]
             return page(request, "childcare/codes.html", {"child": found, "codes": codes})
-    messages.error(request, " ".join(str(e) for e in form.errors.get("__all__", [])) or _("请填写接送人的姓名、关系和电话。"))
+    messages.error(
+        request,
+        " ".join(str(e) for e in form.errors.get("__all__", []))
+        or _("请填写接送人的姓名、关系和电话。"),
+    )
     return HttpResponseRedirect(reverse("childcare:child", args=[found.pk]), status=303)
 
 

@@ -71,4 +71,5 @@ def keeps_studio(user: User, studio: Studio) -> bool:
     """Managers of the studio's place, and those handling honours for its org."""
     if not user.is_authenticated:
         return False
-    return studio.place.managers.filter(pk=user.pk).exists() or handles_org(user, studio.place.org)
+    manages = studio.place.managers.filter(pk=int(user.pk or 0)).exists()
+    return manages or handles_org(user, studio.place.org)

@@ -70,7 +70,8 @@ def set_up_studio(
     """Give a 三八红旗手工作室 its page (once per place)."""
     if place.kind != PlaceKind.STUDIO:
         raise InvalidInput(_("只有三八红旗手工作室有工作室页面"), fields={"place": "kind"})
-    if not handles_org(actor, place.org) and not place.managers.filter(pk=actor.pk).exists():
+    manages = actor.is_authenticated and place.managers.filter(pk=int(actor.pk or 0)).exists()
+    if not handles_org(actor, place.org) and not manages:
         raise NotAllowed(_("你不负责这个工作室"))
     if Studio.objects.filter(place=place).exists():
         raise Conflict(_("这个工作室已有页面"))
@@ -223,7 +224,9 @@ def check_deidentified(body: str, concern: Concern) -> None:
     digits = "".join(ch for ch in body if ch.isdigit())
     for part in identifying_parts(concern):
         if part in body or (part.isdigit() and part in digits):
-            raise InvalidInput(_("案例里不能出现当事人的姓名、电话或地址"), fields={"body": "identifying"})
+            raise InvalidInput(
+                _("案例里不能出现当事人的姓名、电话或地址"), fields={"body": "identifying"}
+            )
     if PHONE_IN_TEXT.search(body) or ID_NUMBER_IN_TEXT.search(body):
         raise InvalidInput(_("案例里不能出现电话号码或身份证号"), fields={"body": "identifying"})
 

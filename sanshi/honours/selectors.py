@@ -15,9 +15,9 @@ from sanshi.honours.models import (
 
 def honour_roll() -> QuerySet[Nomination]:
     """Awarded honours whose holders agreed to be shown, newest year first."""
-    return Nomination.objects.filter(
-        status=NominationStatus.AWARDED, public_consent=True
-    ).order_by("-year", "level", "kind", "pk")
+    return Nomination.objects.filter(status=NominationStatus.AWARDED, public_consent=True).order_by(
+        "-year", "level", "kind", "pk"
+    )
 
 
 def published_cases() -> QuerySet[TypicalCase]:
@@ -25,6 +25,6 @@ def published_cases() -> QuerySet[TypicalCase]:
 
 
 def public_studios() -> QuerySet[Studio]:
-    return Studio.objects.filter(place__is_public=True, place__closed_at__isnull=True).select_related(
-        "place", "place__org"
-    )
+    return Studio.objects.filter(
+        place__is_public=True, place__closed_at__isnull=True
+    ).select_related("place", "place__org")

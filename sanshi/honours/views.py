@@ -3,7 +3,7 @@ Staff: nominations from nomination to award, cases from draft to publication."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,7 +25,7 @@ from sanshi.honours.access import (
     nominations_visible_to,
 )
 from sanshi.honours.forms import CaseForm, NominationForm
-from sanshi.honours.models import WorkKind
+from sanshi.honours.models import Nomination, WorkKind
 from sanshi.honours.selectors import honour_roll, public_studios, published_cases
 from sanshi.orgs.models import Org
 from sanshi.orgs.selectors import roles_of_user
@@ -102,7 +102,7 @@ def staff(request: ConsoleRequest) -> HttpResponse:
     return _staff_page(request, form, status=400 if request.method == "POST" else 200)
 
 
-STEPS = {
+STEPS: dict[str, Callable[..., Nomination]] = {
     "review": actions.start_review,
     "award": actions.award,
     "decline": actions.decline,
@@ -152,5 +152,3 @@ def case_step(request: ConsoleRequest, pk: int, step: str) -> HttpResponse:
         raise Http404("no such step")
     messages.success(request, _("已保存。"))
     return HttpResponseRedirect(reverse("honours:staff"), status=303)
-
-

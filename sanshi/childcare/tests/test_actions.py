@@ -52,19 +52,25 @@ def test_sign_in_then_out_to_grandma_with_her_code(world: World, home: Home) -> 
     assert (row.status, row.signed_in_by) == (Presence.IN, world.social_worker)
     session = Session.objects.get()
     assert (session.day, session.opens, session.closes) == (
-        dt.date(2026, 3, 2), dt.time(15, 0), dt.time(18, 0)
+        dt.date(2026, 3, 2),
+        dt.time(15, 0),
+        dt.time(18, 0),
     )
     out = actions.sign_out(home.lili, actor=world.social_worker, collector_id=home.grandma.pk,
                            code=home.grandma_code)  # fmt: skip
     assert (out.status, out.collected_by_id, out.signed_out_by_id) == (
-        Presence.OUT, home.grandma.pk, world.social_worker.pk
+        Presence.OUT,
+        home.grandma.pk,
+        world.social_worker.pk,
     )
     assert out.signed_out_at is not None and out.signed_out_at.isoformat() == (
         "2026-03-02T08:00:00+00:00"
     )
     entry = AuditEntry.objects.get(action="childcare.signed_out")
     assert (entry.actor_id, entry.object_id, entry.data["collector"]) == (
-        world.social_worker.pk, str(home.lili.pk), home.grandma.pk
+        world.social_worker.pk,
+        str(home.lili.pk),
+        home.grandma.pk,
     )
 
 
@@ -125,7 +131,9 @@ def test_only_carers_sign_children_in_and_out(world: World, home: Home, persona:
         actions.sign_out(home.lili, actor=actor, collector_id=home.mother.pk,
                          code=home.mother_code)  # fmt: skip
     with pytest.raises(NotAllowed):
-        actions.add_collector(home.lili, actor=actor, adult=actions.Adult("张三", "邻居", "13900005555"))
+        actions.add_collector(
+            home.lili, actor=actor, adult=actions.Adult("张三", "邻居", "13900005555")
+        )
     assert Attendance.objects.get(child=home.lili).status == Presence.IN
     assert Collector.objects.count() == 3
     assert _audits("childcare.pickup_refused") == 0

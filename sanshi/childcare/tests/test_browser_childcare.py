@@ -113,7 +113,8 @@ def test_sign_in_out_refusal_and_the_alert_after_closing(
         worker.shot("signed-out")
         collected = Attendance.objects.get(child=lili)
         assert (collected.collected_by_id, collected.signed_out_by_id) == (
-            grandma.pk, world.social_worker.pk
+            grandma.pk,
+            world.social_worker.pk,
         )
 
         # 小涛 is still there after closing (18:00): the manager hears at once.

@@ -23,9 +23,7 @@ from sanshi.testing import World, run_at_once
 
 
 def _told(kind: str = "child_not_collected") -> list[str]:
-    return sorted(
-        Notification.objects.filter(kind=kind).values_list("user__username", flat=True)
-    )
+    return sorted(Notification.objects.filter(kind=kind).values_list("user__username", flat=True))
 
 
 def test_not_collected_alerts_manager_then_protection_officer(

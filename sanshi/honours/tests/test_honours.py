@@ -113,7 +113,9 @@ def test_nominate_and_award_over_http(world: World) -> None:
     assert staff.post(f"/honours/staff/nominations/{n.pk}/consent/").status_code == 303
     n.refresh_from_db()
     assert (n.status, n.public_consent, n.reviewed_by) == (
-        NominationStatus.AWARDED, True, world.city_staff
+        NominationStatus.AWARDED,
+        True,
+        world.city_staff,
     )
     assert "全国“巾帼文明岗”" in _client().get("/honours/").content.decode()
 
@@ -131,7 +133,9 @@ def test_a_case_is_published_after_consent_and_a_second_persons_approval(world: 
     assert "托管解了母亲的心事" in page.content.decode()
     case.refresh_from_db()
     assert (case.status, case.written_by, case.approved_by) == (
-        CaseStatus.PUBLISHED, world.county_staff, world.city_staff
+        CaseStatus.PUBLISHED,
+        world.county_staff,
+        world.city_staff,
     )
 
 
@@ -187,5 +191,3 @@ def test_only_a_studio_place_gets_a_studio_page(world: World) -> None:
     with pytest.raises(InvalidInput):
         actions.set_up_studio(place, actor=world.chair, leader_name="某人")
     assert _client().get(f"/honours/studios/{place.pk}/").status_code == 404
-
-

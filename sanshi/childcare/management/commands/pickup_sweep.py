@@ -24,13 +24,5 @@ class Command(BaseCommand):
             raise CommandError("--every must be 0 (one pass) or more seconds")
         run_every(options["every"], self.sweep, name="pickup-sweep", out=self.stdout)
 
-    def sweep(self, *, quiet: bool = False) -> None:
-        """One pass; `quiet`: say nothing when it did nothing (within `sanshi sla-sweep`)."""
-        result = run_pickup_sweep(clock.now())
-        if quiet and not (result.managers_alerted or result.officers_alerted or result.absences):
-            return
-        self.stdout.write(
-            f"pickup-sweep: {result.managers_alerted} managers alerted, "
-            f"{result.officers_alerted} protection officers alerted, "
-            f"{result.absences} absences, {result.follow_ups} follow-ups"
-        )
+    def sweep(self) -> None:
+        self.stdout.write(run_pickup_sweep(clock.now()).summary())

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sanshi.accounts.twofactor import provision_demo_device, requires_second_factor
+from sanshi.demo.childcare import load_childcare
 from sanshi.demo.loader import DEMO_PASSWORD, load_demo
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         result = load_demo(
             seed=options["seed"], concerns=options["concerns"], until=until, progress=progress
         )
+        load_childcare(seed=options["seed"], concerns=options["concerns"], until=until)
         if result.concerns_skipped:
             self.stdout.write("sanshi demo: already loaded, nothing added")
         else:
