@@ -205,7 +205,7 @@ HONOURS_2020 = [
     # nominee, unit, kind, level, awarded, on the public roll
     ("许海鸥", "北海益众社会工作服务中心", "red_banner", "region", True, True),
     ("北部湾社区", "海城区东街街道", "model_post", "nation", True, True),
-    ("北部湾社区“儿童之家”社工团队", "北海益众社会工作服务中心", "red_banner_collective", "city",
+    ("北部湾社区“儿童之家”社工团队（示例）", "北海益众社会工作服务中心", "red_banner_collective", "city",
      True, True),
     ("陈家（示例）", "北部湾社区", "finest_family", "city", True, False),
     ("林秀英（示例）", "北部湾社区", "red_banner", "city", False, False),
