@@ -24,7 +24,9 @@ from sanshi.places.models import Place
 class Child(models.Model):
     """A child enrolled at a 儿童之家, with the guardian who enrolled her."""
 
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(  # indexed by (place, left_on)
+        Place, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     name = EncryptedTextField()
     # What volunteers see on the day's list (and nothing else).
     first_name = EncryptedTextField()
