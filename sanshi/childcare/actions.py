@@ -274,9 +274,18 @@ def sign_in(child: Child, *, actor: User) -> Attendance:
         row.status, row.signed_in_at = Presence.IN, now
         row.signed_in_by = actor if isinstance(actor, AuthUser) else None
         row.absence_reason = ""
-        row.save()
+        _save_once(row)
         record_audit(actor, "childcare.signed_in", "child", child.pk, {"session": session.pk})
     return row
+
+
+def _save_once(row: Attendance) -> None:
+    """Save the day's row; a row someone else made meanwhile is a Conflict, not a 500."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise Conflict(_("孩子今天的记录刚被别人改了，请刷新")) from None
 
 
 def sign_out(child: Child, *, actor: User, collector_id: int | None, code: str) -> Attendance:
@@ -350,7 +359,7 @@ def excuse_absence(
         if row is None:
             row = Attendance(session=session, child=child)
         row.status, row.absence_reason = Presence.EXCUSED, reason
-        row.save()
+        _save_once(row)
         record_audit(actor, "childcare.absence_excused", "child", child.pk,
                      {"session": session.pk})  # fmt: skip
     return row

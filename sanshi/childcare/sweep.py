@@ -112,12 +112,20 @@ def _alert_not_collected(now: dt.datetime, result: PickupSweepResult) -> None:
         closing = closing_time(row.session)
         if now < closing:
             continue
-        if row.manager_alerted_at is None and _claim(row, "manager_alerted_at", now):
-            _tell(row, manager_ids(row.session.place), "manager")
+        if row.manager_alerted_at is None and _alert(row, "manager", now):
             result.managers_alerted += 1
-        if now >= closing + officer_delay() and _claim(row, "officer_alerted_at", now):
-            _tell(row, officer_ids(row.session.place), "officer")
+        if now >= closing + officer_delay() and _alert(row, "officer", now):
             result.officers_alerted += 1
+
+
+def _alert(row: Attendance, whom: str, now: dt.datetime) -> bool:
+    """Claim this alert and send it in one transaction: sent once, or not claimed at all."""
+    place = row.session.place
+    with transaction.atomic():
+        if not _claim(row, f"{whom}_alerted_at", now):
+            return False
+        _tell(row, manager_ids(place) if whom == "manager" else officer_ids(place), whom)
+    return True
 
 
 def _claim(row: Attendance, column: str, now: dt.datetime) -> bool:
@@ -134,10 +142,9 @@ def _tell(row: Attendance, user_ids: set[int], whom: str) -> None:
     # Mail and SMS leave the system: the subject names the place, never the child.
     subject = _("%(place)s：有孩子闭馆后仍未被接走") % {"place": place.name}
     link = reverse("childcare:place", args=[place.pk])
-    with transaction.atomic():
-        notify_users(user_ids, kind=NOT_COLLECTED, subject=subject, link=link)
-        record_audit(None, f"childcare.not_collected_{whom}", "child", row.child_id,
-                     {"session": row.session_id, "told": sorted(user_ids)})  # fmt: skip
+    notify_users(user_ids, kind=NOT_COLLECTED, subject=subject, link=link)
+    record_audit(None, f"childcare.not_collected_{whom}", "child", row.child_id,
+                 {"session": row.session_id, "told": sorted(user_ids)})  # fmt: skip
 
 
 # ---------------------------------------------------------------- absences
