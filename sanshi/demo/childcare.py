@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from sanshi.childcare import actions as childcare
 from sanshi.childcare.models import Child
-from sanshi.childcare.sweep import run_pickup_sweep
+from sanshi.childcare.sweep import NOT_COLLECTED, VISIT_REQUESTED, run_pickup_sweep
 from sanshi.concerns.models import Concern, Status
 from sanshi.core import clock
 from sanshi.core.errors import SanshiError
@@ -27,6 +27,8 @@ from sanshi.demo.texts import GIVEN, SURNAMES
 from sanshi.honours import actions as honours
 from sanshi.honours.models import Studio, TypicalCase
 from sanshi.network.models import CareFlag, Household
+from sanshi.notifications.actions import mark_read
+from sanshi.notifications.models import Notification
 from sanshi.orgs.models import Org
 from sanshi.places.models import OpeningHours, Place, PlaceKind
 
@@ -73,12 +75,19 @@ def load_childcare(*, seed: int, concerns: int, until: dt.datetime | None = None
         with transaction.atomic():
             _sessions(home, users, end, random.Random(f"{seed}-childcare"),
                       children=12 if full else 4, days=365 if full else 28)  # fmt: skip
+            _read_old_notices()
     studio = _place(community, STUDIO_NAME, PlaceKind.STUDIO, end - dt.timedelta(days=400))
     if not Studio.objects.filter(place=studio).exists():
         with transaction.atomic():
             _studio(studio, users, end, random.Random(f"{seed}-studio"))
             _honours(community, users, end)
             _case(users, end)
+
+
+def _read_old_notices() -> None:
+    """The year's alerts and follow-ups were seen and dealt with at the time: read."""
+    for notice in Notification.objects.filter(kind__in=[NOT_COLLECTED, VISIT_REQUESTED]):
+        mark_read(notice.user_id, notice.pk)
 
 
 def _place(org: Org, name: str, kind: str, created: dt.datetime) -> Place:

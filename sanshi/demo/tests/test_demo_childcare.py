@@ -36,6 +36,7 @@ def test_the_demo_childrens_home_studio_and_honours(guangxi: None) -> None:
     told = Notification.objects.filter(kind="child_not_collected")
     assert sorted(told.values_list("user__username", flat=True)) == [
         "haicheng_protection", "social_worker"]  # fmt: skip
+    assert told.filter(read_at__isnull=True).count() == 0  # seen at the time
     # A week away without a word: the 执委 of her household is asked to visit.
     assert FollowUp.objects.count() == 1
     assert FollowUp.objects.get().keeper.user.username == "beibuwan_member"
