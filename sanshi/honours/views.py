@@ -51,7 +51,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def studio(request: HttpRequest, place_id: int) -> HttpResponse:
-    found = public_studios().filter(place_id=place_id).first()
+    found = public_studios().filter(place__pk=place_id).first()
     if found is None:
         raise Http404("no such studio")
     works = list(found.works.order_by("-held_on", "-pk"))

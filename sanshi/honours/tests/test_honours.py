@@ -191,3 +191,9 @@ def test_only_a_studio_place_gets_a_studio_page(world: World) -> None:
     with pytest.raises(InvalidInput):
         actions.set_up_studio(place, actor=world.chair, leader_name="某人")
     assert _client().get(f"/honours/studios/{place.pk}/").status_code == 404
+
+
+def test_an_id_beyond_any_row_is_not_found(world: World) -> None:
+    huge = "99999999999999999999999999"
+    assert _client().get(f"/honours/studios/{huge}/").status_code == 404
+    assert _client().get(f"/honours/cases/{huge}/").status_code == 404
