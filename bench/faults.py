@@ -243,8 +243,11 @@ def stored_concerns(site: Site) -> dict[int, str]:
     if site.database_url.startswith("sqlite"):
         import sqlite3
 
-        with sqlite3.connect(site.database_url.removeprefix("sqlite:///")) as conn:
+        conn = sqlite3.connect(site.database_url.removeprefix("sqlite:///"))
+        try:
             return dict(conn.execute(query).fetchall())
+        finally:
+            conn.close()
     import psycopg
 
     with psycopg.connect(site.database_url) as conn:

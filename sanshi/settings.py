@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "sanshi.answers",
     "sanshi.attachments",
     "sanshi.messaging",
+    "sanshi.childcare",
+    "sanshi.honours",
     "sanshi.demo",
 ]
 

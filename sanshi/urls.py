@@ -18,6 +18,8 @@ urlpatterns = [
     path("console/", include("sanshi.console.urls")),
     path("network/", include("sanshi.network.urls")),
     path("volunteers/", include("sanshi.volunteers.urls")),
+    path("childcare/", include("sanshi.childcare.urls")),
+    path("honours/", include("sanshi.honours.urls")),
     path("agencies/", include("sanshi.agencies.urls")),
     path("duties/", include("sanshi.duties.urls")),
     path("enterprises/", include("sanshi.enterprises.urls")),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanshi.audit.actions import record_audit
@@ -249,6 +250,27 @@ def log_visit(
         _move_due_date(household, day)
         _audit(actor, "network.visit_logged", household, {"visit": visit.pk})
     return visit
+
+
+def request_visit(household: Household, *, by: dt.date, why: str, actor: User | None) -> bool:
+    """Ask the household's committee member to visit by a day (another service saw a sign:
+    a child missing the 儿童之家): its next visit falls due then, never later than it was.
+
+    `why` is a short code for the audit row, never a reason in words (the household's
+    troubles stay sealed). True when the due date moved."""
+    if not household.active:
+        return False
+    with transaction.atomic():
+        moved = (
+            Household.objects.filter(pk=household.pk, active=True)
+            .filter(Q(next_visit_due__isnull=True) | Q(next_visit_due__gt=by))
+            .update(next_visit_due=by, updated_at=clock.now())
+        )
+        if moved:
+            household.next_visit_due = by
+            record_audit(actor, "network.visit_requested", "household", household.pk,
+                         {"by": by.isoformat(), "why": why})  # fmt: skip
+    return moved == 1
 
 
 def _move_due_date(household: Household, day: dt.date) -> None:

@@ -78,3 +78,18 @@ def mark_all_read(user_id: int) -> int:
     return Notification.objects.filter(user_id=user_id, read_at__isnull=True).update(
         read_at=clock.now()
     )
+
+
+def notify_users(user_ids: set[int], *, kind: str, subject: str, link: str) -> int:
+    """Tell users about something that is not a concern (a child not collected): one
+    notification each, mailed after commit. The caller makes it happen once (a conditional
+    update it won), so this does not deduplicate."""
+    now = clock.now()
+    made = [
+        Notification.objects.create(
+            user_id=user_id, kind=kind, subject=subject[:200], link=link[:200], created_at=now
+        )
+        for user_id in sorted(user_ids)
+    ]
+    transaction.on_commit(partial(deliver, made))
+    return len(made)

@@ -29,7 +29,7 @@ KIND_LABELS: dict[str, object] = {
     **{str(k.value): k.label for k in EventKind},
 }
 # Danger, and danger triage was unsure of (a person must check it within minutes).
-SMS_KINDS = frozenset({"critical", "danger_check"})
+SMS_KINDS = frozenset({"critical", "danger_check", "child_not_collected"})
 
 
 def kind_label(kind: str) -> str:
@@ -38,6 +38,8 @@ def kind_label(kind: str) -> str:
 
 def _link(notification: Notification) -> str:
     base = str(getattr(settings, "SANSHI_BASE_URL", "")).rstrip("/")
+    if notification.concern_id is None:
+        return base + notification.link
     return base + reverse("console:concern", args=[notification.concern_id])
 
 
@@ -52,8 +54,12 @@ def message_for(notification: Notification) -> tuple[str, str]:
     """Subject and body: what happened to which concern, and where to open it.
 
     Staff have no stored language, so the subject is in the site's language and the body in
-    Chinese then English: every reader finds hers.
+    Chinese then English: every reader finds hers. A notice about no concern (a child not
+    collected) has a subject that names no person.
     """
+    if notification.concern is None:
+        subject = f"[三事] {notification.subject}"
+        return subject, f"{notification.subject}\n请登录工作台处理：{_link(notification)}"
     code = notification.concern.tracking_code
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("[三事] %(kind)s：%(code)s") % {

@@ -1,6 +1,7 @@
 """A user's notifications.
 
-Kinds: assignment, reminder (催办), overdue, critical, returned, escalated, rated.
+Kinds: assignment, reminder (催办), overdue, critical, returned, escalated, rated; and notices
+about no concern (notify_users: a child not collected at a 儿童之家), with a subject and a link.
 """
 
 from __future__ import annotations
@@ -22,9 +23,17 @@ class Notification(models.Model):
         related_name="notifications",
         db_index=False,
     )
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(ConcernEvent, on_delete=models.CASCADE, related_name="+")
+    # A notice about something other than a concern (a child not collected) has neither,
+    # only its subject and a link to the page that handles it.
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        ConcernEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=24)
+    subject = models.CharField(max_length=200, blank=True, default="")
+    link = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -33,6 +33,9 @@ def open_one(request: ConsoleRequest, pk: int) -> HttpResponse:
     if n is None:
         raise NotFound("no such notification")
     mark_read(request.viewer.user_id, n.pk)
+    if n.concern_id is None:  # a notice: its own page (a path inside the site)
+        target = n.link if n.link.startswith("/") else reverse("console:notifications")
+        return HttpResponseRedirect(target, status=303)
     return HttpResponseRedirect(reverse("console:concern", args=[n.concern_id]), status=303)
 
 

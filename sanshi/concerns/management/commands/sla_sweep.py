@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sanshi.childcare.sweep import run_pickup_sweep
 from sanshi.concerns.sweep import run_sla_sweep
 from sanshi.core import clock
 from sanshi.core.periodic import run_every
@@ -40,3 +41,6 @@ class Command(BaseCommand):
         )
         for error in result.errors:
             self.stderr.write(error)
+        pickup = run_pickup_sweep(clock.now())  # 儿童之家: children not collected by closing
+        if pickup.did_anything:
+            self.stdout.write(pickup.summary())

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanshi.accounts.twofactor import provision_demo_device, requires_second_factor
 from sanshi.demo.answers import load_answers
 from sanshi.demo.checks import load_danger_checks
+from sanshi.demo.childcare import load_childcare
 from sanshi.demo.duties import load_duties
 from sanshi.demo.files_and_messages import load_files_and_messages
 from sanshi.demo.loader import DEMO_PASSWORD, load_demo
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         load_answers()  # 海城区's ready answers (sanshi/demo/answers.py)
         load_files_and_messages()  # photos and safe-contact choices (demo/files_and_messages.py)
         load_danger_checks()  # unsure messages on 海城区's check-for-danger list
+        load_childcare(seed=options["seed"], concerns=options["concerns"], until=until)
         if result.concerns_skipped:
             self.stdout.write("sanshi demo: already loaded, nothing added")
         else:
