@@ -290,9 +290,7 @@ def home_sections(
         if counts[key]:
             qs = with_full_flag(base.filter(condition), viewer).annotate(next_due=next_due())
             rows = list(qs.order_by(*SECTION_ORDER[key])[:SECTION_LIMIT])
-        sections.append(
-            Section(key, SECTION_TITLES[key], counts[key], rows, SECTION_EMPTY[key])
-        )
+        sections.append(Section(key, SECTION_TITLES[key], counts[key], rows, SECTION_EMPTY[key]))
     return sections
 
 

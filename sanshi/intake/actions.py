@@ -9,13 +9,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from sanshi.audit.actions import record_audit
-
 from sanshi.concerns.models import Channel
 from sanshi.core import clock
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed
 from sanshi.core.types import User
-from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
 from sanshi.intake.access import CARD_ROLES, may_manage_cards
+from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
 from sanshi.intake.selectors import hash_key, open311_keys
 from sanshi.intake.take_in import ConcernIntake, take_in_concern
 from sanshi.orgs.models import Membership
@@ -27,8 +26,6 @@ CARD_CODE_LENGTH = 10  # 31^10, about 49 bits
 
 def _card_code() -> str:
     return "".join(secrets.choice(CARD_ALPHABET) for _ in range(CARD_CODE_LENGTH))
-
-
 
 
 def _require_card_manager(actor: User | None, membership: Membership) -> None:

@@ -26,7 +26,9 @@ def _cards() -> list[tuple[int, str, bool]]:
 
 def _audit(action: str) -> list[tuple[str, str]]:
     return list(
-        AuditEntry.objects.filter(action=action).order_by("seq").values_list("actor_name", "object_id")
+        AuditEntry.objects.filter(action=action)
+        .order_by("seq")
+        .values_list("actor_name", "object_id")
     )
 
 
@@ -88,9 +90,7 @@ def test_reissue_gives_a_new_code_and_the_old_qr_stops(world: World) -> None:
     member = _membership(world.member)
     old = issue_member_card(member)
     client = h.logged_in(world.chair)
-    response = client.post(
-        f"/console/cards/member/{member.pk}/reissue/", {"reason": "名片遗失"}
-    )
+    response = client.post(f"/console/cards/member/{member.pk}/reissue/", {"reason": "名片遗失"})
     new = MemberCard.objects.get(active=True)
     assert response.status_code == 302
     assert new.pk != old.pk and new.code != old.code
@@ -152,9 +152,10 @@ def test_nobody_else_reaches_a_card_and_nothing_changes(world: World) -> None:
                  world.outside_member, world.protection):  # fmt: skip
         client = h.logged_in(user)
         assert client.post(f"/console/cards/member/{member.pk}/issue/").status_code == 404
-        assert client.post(
-            f"/console/cards/member/{member.pk}/reissue/", {"reason": "x"}
-        ).status_code == 404
+        assert (
+            client.post(f"/console/cards/member/{member.pk}/reissue/", {"reason": "x"}).status_code
+            == 404
+        )
         assert client.post(f"/console/cards/{card.pk}/revoke/").status_code == 404
         assert client.get(f"/console/cards/{card.pk}/print/").status_code == 404
     assert _cards() == before
@@ -164,5 +165,7 @@ def test_nobody_else_reaches_a_card_and_nothing_changes(world: World) -> None:
 def test_cards_need_a_sign_in_and_posts(world: World) -> None:
     member = _membership(world.member)
     assert Client().post(f"/console/cards/member/{member.pk}/issue/").status_code == 302
-    assert h.logged_in(world.chair).get(f"/console/cards/member/{member.pk}/issue/").status_code == 405
+    assert (
+        h.logged_in(world.chair).get(f"/console/cards/member/{member.pk}/issue/").status_code == 405
+    )
     assert _cards() == []

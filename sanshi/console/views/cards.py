@@ -64,9 +64,7 @@ def reissue(request: ConsoleRequest, pk: int) -> HttpResponse:
 def revoke(request: ConsoleRequest, pk: int) -> HttpResponse:
     card = access_card(request.user, pk)
     revoke_member_card(card, actor=request.user, reason=request.POST.get("reason", ""))
-    messages.success(
-        request, _("%(name)s 的名片已停用。") % {"name": card.membership.person.name}
-    )
+    messages.success(request, _("%(name)s 的名片已停用。") % {"name": card.membership.person.name})
     return _back(card.membership_id)
 
 
