@@ -100,5 +100,5 @@ def print_card(request: ConsoleRequest, pk: int) -> HttpResponse:
 
 def qr_svg(url: str) -> str:
     """The card's QR code as inline SVG (error correction M, as on the public print page)."""
-    svg: str = segno.make(url, error="m").svg_inline(scale=5, border=2)
+    svg: str = segno.make(url, error="m").svg_inline(border=2, omitsize=True)
     return svg
