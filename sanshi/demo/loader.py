@@ -463,8 +463,9 @@ class Loader:
                 lambda: actions.sign_concern(c, actor=signer),
             )
         )
-        if not critical and rng.random() < 0.03:
-            return steps  # stuck after signing: these go overdue (never danger)
+        # A few ordinary ones stall after signing: overdue, then answered weeks late once the
+        # reminders and the dispatcher press (never danger, never for months).
+        stuck = not critical and rng.random() < 0.03
         method = rng.choice(["phone", "phone", "visit", "online"])
         steps.append(
             (
@@ -576,7 +577,13 @@ class Loader:
         # days, a tenth of them slowly.
         steps.append(
             (
-                (h(1, 5) if slow else m(5, 30)) if critical else h(100, 260) if slow else h(8, 120),
+                (h(1, 5) if slow else m(5, 30))
+                if critical
+                else h(500, 1000)
+                if stuck
+                else h(100, 260)
+                if slow
+                else h(8, 120),
                 lambda: actions.reply_concern(c, actor=signer, reply="已协调办理，请查看处理结果"),
             )
         )

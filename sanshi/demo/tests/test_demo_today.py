@@ -44,6 +44,10 @@ def test_no_danger_concern_is_left_overdue_by_more_than_a_day(guangxi: None) -> 
     assert late_open == []
     late_steps = LegalStep.objects.filter(completed_at__isnull=True, due__lt=UNTIL - DAY)
     assert list(late_steps.values_list("concern__tracking_code", "step")) == []
+    # Nor does any ordinary concern sit overdue for months: the stalled ones are answered late.
+    stale = [c.tracking_code for c in Concern.objects.filter(status__in=OPEN)
+             if _running_deadline(c) < UNTIL - dt.timedelta(days=45)]  # fmt: skip
+    assert stale == []
     # Like a real federation: most answered within their two hours, a few late.
     answered = [c for c in danger if c.replied_at is not None]
     late = [c for c in answered if c.replied_at > c.resolve_due]
