@@ -160,7 +160,7 @@ def test_the_check_list_is_on_the_duty_officers_home_at_once_and_she_settles_it(
     page.fill("#id_password", "pw-for-tests-only")
     _submit(page, "button[type=submit]")
     sections = page.eval_on_selector_all("main section[id^=section-]", "els => els.map(e => e.id)")
-    assert sections[:2] == ["section-check", "section-critical"]
+    assert sections[:3] == ["section-check", "section-take", "section-critical"]
     assert page.locator("#section-check .count").inner_text() == "1"
     assert page.locator("#section-check li[data-concern]").get_attribute("data-concern") == str(
         unsure.pk
