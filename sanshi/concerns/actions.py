@@ -254,7 +254,14 @@ def _classify(category: str, subcategory: str) -> tuple[str, str, str, bool]:
     return "", "", "caoxin", False
 
 
-def _assign(concern: Concern, person: Person, role: str, actor: User | None) -> None:
+def _assign(
+    concern: Concern,
+    person: Person,
+    role: str,
+    actor: User | None,
+    *,
+    replaces: list[int] | None = None,
+) -> None:
     try:
         with transaction.atomic():
             Assignment.objects.create(
@@ -267,8 +274,29 @@ def _assign(concern: Concern, person: Person, role: str, actor: User | None) -> 
         EventKind.ASSIGNED,
         actor=actor,
         org=concern.org,
-        data={"person": person.pk, "role": role},
+        data={"person": person.pk, "role": role, **({"replaces": replaces} if replaces else {})},
     )
+
+
+def _lead_by_work(concern: Concern, actor: User) -> None:
+    """The person who signs, contacts or replies and is not yet a handler becomes the lead;
+    the former lead stays on as assisting (协办), so the page names who does the work and
+    the timeline keeps who was named first."""
+    person = person_for_user(actor)
+    if person is None or concern.assignments.filter(person=person, active=True).exists():
+        return
+    if not perm.holds_at(perm.grants(actor), concern.org, perm.HANDLER_ROLES):
+        return  # someone from above helping out (a protection officer, a county dispatcher)
+    former = list(
+        concern.assignments.filter(active=True, role=Assignment.Role.LEAD).values_list(
+            "person_id", flat=True
+        )
+    )
+    if former:
+        concern.assignments.filter(active=True, role=Assignment.Role.LEAD).update(
+            role=Assignment.Role.ASSIST
+        )
+    _assign(concern, person, Assignment.Role.LEAD, actor, replaces=former)
 
 
 def _deactivate_assignments(concern: Concern) -> None:
@@ -603,6 +631,8 @@ def sign_concern(concern: Concern, *, actor: User) -> Concern:
     person = person_for_user(actor)
     if person is not None and not concern.assignments.filter(active=True).exists():
         _assign(concern, person, Assignment.Role.LEAD, actor)
+    else:
+        _lead_by_work(concern, actor)
     return concern
 
 
@@ -650,6 +680,7 @@ def log_contact(concern: Concern, *, actor: User, method: str, outcome: str) -> 
         raise InvalidInput(f"unknown contact method {method!r}", fields={"method": method})
     outcome = _reason(outcome, "outcome")
     kind = EventKind.VISIT if method == "visit" else EventKind.CONTACT
+    _lead_by_work(concern, actor)
     return _step(
         concern,
         kind,
@@ -767,6 +798,7 @@ def reply_concern(concern: Concern, *, actor: User, reply: str) -> Concern:
     _require(perm.may_handle(actor, concern), "reply to")
     reply = _reason(reply, "reply")
     now = clock.now()
+    _lead_by_work(concern, actor)
     _step(
         concern,
         EventKind.REPLIED,

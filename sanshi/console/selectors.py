@@ -92,6 +92,16 @@ class Viewer:
         return self.is_dispatcher or self.is_protection_officer
 
     @property
+    def manages_cards(self) -> bool:
+        """Chairs, vice-chairs and federation staff issue their members' cards (亮牌)."""
+        return bool(self.orgs_with(frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.STAFF})))
+
+    @property
+    def is_leader_only(self) -> bool:
+        """Only read-only leader roles: nothing to act on, only to watch."""
+        return bool(self.memberships) and all(m.role == Role.LEADER for m in self.memberships)
+
+    @property
     def sees_board(self) -> bool:
         """Dispatchers see the dispatch board; protection officers see its danger part."""
         return self.is_dispatcher or self.is_protection_officer
@@ -165,52 +175,120 @@ class Section:
     title: str
     count: int
     rows: list[Concern]
+    empty: str = ""
+
+
+def _under(orgs: list[Org]) -> Q:
+    """Concerns in these orgs' subtrees."""
+    condition = Q(pk__in=[])
+    for org in orgs:
+        condition |= Q(org__path__startswith=org.path)
+    return condition
 
 
 def home_conditions(viewer: Viewer, now: dt.datetime) -> dict[str, Q]:
-    """What each section of the home page holds, in the order the page shows them."""
+    """What each section of the viewer's home holds, in the order the page shows them.
+
+    Only the sections her roles can act on: dispatchers and chairs the concerns waiting for
+    dispatch and the follow-ups; duty officers the danger checks; protection officers the
+    protected concerns they may take; handlers their tasks and their org's unsigned queue;
+    a leader (read only) what is overdue, to press on it. Critical and overdue concerns are
+    the ones she may act on (her org, her subtree as a supervisor, her assignments, or as a
+    protection officer the protected and critical ones), not every one she may read.
+    """
+    if viewer.is_leader_only:
+        overdue = _overdue(now)
+        return {
+            "watch_critical": Q(urgency=Urgency.CRITICAL, status__in=ACTIVE),
+            "watch": Q(status__in=ACTIVE) & overdue,
+        }
+    supervise = _under(viewer.orgs_with(perm.SUPERVISOR_ROLES))
     handler_orgs = [o.pk for o in viewer.orgs_with(perm.HANDLER_ROLES)]
-    overdue = (
+    mine = Q(pk__in=_my_assignments(viewer).values("concern_id"))
+    protect = _under(viewer.orgs_with(perm.PROTECTION_ROLES))
+    acts = (
+        supervise
+        | Q(org_id__in=handler_orgs)
+        | mine
+        | (protect & (Q(protected=True) | Q(urgency=Urgency.CRITICAL)))
+    )
+    found: dict[str, Q] = {}
+    if viewer.is_dispatcher:
+        found["dispatch"] = Q(status__in=UNDISPATCHED) & supervise
+    if viewer.is_duty_officer:
+        found["check"] = Q(danger_check=DangerCheck.PENDING) & _under(
+            viewer.orgs_with(perm.DUTY_ROLES)
+        )
+    if viewer.is_protection_officer:
+        found["take"] = Q(status__in=UNDISPATCHED, protected=True) & protect
+    found["critical"] = Q(urgency=Urgency.CRITICAL, status__in=ACTIVE) & acts
+    found["mine"] = mine & Q(status__in=HANDLING)
+    if handler_orgs:
+        found["unsigned"] = Q(status=Status.DISPATCHED, org_id__in=handler_orgs)
+    found["overdue"] = Q(status__in=ACTIVE) & _overdue(now) & acts
+    if viewer.is_dispatcher:
+        found["follow_up"] = Q(status=Status.REPLIED) & supervise
+    return found
+
+
+def _overdue(now: dt.datetime) -> Q:
+    """Marked overdue by the sweep, or past the deadline it is racing now."""
+    return (
         Q(overdue_since__isnull=False)
         | Q(status=Status.DISPATCHED, sign_due__lt=now)
         | Q(status__in=HANDLING, resolve_due__lt=now)
     )
-    check = {"check": Q(danger_check=DangerCheck.PENDING)} if viewer.is_duty_officer else {}
-    return {
-        **check,
-        "critical": Q(urgency=Urgency.CRITICAL, status__in=ACTIVE),
-        "mine": Q(pk__in=_my_assignments(viewer).values("concern_id"), status__in=HANDLING),
-        "unsigned": Q(status=Status.DISPATCHED, org_id__in=handler_orgs),
-        "overdue": Q(status__in=ACTIVE) & overdue,
-        "follow_up": Q(status=Status.REPLIED),
-    }
 
 
 # Marked for translation here, translated where the page shows them.
 SECTION_TITLES = {
+    "dispatch": gettext_noop("等待派单"),
     "check": gettext_noop("待核查危险信号（须尽快人工判断）"),
+    "take": gettext_noop("可接手的受保护诉求"),
     "critical": gettext_noop("紧急（危险）"),
     "mine": gettext_noop("我的待办（按最近期限）"),
     "unsigned": gettext_noop("本组织待签收"),
     "overdue": gettext_noop("已超期"),
     "follow_up": gettext_noop("待回访"),
+    "watch_critical": gettext_noop("正在办理的紧急诉求（只读）"),
+    "watch": gettext_noop("超期未办（只读，供督办）"),
+}
+# What an empty section says: why it is empty and where the work is otherwise.
+SECTION_EMPTY = {
+    "dispatch": gettext_noop("没有等待派单的诉求。新诉求一到就出现在这里和派单台。"),
+    "check": gettext_noop("没有待核查的危险信号。"),
+    "take": gettext_noop("没有等待接手的受保护诉求。"),
+    "critical": gettext_noop("没有需要您处理的紧急诉求。"),
+    "mine": gettext_noop("暂时没有分派给您的诉求。派给您或您签收后，会出现在这里。"),
+    "unsigned": gettext_noop("本组织没有待签收的诉求。"),
+    "overdue": gettext_noop("没有超期的诉求。"),
+    "follow_up": gettext_noop("没有等待回访的诉求。"),
+    "watch_critical": gettext_noop("辖区内没有正在办理的紧急诉求。"),
+    "watch": gettext_noop("辖区内没有超期未办的诉求。"),
 }
 SECTION_ORDER: dict[str, list[Any]] = {
+    "dispatch": [
+        Case(When(urgency=Urgency.CRITICAL, then=Value(0)), default=Value(1)),
+        "received_at",
+    ],
     "check": [F("danger_check_due").asc(nulls_last=True), "received_at"],
+    "take": [F("received_at").asc()],
     "critical": [F("received_at").desc()],
     "mine": [F("next_due").asc(nulls_last=True), "received_at"],
     "unsigned": [F("sign_due").asc(nulls_last=True), "received_at"],
     "overdue": [F("next_due").asc(nulls_last=True), "received_at"],
     "follow_up": [F("replied_at").asc(nulls_last=True)],
+    "watch_critical": [F("received_at").desc()],
+    "watch": [F("next_due").asc(nulls_last=True), "received_at"],
 }
 
 
 def home_sections(
     viewer: Viewer, filters: HomeFilters, orgs: dict[int, Org], now: dt.datetime | None = None
 ) -> list[Section]:
-    """Critical, my tasks, my org's unsigned queue, overdue, awaiting follow-up: with counts.
+    """The viewer's sections (`home_conditions`) with their counts and first rows.
 
-    One query for all five counters and one per section, whatever the number of rows.
+    One query for all the counters and one per section with rows, whatever the number of rows.
     """
     now = now or clock.now()
     base = _filtered(concerns_visible_to(viewer.user), filters, orgs)
@@ -222,7 +300,7 @@ def home_sections(
         if counts[key]:
             qs = with_full_flag(base.filter(condition), viewer).annotate(next_due=next_due())
             rows = list(qs.order_by(*SECTION_ORDER[key])[:SECTION_LIMIT])
-        sections.append(Section(key, SECTION_TITLES[key], counts[key], rows))
+        sections.append(Section(key, SECTION_TITLES[key], counts[key], rows, SECTION_EMPTY[key]))
     return sections
 
 
@@ -281,9 +359,10 @@ def last_returns(concerns: list[Concern]) -> dict[int, ConcernEvent]:
 
 
 def active_handlers(concerns: list[Concern]) -> dict[int, list[Assignment]]:
-    """Active handlers of each concern, in one query."""
+    """Active handlers of each concern, the lead first, in one query."""
     found: dict[int, list[Assignment]] = {c.pk: [] for c in concerns}
     rows = Assignment.objects.filter(concern__in=concerns, active=True).select_related("person")
-    for a in rows.order_by("role", "assigned_at"):
+    lead_first = Case(When(role=Assignment.Role.LEAD, then=Value(0)), default=Value(1))
+    for a in rows.order_by(lead_first, "assigned_at"):
         found[a.concern_id].append(a)
     return found

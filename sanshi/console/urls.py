@@ -3,7 +3,16 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from django.views.i18n import set_language
 
-from sanshi.console.views import account, calls, concern, dispatch, home, notifications, search
+from sanshi.console.views import (
+    account,
+    calls,
+    cards,
+    concern,
+    dispatch,
+    home,
+    notifications,
+    search,
+)
 
 app_name = "console"
 
@@ -31,6 +40,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("search/filters/", search.save_filter, name="save_filter"),
     path("search/filters/<int:pk>/delete/", search.delete_filter, name="delete_filter"),
     path("notifications/", notifications.centre, name="notifications"),
+    path("cards/", cards.cards, name="cards"),
+    path("cards/member/<int:pk>/issue/", cards.issue, name="card_issue"),
+    path("cards/member/<int:pk>/reissue/", cards.reissue, name="card_reissue"),
+    path("cards/<int:pk>/revoke/", cards.revoke, name="card_revoke"),
+    path("cards/<int:pk>/print/", cards.print_card, name="card_print"),
     path("notifications/<int:pk>/open/", notifications.open_one, name="notification_open"),
     path("notifications/read-all/", notifications.read_all, name="notifications_read_all"),
 ]

@@ -28,6 +28,7 @@ from sanshi.core.types import Progress
 from sanshi.demo.network import load_network
 from sanshi.demo.places import load_places
 from sanshi.demo.texts import GIVEN, PLACES, SURNAMES, TAILS, TEXTS, VILLAGES
+from sanshi.demo.today import Today, load_today
 from sanshi.orgs.actions import add_membership, create_org, create_person
 from sanshi.orgs.division_import import import_divisions
 from sanshi.orgs.models import Division, Membership, Org, Person, Role
@@ -68,6 +69,7 @@ class DemoResult:
     concerns: int = 0
     concerns_skipped: bool = False
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    today: Today | None = None
 
 
 @dataclass
@@ -377,7 +379,8 @@ class Loader:
                 rng=rng,
             )
         critical = concern.urgency == "critical"
-        waiting = until - received < dt.timedelta(days=3) and rng.random() < 0.35
+        # Danger is dispatched within minutes: only ordinary concerns wait for the dispatcher.
+        waiting = not critical and until - received < dt.timedelta(days=3) and rng.random() < 0.35
         steps = (
             []
             if waiting
@@ -430,7 +433,7 @@ class Loader:
             helpers = [Person.objects.get(user__username="social_worker")]
         steps.append(
             (
-                m(3, 20) if critical else h(0.2, 6),
+                m(2, 10) if critical else h(0.2, 6),
                 lambda: actions.dispatch_concern(c, community, actor=dispatcher, handlers=helpers),
             )
         )
@@ -457,31 +460,34 @@ class Loader:
         late = rng.random() < 0.12
         steps.append(
             (
-                m(2, 25) if critical else h(26, 60) if late else h(0.5, 20),
+                m(2, 12) if critical else h(26, 60) if late else h(0.5, 20),
                 lambda: actions.sign_concern(c, actor=signer),
             )
         )
-        if rng.random() < 0.03:
-            return steps  # stuck after signing: these go overdue
+        # A few ordinary ones stall after signing: overdue, then answered weeks late once the
+        # reminders and the dispatcher press (never danger, never for months).
+        stuck = not critical and rng.random() < 0.03
         method = rng.choice(["phone", "phone", "visit", "online"])
         steps.append(
             (
-                m(3, 25) if critical else h(1, 50),
+                m(2, 12) if critical else h(1, 50),
                 lambda: actions.log_contact(
                     c, actor=signer, method=method, outcome="已联系居民，了解详细情况"
                 ),
             )
         )
+        legal: dict[str, Any] = {}
         if critical:
+            crisis = c.subcategory == "health.crisis"
             steps.append(
                 (
-                    m(10, 60),
+                    m(5, 20),
                     lambda: actions.refer_concern(
                         c,
                         actor=signer,
-                        body="police",
-                        reference=f"JQ{rng.randrange(10**6):06d}",
-                        note="已报警，民警到场",
+                        body="hospital" if crisis else "police",
+                        reference=f"{'YY' if crisis else 'JQ'}{rng.randrange(10**6):06d}",
+                        note="已陪同就医，心理危机干预已介入" if crisis else "已报警，民警到场",
                     ),
                 )
             )
@@ -490,19 +496,21 @@ class Loader:
             if c.subcategory.startswith("safety."):
                 steps.append(
                     (
-                        h(1, 6),
-                        lambda: actions.record_legal_step(
-                            c,
-                            actor=officer,
-                            step="protection_order",
-                            details={"court": court, "applied_on": "代为申请", "urgent": True},
+                        m(5, 20),
+                        lambda: legal.update(
+                            order=actions.record_legal_step(
+                                c,
+                                actor=officer,
+                                step="protection_order",
+                                details={"court": court, "applied_on": "代为申请", "urgent": True},
+                            )
                         ),
                     )
                 )
             elif c.subcategory.startswith("children."):
                 steps.append(
                     (
-                        m(10, 60),
+                        m(5, 20),
                         lambda: actions.record_legal_step(
                             c,
                             actor=officer,
@@ -566,12 +574,30 @@ class Loader:
                 )
             )
         slow = rng.random() < 0.1
+        # Danger is answered within its two hours, a few a little late; ordinary concerns in
+        # days, a tenth of them slowly.
         steps.append(
             (
-                h(2, 20) if critical else h(100, 260) if slow else h(8, 120),
+                (h(1, 5) if slow else m(5, 30))
+                if critical
+                else h(500, 1000)
+                if stuck
+                else h(100, 260)
+                if slow
+                else h(8, 120),
                 lambda: actions.reply_concern(c, actor=signer, reply="已协调办理，请查看处理结果"),
             )
         )
+        if critical and c.subcategory.startswith("safety."):
+            officer = t.protection[county.pk]
+            steps.append(
+                (
+                    h(6, 20),  # an urgent protection order is decided within 24 hours
+                    lambda: actions.complete_legal_step(
+                        legal["order"], actor=officer, outcome="法院已作出人身安全保护令"
+                    ),
+                )
+            )
         solved = rng.random() < 0.86
         happy = rng.choices(
             ["satisfied", "basic", "unsatisfied"], weights=[70, 22, 8] if solved else [5, 25, 70]
@@ -591,7 +617,7 @@ class Loader:
         if not solved:
             steps.append(
                 (
-                    h(24, 120),
+                    m(20, 100) if critical else h(24, 120),
                     lambda: actions.reply_concern(c, actor=signer, reply="重新协调，已再次处理"),
                 )
             )
@@ -611,7 +637,7 @@ class Loader:
             if not solved_again:
                 steps.append(
                     (
-                        h(24, 96),
+                        m(20, 100) if critical else h(24, 96),
                         lambda: actions.reply_concern(
                             c, actor=signer, reply="已按政策再次解释，超出可办范围的已转相关部门"
                         ),
@@ -652,6 +678,7 @@ def load_demo(
     loader.say(f"sanshi demo: {concerns} concerns over the 12 months to {end:%Y-%m-%d}")
     with transaction.atomic():
         loader.load_concerns(concerns, end)
+        loader.result.today = load_today(loader, end)  # each account's home, the cards
         Concern.objects.filter(pk__in=Concern.objects.order_by("pk").values("pk")[:1]).update(
             source_client=marker
         )

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from sanshi.audit.actions import record_audit
 from sanshi.concerns.models import Channel
 from sanshi.core import clock
-from sanshi.core.errors import InvalidInput
+from sanshi.core.errors import Conflict, InvalidInput, NotAllowed
+from sanshi.core.types import User
+from sanshi.intake.access import CARD_ROLES, may_manage_cards
 from sanshi.intake.models import MemberCard, Open311Key, Open311Submission
 from sanshi.intake.selectors import hash_key, open311_keys
 from sanshi.intake.take_in import ConcernIntake, take_in_concern
-from sanshi.orgs.models import Membership, Role
+from sanshi.orgs.models import Membership
 
 # Lower-case letters and digits without look-alikes: easy to type from a printed card.
 CARD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -24,12 +28,28 @@ def _card_code() -> str:
     return "".join(secrets.choice(CARD_ALPHABET) for _ in range(CARD_CODE_LENGTH))
 
 
-CARD_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.CHAIR, Role.VICE_CHAIR})
+def _require_card_manager(actor: User | None, membership: Membership) -> None:
+    if actor is not None and not may_manage_cards(actor, membership.org):
+        raise NotAllowed("only the org's chair (or staff above it) manages its members' cards")
+
+
+def _audit_card(actor: User | None, action: str, card: MemberCard, **data: Any) -> None:
+    record_audit(
+        actor,
+        action,
+        "member_card",
+        card.pk,
+        {"membership": card.membership_id, "code_prefix": card.code[:3], **data},
+    )
 
 
 @transaction.atomic
-def issue_member_card(membership: Membership) -> MemberCard:
-    """The membership's active card, issued now if it has none (safe to call twice)."""
+def issue_member_card(membership: Membership, *, actor: User | None = None) -> MemberCard:
+    """The membership's active card, issued now if it has none (safe to call twice).
+
+    With an actor (the console), she must manage the org's cards; a new card is audited.
+    """
+    _require_card_manager(actor, membership)
     if membership.role not in CARD_ROLES:
         raise InvalidInput(
             "cards are for committee members, chairs and vice-chairs",
@@ -41,7 +61,7 @@ def issue_member_card(membership: Membership) -> MemberCard:
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return MemberCard.objects.create(
+                card = MemberCard.objects.create(
                     membership=membership, code=_card_code(), created_at=clock.now()
                 )
         except IntegrityError:
@@ -49,14 +69,44 @@ def issue_member_card(membership: Membership) -> MemberCard:
             again = MemberCard.objects.filter(membership=membership, active=True).first()
             if again is not None:
                 return again
+        else:
+            if actor is not None:
+                _audit_card(actor, "card.issued", card)
+            return card
     raise InvalidInput("could not allocate a card code; try again")  # pragma: no cover
 
 
 @transaction.atomic
-def revoke_member_card(card: MemberCard) -> MemberCard:
+def revoke_member_card(
+    card: MemberCard, *, actor: User | None = None, reason: str = ""
+) -> MemberCard:
     """Retire a card (lost, or the member left); its QR code stops working."""
-    MemberCard.objects.filter(pk=card.pk).update(active=False)
+    _require_card_manager(actor, card.membership)
+    reason = reason.strip()[:200]
+    changed = MemberCard.objects.filter(pk=card.pk, active=True).update(active=False)
     card.refresh_from_db()
+    if actor is not None and changed:
+        _audit_card(actor, "card.revoked", card, reason=reason)
+    return card
+
+
+@transaction.atomic
+def reissue_member_card(membership: Membership, *, actor: User | None, reason: str) -> MemberCard:
+    """A new card with a new code (the printed one was lost or seen by the wrong people):
+    the old card stops working in the same write."""
+    _require_card_manager(actor, membership)
+    reason = reason.strip()[:200]
+    if not reason:
+        raise InvalidInput("say why the card is reissued", fields={"reason": "required"})
+    # Lock the membership so two reissues at once make one new card, not two.
+    Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    old = MemberCard.objects.filter(membership=membership, active=True).first()
+    if old is None:
+        raise Conflict("this member has no card to reissue; issue one first")
+    MemberCard.objects.filter(pk=old.pk).update(active=False)
+    card = issue_member_card(membership)
+    if actor is not None:
+        _audit_card(actor, "card.reissued", card, replaces=old.pk, reason=reason)
     return card
 
 

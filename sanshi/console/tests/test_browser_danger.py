@@ -104,15 +104,19 @@ def test_the_haicheng_protection_officer_gets_the_alert_takes_it_and_records_a_c
     while officer.locator("#unread-count").count() == 0 and time.monotonic() < deadline:
         time.sleep(0.5)
         officer.reload()
-    assert officer.locator("#unread-count").inner_text() == "1"
-    critical = officer.locator("#section-critical li[data-concern]").first
+    # Besides this alert she may hear that the demo's own danger concern, handled in the
+    # hours before the demo's end, has passed its deadline (the sweep runs as serve starts).
+    assert officer.locator("#unread-count").inner_text() in ("1", "2")
+    critical = officer.locator("#section-critical li[data-concern]").first  # newest first
     assert re.sub(r"[^0-9A-Z]", "", critical.locator("a.code").inner_text()) == code
     _shot(officer, "demo-protection-home")
     _submit(officer, "#nav-notifications")
-    row = officer.locator("#notification-list li").first
-    assert row.get_attribute("data-kind") == "critical"
-    assert re.sub(r"[^0-9A-Z]", "", row.locator(".code").inner_text()) == code
-    _submit(officer, "#notification-list li >> nth=0 >> button[type=submit]")
+    rows = officer.locator("#notification-list li")
+    codes = [re.sub(r"[^0-9A-Z]", "", t) for t in rows.locator(".code").all_inner_texts()]
+    assert codes.count(code) == 1
+    mine = codes.index(code)
+    assert rows.nth(mine).get_attribute("data-kind") == "critical"
+    _submit(officer, f"#notification-list li >> nth={mine} >> button[type=submit]")
 
     # Danger went straight to 海城区妇联, where she is: she signs (takes) it...
     assert officer.locator("#status").get_attribute("data-status") == "dispatched"
@@ -160,7 +164,7 @@ def test_the_check_list_is_on_the_duty_officers_home_at_once_and_she_settles_it(
     page.fill("#id_password", "pw-for-tests-only")
     _submit(page, "button[type=submit]")
     sections = page.eval_on_selector_all("main section[id^=section-]", "els => els.map(e => e.id)")
-    assert sections[:2] == ["section-check", "section-critical"]
+    assert sections[:3] == ["section-check", "section-take", "section-critical"]
     assert page.locator("#section-check .count").inner_text() == "1"
     assert page.locator("#section-check li[data-concern]").get_attribute("data-concern") == str(
         unsure.pk

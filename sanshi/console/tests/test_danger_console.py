@@ -47,7 +47,7 @@ def test_the_check_list_comes_first_on_the_protection_officers_home(world: World
     h.received(world)
     unsure = _unsure(world)
     body = h.logged_in(world.protection).get("/console/").content.decode()
-    assert _section_ids(body)[:2] == ["check", "critical"]
+    assert _section_ids(body)[:3] == ["check", "take", "critical"]
     assert _rows(body, "check") == [str(unsure.pk)]
     assert 'data-count="1"' in body.split('id="section-check"')[1].split("</section>")[0]
     first_row = re.search(r'<li data-concern="(\d+)"', body)
