@@ -53,7 +53,9 @@ class MessageStatus(models.TextChoices):
 class MessageLog(models.Model):
     """One message decided about: sent, skipped (and why) or failed. Never its text."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    concern = models.ForeignKey(  # indexed by message_once_per_event (concern first)
+        Concern, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # The timeline row the message is about (a receipt, a reply): a message at most once each.
     event = models.ForeignKey(ConcernEvent, on_delete=models.CASCADE, related_name="+")
     template = models.CharField(max_length=24)
