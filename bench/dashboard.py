@@ -95,8 +95,11 @@ def main() -> None:
         generate(args.day, seed=9999, say=lambda _: None)
         t = time.perf_counter()
         day = rollups.refresh()
-        out["day_refresh"] = {"concerns": args.day, "events": day.events,
-                              "seconds": round(time.perf_counter() - t, 2)}  # fmt: skip
+        out["day_refresh"] = {
+            "concerns": args.day,
+            "events": day.events,
+            "seconds": round(time.perf_counter() - t, 2),
+        }
     out["load_average"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, ensure_ascii=False, indent=1))
 

@@ -157,12 +157,19 @@ def build(n: int, checks: int) -> dict[str, list[Any]]:
         received = now - dt.timedelta(days=age_days)
         status = rng.choice(["received", "dispatched", "in_progress"]) if open_ else "closed"
         return Concern(
-            tracking_code=f"B{i:011d}", channel="web", text=text,
-            search_text="" if protected else index_terms(text), protected=protected,
+            tracking_code=f"B{i:011d}",
+            channel="web",
+            text=text,
+            search_text="" if protected else index_terms(text),
+            protected=protected,
             division=division,
-            org=org, category=sub.split(".")[0], subcategory=sub, status=status,
-            received_at=received, updated_at=received,
-        )  # fmt: skip
+            org=org,
+            category=sub.split(".")[0],
+            subcategory=sub,
+            status=status,
+            received_at=received,
+            updated_at=received,
+        )
 
     def place() -> Any:
         if rng.random() < NO_TOWNSHIP_SHARE:

@@ -319,8 +319,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 threading.Thread(target=killer, args=(site.proc.pid, args.kill_every, stop, killed))
             )
         if args.fault in ("terminate", "both"):
-            threads.append(threading.Thread(
-                target=terminator, args=(name, args.terminate_every, stop, ended)))  # fmt: skip
+            threads.append(
+                threading.Thread(target=terminator, args=(name, args.terminate_every, stop, ended))
+            )
         for thread in threads:
             thread.start()
         try:

@@ -54,11 +54,17 @@ def child(spec: dict[str, object]) -> None:
     def create(i: int) -> None:
         method, path, body, headers = make(i)
         environ = {
-            "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
-            "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1",
-        }  # fmt: skip
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1",
+        }
         for name, value in headers.items():
             key = name.upper().replace("-", "_")
             environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
@@ -79,8 +85,10 @@ def child(spec: dict[str, object]) -> None:
         create(i)
     if spec.get("tool") == "strace":
         out = str(spec["out"])
-        tracer = subprocess.Popen(["strace", "-c", "-f", "-e", "trace=recvfrom", "-o", out,
-                                   "-p", str(os.getpid())], stderr=subprocess.DEVNULL)  # fmt: skip
+        tracer = subprocess.Popen(
+            ["strace", "-c", "-f", "-e", "trace=recvfrom", "-o", out, "-p", str(os.getpid())],
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(2)  # attached
         for i in range(warm, warm + requests):
             create(i)
@@ -100,12 +108,25 @@ def count(site: Site, spec: dict[str, object]) -> int:
         out = Path(tmp) / "callgrind.out"
         env = {**site.env, "PYTHONHASHSEED": "0"}
         subprocess.run(
-            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
-             sys.executable, __file__, "--child", json.dumps(spec)],
-            env=env, cwd=REPO, check=True, capture_output=True, timeout=1800,
-        )  # fmt: skip
-        annotated = subprocess.run(["callgrind_annotate", str(out)], capture_output=True,
-                                   text=True, check=True).stdout  # fmt: skip
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                __file__,
+                "--child",
+                json.dumps(spec),
+            ],
+            env=env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            timeout=1800,
+        )
+        annotated = subprocess.run(
+            ["callgrind_annotate", str(out)], capture_output=True, text=True, check=True
+        ).stdout
     match = re.search(r"^([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS", annotated, re.MULTILINE)
     if match is None:
         match = re.search(r"^([\d,]+)\s+PROGRAM TOTALS", annotated, re.MULTILINE)
@@ -119,11 +140,24 @@ def round_trips(site: Site, spec: dict[str, object]) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "strace.out"
         env = {**site.env, "PYTHONHASHSEED": "0"}
-        subprocess.run([sys.executable, __file__, "--child", json.dumps({**spec, "tool": "strace",
-                        "out": str(out)})], env=env, cwd=REPO, check=True, capture_output=True,
-                       timeout=1800)  # fmt: skip
-        match = re.search(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?recvfrom", out.read_text(),
-                          re.MULTILINE)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                json.dumps({**spec, "tool": "strace", "out": str(out)}),
+            ],
+            env=env,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            timeout=1800,
+        )
+        match = re.search(
+            r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?recvfrom",
+            out.read_text(),
+            re.MULTILINE,
+        )
     if match is None:
         raise RuntimeError("strace counted no recvfrom calls")
     return int(match.group(1)) / int(str(spec["requests"]))
@@ -134,42 +168,59 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--warm", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--round-trips", action="store_true",
-                        help="count database round trips per create (strace) instead")  # fmt: skip
+    parser.add_argument(
+        "--round-trips",
+        action="store_true",
+        help="count database round trips per create (strace) instead",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(json.loads(args.child))
         return
-    tools = ("strace",) if args.round_trips else ("valgrind", "callgrind_control",
-                                                   "callgrind_annotate")  # fmt: skip
+    tools = (
+        ("strace",) if args.round_trips else ("valgrind", "callgrind_control", "callgrind_annotate")
+    )
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
         package = "strace" if args.round_trips else "valgrind"
         raise SystemExit(f"needs {', '.join(missing)}: apt-get install {package}")
     name = f"sanshi_instr_{os.getpid()}"
-    site = Site(scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0",
-                                                   "SANSHI_OPEN311_RATE": "0"})  # fmt: skip
+    site = Site(
+        scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0", "SANSHI_OPEN311_RATE": "0"}
+    )
     try:
         print("migrating and seeding a scratch database ...", flush=True)
         site.prepare()
         tokens = {
             "sanshi-api": site.token("dispatcher", "instructions"),
             "sanshi-open311": site.sanshi("open311-key", "create", "instructions")
-            .strip().splitlines()[-1],
-        }  # fmt: skip
+            .strip()
+            .splitlines()[-1],
+        }
         print(f"code: {REPO}; {args.warm} creates unmeasured, then {args.requests} counted")
         for run in range(args.repeat):
             for target in TARGETS:
-                spec = {"target": target, "token": tokens[target], "tag": f"i{run}",
-                        "warm": args.warm, "requests": args.requests}  # fmt: skip
+                spec = {
+                    "target": target,
+                    "token": tokens[target],
+                    "tag": f"i{run}",
+                    "warm": args.warm,
+                    "requests": args.requests,
+                }
                 if args.round_trips:
-                    print(f"{target:16s} run {run + 1}: {round_trips(site, spec):.2f} database "
-                          "round trips per create", flush=True)  # fmt: skip
+                    print(
+                        f"{target:16s} run {run + 1}: {round_trips(site, spec):.2f} database "
+                        "round trips per create",
+                        flush=True,
+                    )
                     continue
                 per_create = count(site, spec)
-                print(f"{target:16s} run {run + 1}: {per_create / 1e6:.2f} million instructions "
-                      "per create", flush=True)  # fmt: skip
+                print(
+                    f"{target:16s} run {run + 1}: {per_create / 1e6:.2f} million instructions "
+                    "per create",
+                    flush=True,
+                )
     finally:
         drop_postgres(name)
 

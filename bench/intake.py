@@ -46,8 +46,14 @@ from bench.server import REPO, Site, drop_postgres, scratch_postgres
 
 def run_phase(spec: dict[str, Any]) -> dict[str, Any]:
     """One bounded load from a second process; its summary."""
-    done = subprocess.run([sys.executable, "-m", "bench.load", json.dumps(spec)], cwd=REPO,
-                          capture_output=True, text=True, check=True, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load", json.dumps(spec)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -89,28 +95,50 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
-def closed_slice(base: str, target: dict[str, Any], args: argparse.Namespace, r: int
-                 ) -> dict[str, Any]:  # fmt: skip
+def closed_slice(
+    base: str, target: dict[str, Any], args: argparse.Namespace, r: int
+) -> dict[str, Any]:
     """One round's share of the closed loop, with the CPU it cost."""
     before = cpu_seconds()
-    part = run_phase({**target, "base": base, "shape": "closed", "tag": f"closed{r}", "raw": True,
-                      "requests": args.requests // args.rounds, "workers": args.workers,
-                      "time_limit": args.time_limit / args.rounds, "expect": 201})  # fmt: skip
+    part = run_phase(
+        {
+            **target,
+            "base": base,
+            "shape": "closed",
+            "tag": f"closed{r}",
+            "raw": True,
+            "requests": args.requests // args.rounds,
+            "workers": args.workers,
+            "time_limit": args.time_limit / args.rounds,
+            "expect": 201,
+        }
+    )
     after = cpu_seconds()
     part["cpu"] = {k: after[k] - before[k] for k in after}
     return part
 
 
-def run_all(targets: dict[str, tuple[str, dict[str, Any]]], args: argparse.Namespace
-            ) -> dict[str, Any]:  # fmt: skip
+def run_all(
+    targets: dict[str, tuple[str, dict[str, Any]]], args: argparse.Namespace
+) -> dict[str, Any]:
     """Warm every target, take turns at the closed loop, then the open loop one by one."""
     results: dict[str, Any] = {}
     for name, (base, target) in targets.items():
         # Not measured: each gunicorn worker builds the triage model on its first request.
-        results[name] = {"warm": run_phase({**target, "base": base, "shape": "closed",
-                                            "tag": "warm", "requests": 10 * args.workers,
-                                            "workers": args.workers, "time_limit": 120,
-                                            "expect": 201})}  # fmt: skip
+        results[name] = {
+            "warm": run_phase(
+                {
+                    **target,
+                    "base": base,
+                    "shape": "closed",
+                    "tag": "warm",
+                    "requests": 10 * args.workers,
+                    "workers": args.workers,
+                    "time_limit": 120,
+                    "expect": 201,
+                }
+            )
+        }
     slices: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
     for r in range(args.rounds):
         for name, (base, target) in targets.items():
@@ -125,10 +153,18 @@ def run_all(targets: dict[str, tuple[str, dict[str, Any]]], args: argparse.Names
         closed["rounds_per_s"] = [p["created_per_s"] for p in slices[name]]
         results[name]["closed"] = closed
     for name, (base, target) in targets.items():
-        results[name]["open"] = run_phase({**target, "base": base, "shape": "open", "tag": "open",
-                                           "requests": int(args.rate * args.rate_seconds),
-                                           "rate": args.rate, "time_limit": args.rate_seconds + 5,
-                                           "expect": 201})  # fmt: skip
+        results[name]["open"] = run_phase(
+            {
+                **target,
+                "base": base,
+                "shape": "open",
+                "tag": "open",
+                "requests": int(args.rate * args.rate_seconds),
+                "rate": args.rate,
+                "time_limit": args.rate_seconds + 5,
+                "expect": 201,
+            }
+        )
     return results
 
 
@@ -136,8 +172,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     """Serve sanshi (and the peer), run the load, count the rows each kept."""
     name = f"sanshi_bench_{os.getpid()}"
     peer_name = f"helpdesk_bench_{os.getpid()}"
-    site = Site(scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0",
-                                                   "SANSHI_OPEN311_RATE": "0"})  # fmt: skip
+    site = Site(
+        scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0", "SANSHI_OPEN311_RATE": "0"}
+    )
     peer = None if args.no_peer else Peer(scratch_postgres(peer_name))
     try:
         site.prepare()
@@ -152,8 +189,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             peer.install()
             queue, peer_token = peer.prepare()
             peer_base = peer.serve(workers=2, threads=args.threads)
-            targets["helpdesk"] = (peer_base, {"target": "helpdesk", "token": peer_token,
-                                               "queue": queue})  # fmt: skip
+            targets["helpdesk"] = (
+                peer_base,
+                {"target": "helpdesk", "token": peer_token, "queue": queue},
+            )
         results = run_all(targets, args)
         site.stop()
         for target, channel in (("sanshi-api", "api"), ("sanshi-open311", "open311")):
@@ -176,14 +215,20 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def report(results: dict[str, Any], args: argparse.Namespace) -> int:
-    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; gunicorn 2 workers, {args.threads} thread(s) each; "
-          "PostgreSQL on 127.0.0.1")  # fmt: skip
-    print(f"closed loop: {args.workers} clients, at most {args.requests} creates or "
-          f"{args.time_limit} s in {args.rounds} rounds, targets taking turns; "
-          f"open loop: {args.rate}/s for {args.rate_seconds} s")  # fmt: skip
-    header = (f"{'target':16} {'creates/s':>9} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | "
-              f"{'@rate':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | {'201s':>5} {'rows':>5}")  # fmt: skip
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; gunicorn 2 workers, {args.threads} thread(s) each; "
+        "PostgreSQL on 127.0.0.1"
+    )
+    print(
+        f"closed loop: {args.workers} clients, at most {args.requests} creates or "
+        f"{args.time_limit} s in {args.rounds} rounds, targets taking turns; "
+        f"open loop: {args.rate}/s for {args.rate_seconds} s"
+    )
+    header = (
+        f"{'target':16} {'creates/s':>9} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | "
+        f"{'@rate':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'errors':>6} | {'201s':>5} {'rows':>5}"
+    )
     print(header)
     failed = 0
     for target, r in results.items():
@@ -191,15 +236,19 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
         created = r["warm"]["created"] + c["created"] + o["created"]
         ok = "" if created == r["rows"] else "  MISMATCH"
         failed += bool(ok)
-        print(f"{target:16} {c['created_per_s']:9.1f} {c['p50_ms']:7.1f} {c['p95_ms']:7.1f} "
-              f"{c['p99_ms']:7.1f} {c['errors']:6d} | {o['created_per_s']:6.1f} {o['p50_ms']:7.1f} "
-              f"{o['p95_ms']:7.1f} {o['p99_ms']:7.1f} {o['errors']:6d} | {created:5d} {r['rows']:5d}{ok}")  # fmt: skip
+        print(
+            f"{target:16} {c['created_per_s']:9.1f} {c['p50_ms']:7.1f} {c['p95_ms']:7.1f} "
+            f"{c['p99_ms']:7.1f} {c['errors']:6d} | {o['created_per_s']:6.1f} {o['p50_ms']:7.1f} "
+            f"{o['p95_ms']:7.1f} {o['p99_ms']:7.1f} {o['errors']:6d} | {created:5d} {r['rows']:5d}{ok}"
+        )
     print("CPU ms per create in the closed loop (machine busy / idle; server, PostgreSQL, load):")
     for target, r in results.items():
         cpu = r["closed"].get("cpu_ms_per_create", {})
         if cpu:
-            print(f"  {target:16} {cpu['busy']:5.2f} / {cpu['idle']:5.2f}; {cpu['server']:5.2f}, "
-                  f"{cpu['postgres']:5.2f}, {cpu['load']:5.2f}")  # fmt: skip
+            print(
+                f"  {target:16} {cpu['busy']:5.2f} / {cpu['idle']:5.2f}; {cpu['server']:5.2f}, "
+                f"{cpu['postgres']:5.2f}, {cpu['load']:5.2f}"
+            )
     print("closed loop creates/s round by round:")
     for target, r in results.items():
         print(f"  {target:16} " + "  ".join(f"{x:6.1f}" for x in r["closed"]["rounds_per_s"]))
@@ -221,8 +270,9 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=120)
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--rate-seconds", type=float, default=20)
-    parser.add_argument("--rounds", type=int, default=6,
-                        help="slices of the closed loop; the targets take turns")  # fmt: skip
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="slices of the closed loop; the targets take turns"
+    )
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     args = parser.parse_args()

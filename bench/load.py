@@ -41,8 +41,10 @@ def send(host: str, port: int, request: Request) -> int:
     of their time, docs/benchmarks.md, session 9)."""
     method, path, body, headers = request
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    message = (f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
-               f"Content-Length: {len(body)}\r\n{head}\r\n").encode() + body  # fmt: skip
+    message = (
+        f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+        f"Content-Length: {len(body)}\r\n{head}\r\n"
+    ).encode() + body
     received = bytearray()
     try:
         with socket.create_connection((host, port), timeout=30) as sock:
@@ -69,8 +71,9 @@ def whole_status(response: bytes) -> int:
     return int(lines[0][9:12])
 
 
-def closed_loop(base: str, make: Callable[[int], Request], *, requests: int, workers: int,
-                time_limit: float) -> tuple[list[Outcome], float]:  # fmt: skip
+def closed_loop(
+    base: str, make: Callable[[int], Request], *, requests: int, workers: int, time_limit: float
+) -> tuple[list[Outcome], float]:
     url = urlsplit(base)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     outcomes: list[Outcome] = []
@@ -98,8 +101,9 @@ def closed_loop(base: str, make: Callable[[int], Request], *, requests: int, wor
     return outcomes, time.perf_counter() - start
 
 
-def open_loop(base: str, make: Callable[[int], Request], *, requests: int, rate: float,
-              time_limit: float) -> tuple[list[Outcome], float]:  # fmt: skip
+def open_loop(
+    base: str, make: Callable[[int], Request], *, requests: int, rate: float, time_limit: float
+) -> tuple[list[Outcome], float]:
     url = urlsplit(base)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     outcomes: list[Outcome] = []
@@ -162,11 +166,21 @@ def main() -> None:
     spec = json.loads(sys.argv[1])
     make = request_maker(spec)
     if spec["shape"] == "closed":
-        outcomes, elapsed = closed_loop(spec["base"], make, requests=spec["requests"],
-                                        workers=spec["workers"], time_limit=spec["time_limit"])  # fmt: skip
+        outcomes, elapsed = closed_loop(
+            spec["base"],
+            make,
+            requests=spec["requests"],
+            workers=spec["workers"],
+            time_limit=spec["time_limit"],
+        )
     else:
-        outcomes, elapsed = open_loop(spec["base"], make, requests=spec["requests"],
-                                      rate=spec["rate"], time_limit=spec["time_limit"])  # fmt: skip
+        outcomes, elapsed = open_loop(
+            spec["base"],
+            make,
+            requests=spec["requests"],
+            rate=spec["rate"],
+            time_limit=spec["time_limit"],
+        )
     result = summary(outcomes, elapsed, spec["expect"])
     if spec.get("raw"):  # for combined(): every outcome and the unrounded time
         result.update(outcomes=[(o.status, o.latency) for o in outcomes], elapsed=elapsed)

@@ -44,16 +44,29 @@ def _path(name: str) -> dict[str, Any]:
 
 def spec(api_key: str) -> dict[str, Any]:
     """The OpenAPI document; `api_key` is the only value the POST's api_key may take."""
-    window = [_query("start_date", {"type": "string", "format": "date-time"}),
-              _query("end_date", {"type": "string", "format": "date-time"}),
-              _query("page", {"type": "integer"}), _query("page_size", {"type": "integer"})]  # fmt: skip
+    window = [
+        _query("start_date", {"type": "string", "format": "date-time"}),
+        _query("end_date", {"type": "string", "format": "date-time"}),
+        _query("page", {"type": "integer"}),
+        _query("page_size", {"type": "integer"}),
+    ]
     post_fields = {
         "api_key": {"type": "string", "enum": [api_key]},
-        "service_code": _TEXT, "description": _TEXT, "lat": {"type": "number"},
-        "long": {"type": "number"}, "address_string": _TEXT, "address_id": _TEXT,
-        "email": _TEXT, "device_id": _TEXT, "account_id": _TEXT, "first_name": _TEXT,
-        "last_name": _TEXT, "phone": _TEXT, "media_url": _TEXT, "jurisdiction_id": _TEXT,
-    }  # fmt: skip
+        "service_code": _TEXT,
+        "description": _TEXT,
+        "lat": {"type": "number"},
+        "long": {"type": "number"},
+        "address_string": _TEXT,
+        "address_id": _TEXT,
+        "email": _TEXT,
+        "device_id": _TEXT,
+        "account_id": _TEXT,
+        "first_name": _TEXT,
+        "last_name": _TEXT,
+        "phone": _TEXT,
+        "media_url": _TEXT,
+        "jurisdiction_id": _TEXT,
+    }
     form = {"type": "object", "properties": post_fields, "required": ["api_key", "service_code"]}
     replay = {"description": "a replay", "content": {"application/json": {"schema": _LIST}}}
     paths: dict[str, Any] = {

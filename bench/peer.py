@@ -104,8 +104,7 @@ class Peer:
         """A virtualenv with django-helpdesk, outside the repository (reused when present)."""
         if not self.python.exists():
             subprocess.run(["python3", "-m", "venv", str(PEER_DIR / "venv")], check=True)
-        subprocess.run([str(self.python), "-m", "pip", "install", "-q", *PEER_PACKAGES],
-                       check=True)  # fmt: skip
+        subprocess.run([str(self.python), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
         (self.project / "peer").mkdir(parents=True, exist_ok=True)
         (self.project / "peer" / "__init__.py").write_text("")
         (self.project / "peer" / "settings.py").write_text(_settings(self.database_url))
@@ -118,8 +117,14 @@ class Peer:
             "DJANGO_SETTINGS_MODULE": "peer.settings",
             "PYTHONPATH": str(self.project),
         }
-        done = subprocess.run([str(self.python), "-m", "django", *args], env=env,
-                              cwd=self.project, capture_output=True, text=True, check=False)  # fmt: skip
+        done = subprocess.run(
+            [str(self.python), "-m", "django", *args],
+            env=env,
+            cwd=self.project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"helpdesk {' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
@@ -138,10 +143,21 @@ class Peer:
             "PYTHONPATH": str(self.project),
         }
         self.proc = subprocess.Popen(
-            [str(PEER_DIR / "venv" / "bin" / "gunicorn"), "peer.wsgi", "-w", str(workers),
-             "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-            env=env, cwd=self.project,
-        )  # fmt: skip
+            [
+                str(PEER_DIR / "venv" / "bin" / "gunicorn"),
+                "peer.wsgi",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=self.project,
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -50,20 +50,31 @@ def main() -> int:
         token = site.token("dispatcher", "schemathesis")
         base = site.serve(workers=2)
         command = [
-            str(BIN / "st"), "run", f"{base}/api/v1/openapi.json",
-            "--header", f"Authorization: Bearer {token}",
-            "--checks", "all",
+            str(BIN / "st"),
+            "run",
+            f"{base}/api/v1/openapi.json",
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--checks",
+            "all",
             # Business rules refuse some schema-valid requests with a correct 400 (docs/api.md).
-            "--exclude-checks", "positive_data_acceptance",
-            "--max-examples", str(args.max_examples),
-            "--max-time", str(args.max_time),
-            "--seed", str(args.seed),
-            "--request-timeout", "30",
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--max-examples",
+            str(args.max_examples),
+            "--max-time",
+            str(args.max_time),
+            "--seed",
+            str(args.seed),
+            "--request-timeout",
+            "30",
             # One worker: CPython 3.11's ast.parse is not thread-safe, and hypothesis calls it
             # while describing strategies ("AST constructor recursion depth mismatch").
-            "--workers", "1",
-            "--suppress-health-check", "too_slow,filter_too_much",
-        ]  # fmt: skip
+            "--workers",
+            "1",
+            "--suppress-health-check",
+            "too_slow,filter_too_much",
+        ]
         print("+", " ".join(c if "Bearer" not in c else "Authorization: Bearer …" for c in command))
         api = 0 if args.open311_only else subprocess.run(command, check=False).returncode
         return api or _open311(site, base, args)
@@ -79,16 +90,27 @@ def _open311(site: Site, base: str, args: argparse.Namespace) -> int:
     path = site.data_dir / "open311-openapi.json"
     path.write_text(json.dumps(spec(key)))
     command = [
-        str(BIN / "st"), "run", str(path), "--url", base,
-        "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
-                    "response_schema_conformance",
-        "--max-examples", str(args.max_examples),
-        "--max-time", str(args.open311_max_time),
-        "--seed", str(args.seed),
-        "--request-timeout", "30",
-        "--workers", "1",
-        "--suppress-health-check", "too_slow,filter_too_much",
-    ]  # fmt: skip
+        str(BIN / "st"),
+        "run",
+        str(path),
+        "--url",
+        base,
+        "--checks",
+        "not_a_server_error,status_code_conformance,content_type_conformance,"
+        "response_schema_conformance",
+        "--max-examples",
+        str(args.max_examples),
+        "--max-time",
+        str(args.open311_max_time),
+        "--seed",
+        str(args.seed),
+        "--request-timeout",
+        "30",
+        "--workers",
+        "1",
+        "--suppress-health-check",
+        "too_slow,filter_too_much",
+    ]
     print("+", " ".join(command))
     return subprocess.run(command, check=False).returncode
 

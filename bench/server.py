@@ -106,9 +106,13 @@ class Site:
     def sanshi(self, *args: str) -> str:
         """Run a management command; its standard output."""
         done = subprocess.run(
-            [str(BIN / "sanshi"), *args], env=self.env, cwd=REPO, capture_output=True,
-            text=True, check=False,
-        )  # fmt: skip
+            [str(BIN / "sanshi"), *args],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"sanshi {' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
@@ -126,11 +130,25 @@ class Site:
         # schemathesis sends would otherwise bury a CI run's test results.
         with (self.data_dir / "gunicorn.log").open("ab") as log:
             self.proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "sanshi.wsgi", "-w", str(workers), "--threads",
-                 str(threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
-                 "--timeout", "60"],
-                env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                [
+                    str(BIN / "gunicorn"),
+                    "sanshi.wsgi",
+                    "-w",
+                    str(workers),
+                    "--threads",
+                    str(threads),
+                    "-b",
+                    f"127.0.0.1:{self.port}",
+                    "--log-level",
+                    "warning",
+                    "--timeout",
+                    "60",
+                ],
+                env=self.env,
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

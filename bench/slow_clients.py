@@ -60,13 +60,19 @@ def main() -> int:
     site.sanshi("migrate", "--noinput", "-v", "0")
     site.sanshi("collectstatic", "--noinput", "-v", "0")
     port = site.port = free_port()
-    flags = (["--workers", "2"] if args.sync else
-             ["--workers", "2", "-c", "python:sanshi.core.gunicorn_conf"])  # fmt: skip
+    flags = (
+        ["--workers", "2"]
+        if args.sync
+        else ["--workers", "2", "-c", "python:sanshi.core.gunicorn_conf"]
+    )
     if args.threads:
         flags += ["--threads", str(args.threads)]
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "sanshi.wsgi", "--bind", f"127.0.0.1:{port}",
-                             *flags], env=site.env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "sanshi.wsgi", "--bind", f"127.0.0.1:{port}", *flags],
+        env=site.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     results: dict[str, float] = {}
     try:
@@ -110,8 +116,10 @@ def phase(base: str, port: int, count: int, *, partial: bool) -> float:
             s.close()
     worst = max(times)
     print("  times (s):", " ".join(f"{t:.3f}" for t in times))
-    print(f"{count} {kind} connections held: worst {worst:.3f} s, "
-          f"median {sorted(times)[len(times) // 2]:.3f} s of {len(times)} GETs (limit {LIMIT} s)")  # fmt: skip
+    print(
+        f"{count} {kind} connections held: worst {worst:.3f} s, "
+        f"median {sorted(times)[len(times) // 2]:.3f} s of {len(times)} GETs (limit {LIMIT} s)"
+    )
     time.sleep(1)
     return worst
 

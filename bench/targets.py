@@ -29,29 +29,48 @@ def request_maker(spec: dict[str, Any]) -> Callable[[int], Request]:
         headers = {"Authorization": f"Bearer {spec['token']}", "Content-Type": "application/json"}
 
         def api(i: int) -> Request:
-            body = {"text": f"{TEXTS[i % len(TEXTS)]}（{tag}-{i}）",
-                    "address": ADDRESSES[i % len(ADDRESSES)], "reporter_phone": "13800000000"}  # fmt: skip
-            return ("POST", "/api/v1/concerns", json.dumps(body).encode(),
-                    {**headers, "Idempotency-Key": f"{tag}-{i}"})  # fmt: skip
+            body = {
+                "text": f"{TEXTS[i % len(TEXTS)]}（{tag}-{i}）",
+                "address": ADDRESSES[i % len(ADDRESSES)],
+                "reporter_phone": "13800000000",
+            }
+            return (
+                "POST",
+                "/api/v1/concerns",
+                json.dumps(body).encode(),
+                {**headers, "Idempotency-Key": f"{tag}-{i}"},
+            )
 
         return api
     if kind == "sanshi-open311":
 
         def open311(i: int) -> Request:
-            form = {"api_key": spec["token"], "service_code": SERVICES[i % len(SERVICES)],
-                    "description": f"{TEXTS[i % len(TEXTS)]}（{tag}-{i}）",
-                    "address_string": ADDRESSES[i % 2], "phone": "13800000000"}  # fmt: skip
-            return ("POST", "/open311/v2/requests.json", urlencode(form).encode(),
-                    {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+            form = {
+                "api_key": spec["token"],
+                "service_code": SERVICES[i % len(SERVICES)],
+                "description": f"{TEXTS[i % len(TEXTS)]}（{tag}-{i}）",
+                "address_string": ADDRESSES[i % 2],
+                "phone": "13800000000",
+            }
+            return (
+                "POST",
+                "/open311/v2/requests.json",
+                urlencode(form).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
 
         return open311
     if kind == "helpdesk":
         headers = {"Authorization": f"Token {spec['token']}", "Content-Type": "application/json"}
 
         def ticket(i: int) -> Request:
-            body = {"queue": spec["queue"], "title": f"{tag}-{i}",
-                    "description": f"{TEXTS[i % len(TEXTS)]}（{tag}-{i}）",
-                    "submitter_email": "resident@example.org", "priority": 3}  # fmt: skip
+            body = {
+                "queue": spec["queue"],
+                "title": f"{tag}-{i}",
+                "description": f"{TEXTS[i % len(TEXTS)]}（{tag}-{i}）",
+                "submitter_email": "resident@example.org",
+                "priority": 3,
+            }
             return ("POST", "/api/tickets/", json.dumps(body).encode(), headers)
 
         return ticket

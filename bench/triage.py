@@ -58,10 +58,19 @@ def _jsonl_run(texts: list[str], folder: Path) -> float:
     )
     started = time.perf_counter()
     subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "sanshi.manage", "triage", "--jsonl", str(source),
-         "--out", str(folder / "bench-out.jsonl")],
-        check=True, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sanshi.manage",
+            "triage",
+            "--jsonl",
+            str(source),
+            "--out",
+            str(folder / "bench-out.jsonl"),
+        ],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 

@@ -45,10 +45,12 @@ def _verify_page(
     request: HttpRequest, code_form: CodeForm, backup_form: BackupCodeForm, status: int
 ) -> HttpResponse:
     context = {
-        "form": code_form, "backup_form": backup_form, "next": _next(request),
+        "form": code_form,
+        "backup_form": backup_form,
+        "next": _next(request),
         # The name to look for in the app, as the QR code set it up.
         "shown_as": totp_issuer() or request.user.get_username(),
-    }  # fmt: skip
+    }
     return render(request, "accounts/verify.html", context, status=status)
 
 

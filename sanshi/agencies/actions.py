@@ -42,8 +42,10 @@ def create_project(
     if agency.kind != Org.Kind.SOCIAL_ORG:
         raise InvalidInput("projects belong to a social-work agency", fields={"agency": "kind"})
     grants = perm.grants(actor)
-    if not (perm.holds_at(grants, agency, AGENCY_ROLES)
-            or perm.holds_at_or_above(grants, serves, perm.SUPERVISOR_ROLES)):  # fmt: skip
+    if not (
+        perm.holds_at(grants, agency, AGENCY_ROLES)
+        or perm.holds_at_or_above(grants, serves, perm.SUPERVISOR_ROLES)
+    ):
         raise NotAllowed("you may not record projects for this agency")
     if ends_on <= starts_on:
         raise InvalidInput("a project ends after it starts", fields={"ends_on": "before start"})
@@ -51,10 +53,16 @@ def create_project(
     bad = [m for m, n in wanted.items() if m not in Metric.values or n < 0]
     if bad:
         raise InvalidInput(f"unknown output {bad[0]!r}", fields={"promises": bad[0]})
-    project = Project(agency=agency, serves=serves, name=_text(name, "name", 100),
-                      funder=_text(funder, "funder", 100), starts_on=starts_on, ends_on=ends_on,
-                      target_groups=_text(target_groups, "target_groups", 200, required=False),
-                      created_at=clock.now())  # fmt: skip
+    project = Project(
+        agency=agency,
+        serves=serves,
+        name=_text(name, "name", 100),
+        funder=_text(funder, "funder", 100),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target_groups=_text(target_groups, "target_groups", 200, required=False),
+        created_at=clock.now(),
+    )
     with transaction.atomic():
         project.save(force_insert=True)
         Promise.objects.bulk_create(
@@ -80,10 +88,15 @@ def record_activity(
         raise InvalidInput("hours as a number", fields={"hours": "invalid"}) from None
     if not Decimal("0") < amount <= Decimal("24"):
         raise InvalidInput("hours: more than 0, at most 24", fields={"hours": "invalid"})
-    activity = Activity(project=project, title=_text(title, "title", 100), held_on=held_on,
-                        participants=participants, hours=amount,
-                        recorded_by=actor if isinstance(actor, AuthUser) else None,
-                        created_at=clock.now())  # fmt: skip
+    activity = Activity(
+        project=project,
+        title=_text(title, "title", 100),
+        held_on=held_on,
+        participants=participants,
+        hours=amount,
+        recorded_by=actor if isinstance(actor, AuthUser) else None,
+        created_at=clock.now(),
+    )
     with transaction.atomic():
         activity.save(force_insert=True)
         record_audit(
@@ -103,9 +116,12 @@ def link_concern(project: Project, concern_id: int, *, actor: User) -> ProjectCo
         raise InvalidInput(
             "the concern is outside the project's area", fields={"concern": "outside"}
         )
-    link = ProjectConcern(project=project, concern=concern,
-                          linked_by=actor if isinstance(actor, AuthUser) else None,
-                          linked_at=clock.now())  # fmt: skip
+    link = ProjectConcern(
+        project=project,
+        concern=concern,
+        linked_by=actor if isinstance(actor, AuthUser) else None,
+        linked_at=clock.now(),
+    )
     try:
         with transaction.atomic():
             link.save(force_insert=True)
@@ -143,11 +159,17 @@ def update_project(
         raise InvalidInput(f"unknown output {bad[0]!r}", fields={"promises": bad[0]})
     outside = project.activities.exclude(held_on__gte=starts_on, held_on__lte=ends_on)
     if outside.exists():
-        raise InvalidInput("activities were recorded outside that period",
-                           fields={"starts_on": "activities outside"})  # fmt: skip
-    fields = {"name": _text(name, "name", 100), "funder": _text(funder, "funder", 100),
-              "target_groups": _text(target_groups, "target_groups", 200, required=False),
-              "starts_on": starts_on, "ends_on": ends_on}  # fmt: skip
+        raise InvalidInput(
+            "activities were recorded outside that period",
+            fields={"starts_on": "activities outside"},
+        )
+    fields = {
+        "name": _text(name, "name", 100),
+        "funder": _text(funder, "funder", 100),
+        "target_groups": _text(target_groups, "target_groups", 200, required=False),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+    }
     before = {k: str(getattr(project, k)) for k in fields}
     before_promises = dict(project.promises.values_list("metric", "target"))
     with transaction.atomic():
@@ -159,7 +181,15 @@ def update_project(
             )
         for key, value in fields.items():
             setattr(project, key, value)
-        record_audit(actor, "agency.project_changed", "project", project.pk,
-                     {"before": before, "promises_before": before_promises,
-                      "promises_after": dict(sorted(wanted.items()))})  # fmt: skip
+        record_audit(
+            actor,
+            "agency.project_changed",
+            "project",
+            project.pk,
+            {
+                "before": before,
+                "promises_before": before_promises,
+                "promises_after": dict(sorted(wanted.items())),
+            },
+        )
     return project

@@ -61,44 +61,81 @@ class ProjectActivityOut(Schema):
 
 
 def _project(p: Project) -> dict[str, Any]:
-    return {"id": p.pk, "name": p.name, "agency": p.agency.name, "serves": p.serves.name,
-            "funder": p.funder, "target_groups": p.target_groups, "starts_on": p.starts_on,
-            "ends_on": p.ends_on}  # fmt: skip
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "agency": p.agency.name,
+        "serves": p.serves.name,
+        "funder": p.funder,
+        "target_groups": p.target_groups,
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+    }
 
 
 def _id() -> Any:
     return Path(..., ge=1, le=MAX_ID, description="the project's id")
 
 
-@router.get("/projects", response=responses({200: list[ProjectOut]}, LIST_ERRORS),
-            summary="Projects I keep or whose area I lead")  # fmt: skip
+@router.get(
+    "/projects",
+    response=responses({200: list[ProjectOut]}, LIST_ERRORS),
+    summary="Projects I keep or whose area I lead",
+)
 def list_projects(request: HttpRequest) -> Any:
     rows = projects_visible_to(caller(request)).order_by("-starts_on", "name")[:200]
     return Status(200, [_project(p) for p in rows])
 
 
-@router.get("/projects/{project_id}", response=responses({200: ProjectReportOut}, READ_ERRORS),
-            summary="A project with its outputs against promises")  # fmt: skip
+@router.get(
+    "/projects/{project_id}",
+    response=responses({200: ProjectReportOut}, READ_ERRORS),
+    summary="A project with its outputs against promises",
+)
 def get_project(request: HttpRequest, project_id: int = _id()) -> Any:
     user = caller(request)
     project = access_project(user, project_id)
-    lines = [{"metric": ln.metric, "label": ln.label, "target": ln.target, "actual": ln.actual,
-              "percent": ln.percent} for ln in project_report(project)]  # fmt: skip
-    return Status(200, {**_project(project), "may_record": may_keep(user, project),
-                        "report": lines})  # fmt: skip
+    lines = [
+        {
+            "metric": ln.metric,
+            "label": ln.label,
+            "target": ln.target,
+            "actual": ln.actual,
+            "percent": ln.percent,
+        }
+        for ln in project_report(project)
+    ]
+    return Status(
+        200, {**_project(project), "may_record": may_keep(user, project), "report": lines}
+    )
 
 
-@router.post("/projects/{project_id}/activities",
-             response=responses({201: ProjectActivityOut}, WRITE_ERRORS),
-             summary="Record an activity run under the project")  # fmt: skip
+@router.post(
+    "/projects/{project_id}/activities",
+    response=responses({201: ProjectActivityOut}, WRITE_ERRORS),
+    summary="Record an activity run under the project",
+)
 def create_activity(
     request: HttpRequest, payload: ProjectActivityIn, project_id: int = _id()
 ) -> Any:
     user = caller(request)
     project = access_project(user, project_id)
-    activity = actions.record_activity(project, actor=user, title=payload.title,
-                                       held_on=payload.held_on,
-                                       participants=payload.participants, hours=payload.hours)  # fmt: skip
-    return Status(201, {"id": activity.pk, "project_id": project.pk, "title": activity.title,
-                        "held_on": activity.held_on, "participants": activity.participants,
-                        "hours": activity.hours})  # fmt: skip
+    activity = actions.record_activity(
+        project,
+        actor=user,
+        title=payload.title,
+        held_on=payload.held_on,
+        participants=payload.participants,
+        hours=payload.hours,
+    )
+    return Status(
+        201,
+        {
+            "id": activity.pk,
+            "project_id": project.pk,
+            "title": activity.title,
+            "held_on": activity.held_on,
+            "participants": activity.participants,
+            "hours": activity.hours,
+        },
+    )

@@ -47,8 +47,9 @@ class Project(models.Model):
 class Promise(models.Model):
     """An output the contract promises (e.g. 40 activities)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="promises",
-                                db_index=False)  # fmt: skip
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="promises", db_index=False
+    )
     metric = models.CharField(max_length=16, choices=Metric.choices)
     target = models.PositiveIntegerField()
 

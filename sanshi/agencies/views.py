@@ -24,11 +24,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ActivityForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("活动"), max_length=100)
-    held_on = forms.DateField(label=gettext_lazy("日期"),
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
+    held_on = forms.DateField(
+        label=gettext_lazy("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     participants = forms.IntegerField(label=gettext_lazy("参与人次"), min_value=0)
-    hours = forms.DecimalField(label=gettext_lazy("时长（小时）"), min_value=0, max_value=24,
-                               decimal_places=1, max_digits=4)  # fmt: skip
+    hours = forms.DecimalField(
+        label=gettext_lazy("时长（小时）"),
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
+        max_digits=4,
+    )
 
 
 class ProjectForm(forms.Form):
@@ -64,8 +71,11 @@ class LinkForm(forms.Form):
 
 def _my_agency(request: ConsoleRequest) -> Org | None:
     """The agency where the viewer works (staff or social worker), if any."""
-    found = [m.org for m in request.viewer.memberships
-             if m.role in AGENCY_ROLES and m.org.kind == Org.Kind.SOCIAL_ORG]  # fmt: skip
+    found = [
+        m.org
+        for m in request.viewer.memberships
+        if m.role in AGENCY_ROLES and m.org.kind == Org.Kind.SOCIAL_ORG
+    ]
     return found[0] if found else None
 
 
@@ -88,37 +98,55 @@ def projects(request: ConsoleRequest) -> HttpResponse:
             raise NotAllowed("only an agency's staff record its projects here")
         if form.is_valid():
             data = form.cleaned_data
-            promises = {m: data[m] for m in ("activities", "participants", "concerns", "hours")
-                        if data[m] is not None}  # fmt: skip
+            promises = {
+                m: data[m]
+                for m in ("activities", "participants", "concerns", "hours")
+                if data[m] is not None
+            }
             serves = Org.objects.get(pk=data["serves"])
             created = actions.create_project(
-                agency, actor=request.user, serves=serves, name=data["name"], funder=data["funder"],
-                starts_on=data["starts_on"], ends_on=data["ends_on"],
-                target_groups=data["target_groups"], promises=promises,
-            )  # fmt: skip
+                agency,
+                actor=request.user,
+                serves=serves,
+                name=data["name"],
+                funder=data["funder"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                target_groups=data["target_groups"],
+                promises=promises,
+            )
             messages.success(request, _("项目已建立。"))
             return _back(created.pk)
     rows = projects_visible_to(request.user).order_by("-starts_on", "name")
-    return page(request, "agencies/projects.html", {
-        "projects": rows,
-        "agency": agency,
-        "people": agency_people(agency) if agency else [],
-        "form": form,
-    }, status=400 if request.method == "POST" else 200)  # fmt: skip
+    return page(
+        request,
+        "agencies/projects.html",
+        {
+            "projects": rows,
+            "agency": agency,
+            "people": agency_people(agency) if agency else [],
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET
 @console_view
 def project(request: ConsoleRequest, pk: int) -> HttpResponse:
     found = access_project(request.user, pk)
-    return page(request, "agencies/project.html", {
-        "project": found,
-        "lines": project_report(found),
-        "activities": found.activities.order_by("-held_on", "-pk")[:50],
-        "may_keep": may_keep(request.user, found),
-        "activity_form": ActivityForm(),
-        "link_form": LinkForm(),
-    })  # fmt: skip
+    return page(
+        request,
+        "agencies/project.html",
+        {
+            "project": found,
+            "lines": project_report(found),
+            "activities": found.activities.order_by("-held_on", "-pk")[:50],
+            "may_keep": may_keep(request.user, found),
+            "activity_form": ActivityForm(),
+            "link_form": LinkForm(),
+        },
+    )
 
 
 def _back(pk: int) -> HttpResponseRedirect:
@@ -175,10 +203,15 @@ def project_edit(request: ConsoleRequest, pk: int) -> HttpResponse:
         promises = {m: data[m] for m in PROMISE_FIELDS if data[m] is not None}
         try:
             actions.update_project(
-                found, actor=request.user, name=data["name"], funder=data["funder"],
-                starts_on=data["starts_on"], ends_on=data["ends_on"],
-                target_groups=data["target_groups"], promises=promises,
-            )  # fmt: skip
+                found,
+                actor=request.user,
+                name=data["name"],
+                funder=data["funder"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                target_groups=data["target_groups"],
+                promises=promises,
+            )
         except SanshiError as exc:
             form.add_error(None, exc.message)
         else:
@@ -186,10 +219,17 @@ def project_edit(request: ConsoleRequest, pk: int) -> HttpResponse:
             return _back(pk)
     if request.method == "GET":
         targets = dict(found.promises.values_list("metric", "target"))
-        form = ProjectForm(initial={
-            "name": found.name, "funder": found.funder, "starts_on": found.starts_on,
-            "ends_on": found.ends_on, "target_groups": found.target_groups, **targets,
-        }, areas=[])  # fmt: skip
+        form = ProjectForm(
+            initial={
+                "name": found.name,
+                "funder": found.funder,
+                "starts_on": found.starts_on,
+                "ends_on": found.ends_on,
+                "target_groups": found.target_groups,
+                **targets,
+            },
+            areas=[],
+        )
         del form.fields["serves"]
     status = 400 if request.method == "POST" else 200
     return page(request, "agencies/project_edit.html", {"project": found, "form": form}, status)

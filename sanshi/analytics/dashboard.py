@@ -30,9 +30,13 @@ RATE_NAMES = ("response", "resolution", "satisfaction", "on_time", "returned", "
 # Lower is better for these two.
 LOWER_IS_BETTER = frozenset({"returned", "reopened"})
 OPEN = (
-    Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.REOPENED, Status.RECEIVED,
+    Status.DISPATCHED,
+    Status.SIGNED,
+    Status.IN_PROGRESS,
+    Status.REOPENED,
+    Status.RECEIVED,
     Status.RETURNED,
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -149,20 +153,29 @@ class Dashboard:
                 },
                 "received": [n for _, _, n in self.months],
             },
-            "category": {"labels": [x[0] for x in self.by_category],
-                         "values": [x[1] for x in self.by_category]},
-            "sanshi": {"labels": [x[0] for x in self.by_sanshi],
-                       "values": [x[1] for x in self.by_sanshi]},
-            "channel": {"labels": [x[0] for x in self.by_channel],
-                        "values": [x[1] for x in self.by_channel]},
-            "funnel": {"labels": [str(x[0]) for x in self.funnel], "values": [x[1] for x in self.funnel]},
+            "category": {
+                "labels": [x[0] for x in self.by_category],
+                "values": [x[1] for x in self.by_category],
+            },
+            "sanshi": {
+                "labels": [x[0] for x in self.by_sanshi],
+                "values": [x[1] for x in self.by_sanshi],
+            },
+            "channel": {
+                "labels": [x[0] for x in self.by_channel],
+                "values": [x[1] for x in self.by_channel],
+            },
+            "funnel": {
+                "labels": [str(x[0]) for x in self.funnel],
+                "values": [x[1] for x in self.funnel],
+            },
             "children": {
                 "labels": [c.org.name for c in self.children],
                 "response": [_pct(c.rates["response"]) for c in self.children],
                 "satisfaction": [_pct(c.rates["satisfaction"]) for c in self.children],
                 "overdue": [c.overdue for c in self.children],
             },
-        }  # fmt: skip
+        }
 
 
 def _pct(f: Figure) -> float | None:
@@ -255,9 +268,11 @@ def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashbo
         rows.append(row)
     g = lambda m: int(total.get(m, 0))  # noqa: E731
     funnel = [
-        (_("受理"), M.RECEIVED), (_("签收"), M.RECEIVED_SIGNED), (_("答复"), M.RECEIVED_REPLIED),
+        (_("受理"), M.RECEIVED),
+        (_("签收"), M.RECEIVED_SIGNED),
+        (_("答复"), M.RECEIVED_REPLIED),
         (_("评价"), M.RECEIVED_RATED),
-    ]  # fmt: skip
+    ]
     return Dashboard(
         org=org,
         start=start,

@@ -252,8 +252,20 @@ def _category_sheet(wb: Workbook, report: Report) -> None:
 
 def _overdue_sheet(wb: Workbook, report: Report) -> None:
     ws = wb.create_sheet("超期 Overdue")
-    _head(ws, 1, ["组织 Org", "类别 Category", "三事", "紧急程度 Urgency", "状态 Status",
-                  "受理日 Received", "超期起 Overdue since", "超期天数 Days"])  # fmt: skip
+    _head(
+        ws,
+        1,
+        [
+            "组织 Org",
+            "类别 Category",
+            "三事",
+            "紧急程度 Urgency",
+            "状态 Status",
+            "受理日 Received",
+            "超期起 Overdue since",
+            "超期天数 Days",
+        ],
+    )
     for r, o in enumerate(report.overdue, 2):
         for i, v in enumerate(
             [o.org, o.category, o.sanshi, o.urgency, o.status, o.received, o.overdue_since, o.days],
@@ -403,8 +415,17 @@ def pdf(report: Report) -> bytes:
         ]
     )
     for o in report.overdue[:200]:
-        doc.row([(o.org[:15], 44), (o.category[:10], 30), (o.urgency[:8], 22), (o.status, 20),
-                 (f"{o.received}", 24), (f"{o.overdue_since}", 24), (str(o.days), 14)])  # fmt: skip
+        doc.row(
+            [
+                (o.org[:15], 44),
+                (o.category[:10], 30),
+                (o.urgency[:8], 22),
+                (o.status, 20),
+                (f"{o.received}", 24),
+                (f"{o.overdue_since}", 24),
+                (str(o.days), 14),
+            ]
+        )
     rest = len(report.overdue) - 200 + report.overdue_more
     if rest > 0:
         doc.cell(0, 6, f"另有 {rest} 件，见 Excel 表", new_x="LMARGIN", new_y="NEXT")

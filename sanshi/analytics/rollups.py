@@ -41,11 +41,29 @@ REOPEN_WINDOW = dt.timedelta(days=30)
 
 # Concern fields the contributions need (no sealed field but the address is read).
 FIELDS = (
-    "id", "org_id", "category", "channel", "sanshi", "urgency", "received_at",
-    "first_dispatched_at", "signed_at", "sign_due", "first_contact_at", "contact_due",
-    "replied_at", "closed_at", "resolve_due", "rated_at", "solved", "satisfaction",
-    "reopen_count", "return_count", "reporter_phone_index", "address",
-)  # fmt: skip
+    "id",
+    "org_id",
+    "category",
+    "channel",
+    "sanshi",
+    "urgency",
+    "received_at",
+    "first_dispatched_at",
+    "signed_at",
+    "sign_due",
+    "first_contact_at",
+    "contact_due",
+    "replied_at",
+    "closed_at",
+    "resolve_due",
+    "rated_at",
+    "solved",
+    "satisfaction",
+    "reopen_count",
+    "return_count",
+    "reporter_phone_index",
+    "address",
+)
 EVENT_KINDS = (
     EventKind.DISPATCHED,
     EventKind.RETURNED,

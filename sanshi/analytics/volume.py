@@ -155,20 +155,33 @@ class Generator:
         received = self.start + dt.timedelta(seconds=rng.random() * span)
         urgent = rng.random() < 0.02
         sub = rng.choice(self.urgent if urgent else self.ordinary)
-        urgency = Urgency.CRITICAL if urgent else rng.choice(
-            [Urgency.NORMAL] * 6 + [Urgency.HIGH, Urgency.LOW]
-        )  # fmt: skip
+        urgency = (
+            Urgency.CRITICAL
+            if urgent
+            else rng.choice([Urgency.NORMAL] * 6 + [Urgency.HIGH, Urgency.LOW])
+        )
         phone, index = self._phone() if rng.random() < 0.8 else ("", "")
         text = rng.choice(TEXTS)
         county = org.parent.parent if org.parent else None
         c = Concern(
-            tracking_code=f"V{n:011d}", channel=rng.choice(CHANNELS), text=text,
-            search_text="" if urgent else text, community=org, reporter_phone=phone,
-            reporter_phone_index=index, category=sub.category, subcategory=sub.code,
-            sanshi=sub.sanshi, urgency=urgency, protected=urgent, org=org,
-            dispatching_org=county or org, received_at=received, updated_at=received,
+            tracking_code=f"V{n:011d}",
+            channel=rng.choice(CHANNELS),
+            text=text,
+            search_text="" if urgent else text,
+            community=org,
+            reporter_phone=phone,
+            reporter_phone_index=index,
+            category=sub.category,
+            subcategory=sub.code,
+            sanshi=sub.sanshi,
+            urgency=urgency,
+            protected=urgent,
+            org=org,
+            dispatching_org=county or org,
+            received_at=received,
+            updated_at=received,
             status=Status.RECEIVED,
-        )  # fmt: skip
+        )
         events = [
             ConcernEvent(
                 kind=EventKind.RECEIVED, at=received, org=county, to_status=Status.RECEIVED
@@ -314,7 +327,9 @@ def generate(
         done += size
         result.concerns, result.events = done, result.events + len(events)
         result.seconds = time.monotonic() - began
-        say(f"generate-volume: {done}/{count} concerns, {result.events} events, "
-            f"{result.per_second:.0f} concerns/s")  # fmt: skip
+        say(
+            f"generate-volume: {done}/{count} concerns, {result.events} events, "
+            f"{result.per_second:.0f} concerns/s"
+        )
     result.seconds = time.monotonic() - began
     return result

@@ -82,8 +82,14 @@ def answer(request: ConsoleRequest, pk: int) -> HttpResponse:
 
 
 def _initial(found: ReadyAnswer) -> dict[str, Any]:
-    return {"org": found.org_id, "category": found.category, "kind": found.kind,
-            "title": found.title, "body": found.body, "public": found.public}  # fmt: skip
+    return {
+        "org": found.org_id,
+        "category": found.category,
+        "kind": found.kind,
+        "title": found.title,
+        "body": found.body,
+        "public": found.public,
+    }
 
 
 def _context(request: ConsoleRequest, found: ReadyAnswer, form: AnswerForm) -> dict[str, Any]:

@@ -27,8 +27,9 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
             return ("user", "name", *self.readonly_fields)
         return self.readonly_fields
 
-    def save_model(self, request: HttpRequest, obj: ApiToken, form: ModelForm[ApiToken],
-                   change: bool) -> None:  # fmt: skip
+    def save_model(
+        self, request: HttpRequest, obj: ApiToken, form: ModelForm[ApiToken], change: bool
+    ) -> None:
         if change:
             return  # tokens are not edited; revoke and issue a new one
         token, raw = issue_api_token(obj.user, name=obj.name, actor=request.user)

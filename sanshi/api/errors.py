@@ -70,9 +70,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 # Field codes that the spine's actions put in InvalidInput.fields.
-SPINE_FIELD_CODES = {"required": "required", "too long": "too_long", "too early": "too_early",
-                     "inactive": "inactive", "reused": "reused", "not found": "not_found_field",
-                     "invalid": "invalid"}  # fmt: skip
+SPINE_FIELD_CODES = {
+    "required": "required",
+    "too long": "too_long",
+    "too early": "too_early",
+    "inactive": "inactive",
+    "reused": "reused",
+    "not found": "not_found_field",
+    "invalid": "invalid",
+}
 
 # pydantic error types → our field message keys.
 PYDANTIC_TYPES: dict[str, str] = {
@@ -209,6 +215,9 @@ def sanshi_error_body(exc: SanshiError) -> tuple[int, dict[str, Any]]:
 
 def _status_label(status: str) -> str:
     # A danger check's state too (concerns.actions.check_danger names it when none is pending).
-    labels = {**dict(DangerCheck.choices), "no check pending": DangerCheck.NONE.label,
-              **dict(Status.choices)}  # fmt: skip
+    labels = {
+        **dict(DangerCheck.choices),
+        "no check pending": DangerCheck.NONE.label,
+        **dict(Status.choices),
+    }
     return str(labels.get(status, status))

@@ -51,9 +51,12 @@ def download(request: ConsoleRequest, pk: int, attachment_id: int) -> HttpRespon
     attachment = access_attachment(request.user, pk, attachment_id)
     data = read_bytes(attachment)
     record_audit(
-        request.user, "attachment.read", "concern", attachment.concern_id,
+        request.user,
+        "attachment.read",
+        "concern",
+        attachment.concern_id,
         {"attachment": attachment.pk},
-    )  # fmt: skip
+    )
     name = f"{attachment.concern.tracking_code}-{attachment.pk}.{attachment.content_type.split('/')[-1]}"
     kind = "inline" if attachment.is_image else "attachment"
     return _file_response(data, attachment.content_type, f'{kind}; filename="{name}"')

@@ -153,8 +153,13 @@ def enroll_child(
     with transaction.atomic():
         child.save(force_insert=True)
         made = [_save_collector(child, adult, actor, now) for adult in [guardian, *others]]
-        record_audit(actor, "childcare.child_enrolled", "child", child.pk,
-                     {"place": place.pk, "collectors": len(made)})  # fmt: skip
+        record_audit(
+            actor,
+            "childcare.child_enrolled",
+            "child",
+            child.pk,
+            {"place": place.pk, "collectors": len(made)},
+        )
     return child, made
 
 
@@ -184,8 +189,9 @@ def add_collector(child: Child, *, actor: User, adult: Adult) -> tuple[Collector
         raise InvalidInput(_("最多 6 位接送人"), fields={"collectors": "too many"})
     with transaction.atomic():
         collector, code = _save_collector(child, adult, actor, clock.now())
-        record_audit(actor, "childcare.collector_added", "child", child.pk,
-                     {"collector": collector.pk})  # fmt: skip
+        record_audit(
+            actor, "childcare.collector_added", "child", child.pk, {"collector": collector.pk}
+        )
     return collector, code
 
 
@@ -197,8 +203,13 @@ def remove_collector(collector: Collector, *, actor: User) -> Collector:
         if changed != 1:
             raise Conflict(_("这位接送人已被移除"))
         collector.active = False
-        record_audit(actor, "childcare.collector_removed", "child", collector.child_id,
-                     {"collector": collector.pk})  # fmt: skip
+        record_audit(
+            actor,
+            "childcare.collector_removed",
+            "child",
+            collector.child_id,
+            {"collector": collector.pk},
+        )
     return collector
 
 
@@ -247,8 +258,9 @@ def open_session(place: Place, *, actor: User) -> Session:
     try:
         with transaction.atomic():
             session.save(force_insert=True)
-            record_audit(actor, "childcare.session_opened", "place", place.pk,
-                         {"day": today.isoformat()})  # fmt: skip
+            record_audit(
+                actor, "childcare.session_opened", "place", place.pk, {"day": today.isoformat()}
+            )
     except IntegrityError:  # opened at the same moment by someone else
         return Session.objects.get(place=place, day=today)
     return session
@@ -323,9 +335,17 @@ def sign_out(child: Child, *, actor: User, collector_id: int | None, code: str) 
         )
         if changed != 1:
             raise Conflict(_("孩子已被接走"))
-        record_audit(actor, "childcare.signed_out", "child", child.pk,
-                     {"session": session.pk if session else None, "collector": collector.pk,
-                      "after_alert": row.manager_alerted_at is not None})  # fmt: skip
+        record_audit(
+            actor,
+            "childcare.signed_out",
+            "child",
+            child.pk,
+            {
+                "session": session.pk if session else None,
+                "collector": collector.pk,
+                "after_alert": row.manager_alerted_at is not None,
+            },
+        )
     row.refresh_from_db()
     return row
 
@@ -360,6 +380,5 @@ def excuse_absence(
             row = Attendance(session=session, child=child)
         row.status, row.absence_reason = Presence.EXCUSED, reason
         _save_once(row)
-        record_audit(actor, "childcare.absence_excused", "child", child.pk,
-                     {"session": session.pk})  # fmt: skip
+        record_audit(actor, "childcare.absence_excused", "child", child.pk, {"session": session.pk})
     return row

@@ -17,8 +17,9 @@ class EnrollForm(forms.Form):
     guardian_name = forms.CharField(label=_("监护人姓名"), max_length=32)
     guardian_relation = forms.CharField(label=_("监护人与孩子的关系"), max_length=16)
     guardian_phone = forms.CharField(label=_("监护人电话"), max_length=20)
-    household = forms.TypedChoiceField(label=_("执委联系的家庭（可不选）"), required=False,
-                                       coerce=int, empty_value=None)  # fmt: skip
+    household = forms.TypedChoiceField(
+        label=_("执委联系的家庭（可不选）"), required=False, coerce=int, empty_value=None
+    )
     consent = forms.BooleanField(label=_("监护人已同意登记孩子和接送人的信息"), required=False)
 
     def __init__(self, *args: Any, households: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -27,12 +28,15 @@ class EnrollForm(forms.Form):
         field.choices = [("", "—"), *households]
         for i in range(EXTRA_COLLECTORS):
             n = i + 1
-            self.fields[f"c{n}_name"] = forms.CharField(label=_("其他接送人姓名"), max_length=32,
-                                                        required=False)  # fmt: skip
-            self.fields[f"c{n}_relation"] = forms.CharField(label=_("关系"), max_length=16,
-                                                            required=False)  # fmt: skip
-            self.fields[f"c{n}_phone"] = forms.CharField(label=_("电话"), max_length=20,
-                                                         required=False)  # fmt: skip
+            self.fields[f"c{n}_name"] = forms.CharField(
+                label=_("其他接送人姓名"), max_length=32, required=False
+            )
+            self.fields[f"c{n}_relation"] = forms.CharField(
+                label=_("关系"), max_length=16, required=False
+            )
+            self.fields[f"c{n}_phone"] = forms.CharField(
+                label=_("电话"), max_length=20, required=False
+            )
 
 
 class CollectorForm(forms.Form):

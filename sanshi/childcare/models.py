@@ -104,8 +104,9 @@ class Presence(models.TextChoices):
 class Attendance(models.Model):
     """A child at one session: signed in, signed out to whom, or absent (and why)."""
 
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance",
-                                db_index=False)  # fmt: skip
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="attendance", db_index=False
+    )
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="attendance")
     status = models.CharField(max_length=8, choices=Presence.choices)
     signed_in_at = models.DateTimeField(null=True, blank=True)

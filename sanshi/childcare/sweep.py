@@ -143,8 +143,13 @@ def _tell(row: Attendance, user_ids: set[int], whom: str) -> None:
     subject = _("%(place)s：有孩子闭馆后仍未被接走") % {"place": place.name}
     link = reverse("childcare:place", args=[place.pk])
     notify_users(user_ids, kind=NOT_COLLECTED, subject=subject, link=link)
-    record_audit(None, f"childcare.not_collected_{whom}", "child", row.child_id,
-                 {"session": row.session_id, "told": sorted(user_ids)})  # fmt: skip
+    record_audit(
+        None,
+        f"childcare.not_collected_{whom}",
+        "child",
+        row.child_id,
+        {"session": row.session_id, "told": sorted(user_ids)},
+    )
 
 
 # ---------------------------------------------------------------- absences
@@ -206,8 +211,9 @@ def _follow_up(child: Child, now: dt.datetime) -> bool:
                 last_absence=run[0],
                 opened_at=now,
             )
-            request_visit(household, by=timezone.localdate(now), why="childcare_absences",
-                          actor=None)  # fmt: skip
+            request_visit(
+                household, by=timezone.localdate(now), why="childcare_absences", actor=None
+            )
             keeper_user = household.keeper.user_id
             if keeper_user is not None:
                 notify_users(
@@ -216,8 +222,9 @@ def _follow_up(child: Child, now: dt.datetime) -> bool:
                     subject=_("儿童之家：请抽空到您联系的一户家里看看"),
                     link=reverse("network:household", args=[household.pk]),
                 )
-            record_audit(None, "childcare.follow_up_opened", "child", child.pk,
-                         {"household": household.pk})  # fmt: skip
+            record_audit(
+                None, "childcare.follow_up_opened", "child", child.pk, {"household": household.pk}
+            )
     except IntegrityError:  # another pass opened it first
         return False
     return True

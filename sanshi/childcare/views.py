@@ -54,8 +54,7 @@ def _day_page(
     request: ConsoleRequest, place: Place, reach: Reach, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     today = _today()
-    context: dict[str, Any] = {"place": place, "reach": reach.value, "today": today,
-                               "error": error}  # fmt: skip
+    context: dict[str, Any] = {"place": place, "reach": reach.value, "today": today, "error": error}
     if reach == Reach.DAY_LIST:
         context["first_names"] = first_names_present(place, today)
     else:
@@ -197,9 +196,10 @@ def collector_add(request: ConsoleRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             collector, code = actions.add_collector(
-                found, actor=request.user,
+                found,
+                actor=request.user,
                 adult=actions.Adult(data["name"], data["relation"], data["phone"]),
-            )  # fmt: skip
+            )
         except SanshiError as exc:
             form.add_error(None, exc.message)
         else:

@@ -1113,8 +1113,7 @@ def take_concern(concern: Concern, *, actor: User) -> Concern:
         data={"from_org": concern.org_id, "taken": True},
         **_dispatch_values(concern, concern.org, now),
     )
-    _step(concern, EventKind.SIGNED, actor=actor, to=Status.SIGNED, org=concern.org,
-          signed_at=now)  # fmt: skip
+    _step(concern, EventKind.SIGNED, actor=actor, to=Status.SIGNED, org=concern.org, signed_at=now)
     _assign(concern, person, Assignment.Role.LEAD, actor)
     return concern
 

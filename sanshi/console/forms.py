@@ -93,8 +93,9 @@ class ExtensionDecisionForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 5}),
-                            max_length=4000)  # fmt: skip
+    reply = forms.CharField(
+        label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
+    )
 
 
 class FollowUpForm(forms.Form):
@@ -102,9 +103,10 @@ class FollowUpForm(forms.Form):
         label=_("回访方式"), choices=[("phone", _("电话")), ("visit", _("入户"))]
     )
     solved = forms.ChoiceField(
-        label=_("是否解决"), choices=[("yes", _("已解决")), ("no", _("未解决"))],
+        label=_("是否解决"),
+        choices=[("yes", _("已解决")), ("no", _("未解决"))],
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices)
     comment = forms.CharField(label=_("居民意见"), required=False, widget=TEXTAREA, max_length=2000)
 
@@ -129,8 +131,9 @@ class EscalateForm(forms.Form):
 
 class EscalationResponseForm(forms.Form):
     response = forms.CharField(label=_("报到回应"), widget=TEXTAREA, max_length=2000)
-    rating = forms.ChoiceField(label=_("评价"), required=False,
-                               choices=[("", "—"), *Satisfaction.choices])  # fmt: skip
+    rating = forms.ChoiceField(
+        label=_("评价"), required=False, choices=[("", "—"), *Satisfaction.choices]
+    )
 
 
 class AssignForm(forms.Form):
@@ -144,8 +147,9 @@ class AssignForm(forms.Form):
 
 class DispatchForm(forms.Form):
     org = forms.TypedChoiceField(label=_("派往"), coerce=int, choices=[])
-    handler = forms.TypedChoiceField(label=_("指定人员"), coerce=int, required=False,
-                                     empty_value=None, choices=[])  # fmt: skip
+    handler = forms.TypedChoiceField(
+        label=_("指定人员"), coerce=int, required=False, empty_value=None, choices=[]
+    )
     note = forms.CharField(label=_("派单说明"), required=False, max_length=500)
 
     def __init__(
@@ -159,10 +163,13 @@ class DispatchForm(forms.Form):
         self.fields["org"].choices = orgs or []  # type: ignore[attr-defined]
         self.fields["handler"].choices = [("", "—"), *(people or [])]  # type: ignore[attr-defined]
         # Picking an org loads its people into the handler list (htmx).
-        self.fields["org"].widget.attrs.update({
-            "hx-get": reverse("console:handler_options"), "hx-trigger": "change",
-            "hx-target": "next select",
-        })  # fmt: skip
+        self.fields["org"].widget.attrs.update(
+            {
+                "hx-get": reverse("console:handler_options"),
+                "hx-trigger": "change",
+                "hx-target": "next select",
+            }
+        )
 
 
 class ReclassifyForm(forms.Form):
@@ -238,8 +245,9 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", "—"), *Status.choices]
     )
-    org = forms.TypedChoiceField(label=_("组织"), coerce=int, required=False, empty_value=None,
-                                 choices=[])  # fmt: skip
+    org = forms.TypedChoiceField(
+        label=_("组织"), coerce=int, required=False, empty_value=None, choices=[]
+    )
     start = forms.DateField(label=_("受理日期从"), required=False, widget=DATE)
     end = forms.DateField(label=_("至"), required=False, widget=DATE)
     handler = forms.CharField(label=_("经办人"), required=False, max_length=64)

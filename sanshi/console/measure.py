@@ -62,8 +62,15 @@ class Browser:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if token is None:
             sys.exit("no CSRF token on the login page")
-        self.get("/console/login/", {"csrfmiddlewaretoken": token.group(1), "username": username,
-                                     "password": password, "next": "/console/"})  # fmt: skip
+        self.get(
+            "/console/login/",
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                "username": username,
+                "password": password,
+                "next": "/console/",
+            },
+        )
 
 
 def measure(browser: Browser, path: str, runs: int) -> str:
@@ -86,8 +93,17 @@ def main() -> None:
     parser.add_argument("--password", required=True)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--concern", type=int, help="a concern id the user may open")
-    parser.add_argument("pages", nargs="*", default=["/console/", "/console/dispatch/",
-                        "/console/search/?q=孩子", "/console/notifications/", "/console/me/"])  # fmt: skip
+    parser.add_argument(
+        "pages",
+        nargs="*",
+        default=[
+            "/console/",
+            "/console/dispatch/",
+            "/console/search/?q=孩子",
+            "/console/notifications/",
+            "/console/me/",
+        ],
+    )
     args = parser.parse_args()
     browser = Browser(args.base)
     browser.login(args.user, args.password)

@@ -105,8 +105,13 @@ def human_minutes(minutes: int) -> str:
     return span(minutes)
 
 
-ROUTE_LEVELS = (("province", "省"), ("city", "市"), ("county", "县区"), ("township", "乡镇街道"),
-                ("community", "村社区"))  # fmt: skip
+ROUTE_LEVELS = (
+    ("province", "省"),
+    ("city", "市"),
+    ("county", "县区"),
+    ("township", "乡镇街道"),
+    ("community", "村社区"),
+)
 
 
 def route_steps(triage: dict[str, Any]) -> list[tuple[str, str]]:
@@ -163,10 +168,12 @@ def danger_flags(triage: dict[str, Any]) -> list[dict[str, str]]:
         kind = str(item.get("kind", ""))
         label = DangerKind(kind).label if kind in DangerKind.values else kind
         detector = str(item.get("detector", ""))
-        flags.append({
-            "kind": kind,
-            "label": str(label),
-            "words": str(item.get("words", "")),
-            "detector": DETECTOR_LABELS.get(detector, detector),
-        })  # fmt: skip
+        flags.append(
+            {
+                "kind": kind,
+                "label": str(label),
+                "words": str(item.get("words", "")),
+                "detector": DETECTOR_LABELS.get(detector, detector),
+            }
+        )
     return flags

@@ -91,8 +91,13 @@ def _dispatch_form(concern: Concern, viewer: Viewer, data: Data) -> forms.Form:
 def _dispatch(concern: Concern, viewer: Viewer, d: dict[str, Any]) -> None:
     org = Org.objects.get(pk=d["org"])  # a valid choice, so it exists
     handler = _person_in_org(d.get("handler"), org)
-    actions.dispatch_concern(concern, org, actor=viewer.user, note=d.get("note", ""),
-                             handlers=[handler] if handler else [])  # fmt: skip
+    actions.dispatch_concern(
+        concern,
+        org,
+        actor=viewer.user,
+        note=d.get("note", ""),
+        handlers=[handler] if handler else [],
+    )
 
 
 def _assign_form(concern: Concern, viewer: Viewer, data: Data) -> forms.Form:
@@ -119,8 +124,9 @@ def _escalate(concern: Concern, viewer: Viewer, d: dict[str, Any]) -> None:
             raise InvalidInput(gettext("已是最高一级，没有上级妇联"), fields={"target": "parent"})
         actions.escalate_concern(concern, actor=viewer.user, reason=d["reason"], to_org=parent)
     else:
-        actions.escalate_concern(concern, actor=viewer.user, reason=d["reason"],
-                                 department=d.get("department", ""))  # fmt: skip
+        actions.escalate_concern(
+            concern, actor=viewer.user, reason=d["reason"], department=d.get("department", "")
+        )
 
 
 def _legal_form(concern: Concern, viewer: Viewer, data: Data) -> forms.Form:
@@ -141,8 +147,7 @@ def _legal_details(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _legal_step(concern: Concern, viewer: Viewer, d: dict[str, Any]) -> None:
-    actions.record_legal_step(concern, actor=viewer.user, step=d["step"],
-                              details=_legal_details(d))  # fmt: skip
+    actions.record_legal_step(concern, actor=viewer.user, step=d["step"], details=_legal_details(d))
 
 
 def _legal_done(concern: Concern, viewer: Viewer, d: dict[str, Any]) -> None:
@@ -163,60 +168,152 @@ def _contact_form(concern: Concern, viewer: Viewer, data: Data) -> forms.Form:
 STEPS: dict[str, Step] = {
     s.name: s
     for s in [
-        Step("check_danger", pgettext_lazy("action", "核查危险信号"), _plain(f.DangerCheckForm),
-             lambda c, v, d: actions.check_danger(
-                 c, confirmed=d["decision"] == "confirm", reason=d["reason"], actor=v.user),
-             primary=True),
-        Step("take", pgettext_lazy("action", "接手（本人办理）"), _plain(f.EmptyForm),
-             lambda c, v, d: actions.take_concern(c, actor=v.user), primary=True),
+        Step(
+            "check_danger",
+            pgettext_lazy("action", "核查危险信号"),
+            _plain(f.DangerCheckForm),
+            lambda c, v, d: actions.check_danger(
+                c, confirmed=d["decision"] == "confirm", reason=d["reason"], actor=v.user
+            ),
+            primary=True,
+        ),
+        Step(
+            "take",
+            pgettext_lazy("action", "接手（本人办理）"),
+            _plain(f.EmptyForm),
+            lambda c, v, d: actions.take_concern(c, actor=v.user),
+            primary=True,
+        ),
         Step("dispatch", pgettext_lazy("action", "派单"), _dispatch_form, _dispatch, primary=True),
-        Step("sign", pgettext_lazy("action", "签收"), _plain(f.EmptyForm),
-             lambda c, v, d: actions.sign_concern(c, actor=v.user), primary=True),
-        Step("return", pgettext_lazy("action", "退单"), _plain(f.ReasonForm),
-             lambda c, v, d: actions.return_concern(c, actor=v.user, reason=d["reason"])),
-        Step("contact", pgettext_lazy("action", "联系居民 / 入户走访"), _contact_form,
-             lambda c, v, d: actions.log_contact(c, actor=v.user, method=d["method"],
-                                                 outcome=d["outcome"]), primary=True),
-        Step("refer", pgettext_lazy("action", "转介"), _plain(f.ReferForm),
-             lambda c, v, d: actions.refer_concern(
-                 c, actor=v.user, body=d["body"], reference=d["reference"],
-                 follow_up_on=d["follow_up_on"], note=d["note"])),
-        Step("reply", pgettext_lazy("action", "答复"), _plain(f.ReplyForm),
-             lambda c, v, d: actions.reply_concern(c, actor=v.user, reply=d["reply"]),
-             primary=True),
-        Step("request_extension", pgettext_lazy("action", "申请延期"), _plain(f.ExtensionRequestForm),
-             lambda c, v, d: actions.request_extension(c, actor=v.user, until=d["until"],
-                                                       reason=d["reason"])),
-        Step("decide_extension", pgettext_lazy("action", "审批延期"), _plain(f.ExtensionDecisionForm),
-             lambda c, v, d: actions.decide_extension(
-                 c, actor=v.user, approve=d["decision"] == "approve", note=d["note"]),
-             primary=True),
-        Step("follow_up", pgettext_lazy("action", "录入回访"), _plain(f.FollowUpForm),
-             lambda c, v, d: actions.record_follow_up(
-                 c, actor=v.user, solved=d["solved"] == "yes", satisfaction=d["satisfaction"],
-                 comment=d["comment"], method=d["method"]), primary=True),
-        Step("close", pgettext_lazy("action", "直接办结"), _plain(f.ReasonForm),
-             lambda c, v, d: actions.close_concern(c, actor=v.user, reason=d["reason"])),
+        Step(
+            "sign",
+            pgettext_lazy("action", "签收"),
+            _plain(f.EmptyForm),
+            lambda c, v, d: actions.sign_concern(c, actor=v.user),
+            primary=True,
+        ),
+        Step(
+            "return",
+            pgettext_lazy("action", "退单"),
+            _plain(f.ReasonForm),
+            lambda c, v, d: actions.return_concern(c, actor=v.user, reason=d["reason"]),
+        ),
+        Step(
+            "contact",
+            pgettext_lazy("action", "联系居民 / 入户走访"),
+            _contact_form,
+            lambda c, v, d: actions.log_contact(
+                c, actor=v.user, method=d["method"], outcome=d["outcome"]
+            ),
+            primary=True,
+        ),
+        Step(
+            "refer",
+            pgettext_lazy("action", "转介"),
+            _plain(f.ReferForm),
+            lambda c, v, d: actions.refer_concern(
+                c,
+                actor=v.user,
+                body=d["body"],
+                reference=d["reference"],
+                follow_up_on=d["follow_up_on"],
+                note=d["note"],
+            ),
+        ),
+        Step(
+            "reply",
+            pgettext_lazy("action", "答复"),
+            _plain(f.ReplyForm),
+            lambda c, v, d: actions.reply_concern(c, actor=v.user, reply=d["reply"]),
+            primary=True,
+        ),
+        Step(
+            "request_extension",
+            pgettext_lazy("action", "申请延期"),
+            _plain(f.ExtensionRequestForm),
+            lambda c, v, d: actions.request_extension(
+                c, actor=v.user, until=d["until"], reason=d["reason"]
+            ),
+        ),
+        Step(
+            "decide_extension",
+            pgettext_lazy("action", "审批延期"),
+            _plain(f.ExtensionDecisionForm),
+            lambda c, v, d: actions.decide_extension(
+                c, actor=v.user, approve=d["decision"] == "approve", note=d["note"]
+            ),
+            primary=True,
+        ),
+        Step(
+            "follow_up",
+            pgettext_lazy("action", "录入回访"),
+            _plain(f.FollowUpForm),
+            lambda c, v, d: actions.record_follow_up(
+                c,
+                actor=v.user,
+                solved=d["solved"] == "yes",
+                satisfaction=d["satisfaction"],
+                comment=d["comment"],
+                method=d["method"],
+            ),
+            primary=True,
+        ),
+        Step(
+            "close",
+            pgettext_lazy("action", "直接办结"),
+            _plain(f.ReasonForm),
+            lambda c, v, d: actions.close_concern(c, actor=v.user, reason=d["reason"]),
+        ),
         Step("merge", pgettext_lazy("action", "并案"), _plain(f.MergeForm), _merge),
-        Step("escalate", pgettext_lazy("action", "吹哨（上报）"), _plain(f.EscalateForm), _escalate),
-        Step("escalation_response", pgettext_lazy("action", "录入报到回应"), _plain(f.EscalationResponseForm),
-             lambda c, v, d: actions.record_escalation_response(
-                 c, actor=v.user, response=d["response"], rating=d["rating"])),
-        Step("note", pgettext_lazy("action", "备注"), _plain(f.NoteForm),
-             lambda c, v, d: actions.add_note(c, actor=v.user, note=d["note"])),
+        Step(
+            "escalate", pgettext_lazy("action", "吹哨（上报）"), _plain(f.EscalateForm), _escalate
+        ),
+        Step(
+            "escalation_response",
+            pgettext_lazy("action", "录入报到回应"),
+            _plain(f.EscalationResponseForm),
+            lambda c, v, d: actions.record_escalation_response(
+                c, actor=v.user, response=d["response"], rating=d["rating"]
+            ),
+        ),
+        Step(
+            "note",
+            pgettext_lazy("action", "备注"),
+            _plain(f.NoteForm),
+            lambda c, v, d: actions.add_note(c, actor=v.user, note=d["note"]),
+        ),
         Step("assign", pgettext_lazy("action", "增加经办人"), _assign_form, _assign),
-        Step("reclassify", pgettext_lazy("action", "更正分类"), _plain(f.ReclassifyForm),
-             lambda c, v, d: actions.reclassify_concern(
-                 c, actor=v.user, category="", subcategory=d["subcategory"], reason=d["reason"])),
-        Step("change_urgency", pgettext_lazy("action", "调整紧急程度"), _plain(f.UrgencyForm),
-             lambda c, v, d: actions.change_urgency(c, actor=v.user, urgency=d["urgency"],
-                                                    reason=d["reason"])),
-        Step("unprotect", pgettext_lazy("action", "取消保护"), _plain(f.ReasonForm),
-             lambda c, v, d: actions.unprotect_concern(c, actor=v.user, reason=d["reason"])),
+        Step(
+            "reclassify",
+            pgettext_lazy("action", "更正分类"),
+            _plain(f.ReclassifyForm),
+            lambda c, v, d: actions.reclassify_concern(
+                c, actor=v.user, category="", subcategory=d["subcategory"], reason=d["reason"]
+            ),
+        ),
+        Step(
+            "change_urgency",
+            pgettext_lazy("action", "调整紧急程度"),
+            _plain(f.UrgencyForm),
+            lambda c, v, d: actions.change_urgency(
+                c, actor=v.user, urgency=d["urgency"], reason=d["reason"]
+            ),
+        ),
+        Step(
+            "unprotect",
+            pgettext_lazy("action", "取消保护"),
+            _plain(f.ReasonForm),
+            lambda c, v, d: actions.unprotect_concern(c, actor=v.user, reason=d["reason"]),
+        ),
         Step("legal_step", pgettext_lazy("action", "法定程序"), _legal_form, _legal_step),
-        Step("legal_step_done", pgettext_lazy("action", "法定程序结果"), _plain(f.LegalDoneForm), _legal_done),
+        Step(
+            "legal_step_done",
+            pgettext_lazy("action", "法定程序结果"),
+            _plain(f.LegalDoneForm),
+            _legal_done,
+        ),
     ]
-}  # fmt: skip
+}
 
 # Which allowed action a console step needs (completing a legal step needs "legal_step").
 NEEDS = {"legal_step_done": "legal_step"}

@@ -147,11 +147,18 @@ def _dump_postgresql(out: BinaryIO) -> None:
 def _restore_postgresql(encrypted: BinaryIO, key: pyrage.x25519.Identity) -> None:
     """Decrypt straight into pg_restore (a custom-format archive restores from a pipe)."""
     proc = _run_tool(
-        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-         "--dbname", str(connection.settings_dict["NAME"])],
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "--dbname",
+            str(connection.settings_dict["NAME"]),
+        ],
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )  # fmt: skip
+    )
     try:
         pyrage.decrypt_io(encrypted, proc.stdin, [key])
     except BrokenPipeError:

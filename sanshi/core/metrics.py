@@ -31,13 +31,16 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 REQUESTS = Counter(
-    "sanshi_http_requests", "Requests answered, by view, method and status class.",
+    "sanshi_http_requests",
+    "Requests answered, by view, method and status class.",
     ["view", "method", "status"],
-)  # fmt: skip
+)
 LATENCY = Histogram(
-    "sanshi_http_request_duration_seconds", "Time to answer a request, by view.", ["view"],
+    "sanshi_http_request_duration_seconds",
+    "Time to answer a request, by view.",
+    ["view"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-)  # fmt: skip
+)
 # Concerns no one has taken yet.
 UNTAKEN = ("received", "dispatched", "returned")
 FINISHED = ("closed", "merged")

@@ -36,8 +36,22 @@ HOME_NAME = "北部湾社区儿童之家"
 STUDIO_NAME = "许海鸥工作室"
 COMMUNITY = "北部湾社区妇联"
 OPENS, CLOSES = dt.time(16, 30), dt.time(18, 30)  # after school, Monday to Friday
-CHILD_GIVEN = ["子涵", "梓萱", "浩然", "欣怡", "宇轩", "雨桐", "俊杰", "诗涵", "子轩", "可馨",
-               "明轩", "一诺", "思彤", "嘉怡"]  # fmt: skip
+CHILD_GIVEN = [
+    "子涵",
+    "梓萱",
+    "浩然",
+    "欣怡",
+    "宇轩",
+    "雨桐",
+    "俊杰",
+    "诗涵",
+    "子轩",
+    "可馨",
+    "明轩",
+    "一诺",
+    "思彤",
+    "嘉怡",
+]
 RELATIONS = [("母亲", "父亲"), ("奶奶", "爷爷"), ("外婆", "外公"), ("母亲", "姑姑")]
 EXCUSES = ["发烧请假", "回老家", "学校有活动", "看牙医", "家里有事"]
 STUDIO_WORKS = [
@@ -73,8 +87,14 @@ def load_childcare(*, seed: int, concerns: int, until: dt.datetime | None = None
         # The full demo: a dozen children and a year; a small one (tests): four, four weeks.
         full = concerns >= 1000
         with transaction.atomic():
-            _sessions(home, users, end, random.Random(f"{seed}-childcare"),
-                      children=12 if full else 4, days=365 if full else 28)  # fmt: skip
+            _sessions(
+                home,
+                users,
+                end,
+                random.Random(f"{seed}-childcare"),
+                children=12 if full else 4,
+                days=365 if full else 28,
+            )
             _read_old_notices()
     studio = _place(community, STUDIO_NAME, PlaceKind.STUDIO, end - dt.timedelta(days=400))
     if not Studio.objects.filter(place=studio).exists():
@@ -93,10 +113,15 @@ def _read_old_notices() -> None:
 def _place(org: Org, name: str, kind: str, created: dt.datetime) -> Place:
     """The place by (org, name), whoever made it first (the places demo may have)."""
     place, _made = Place.objects.get_or_create(
-        org=org, name=name,
-        defaults={"kind": kind, "address": "北海市海城区东街街道北部湾社区", "capacity": 40,
-                  "created_at": created},
-    )  # fmt: skip
+        org=org,
+        name=name,
+        defaults={
+            "kind": kind,
+            "address": "北海市海城区东街街道北部湾社区",
+            "capacity": 40,
+            "created_at": created,
+        },
+    )
     if kind == PlaceKind.CHILDRENS_HOME and not OpeningHours.objects.filter(place=place).exists():
         for weekday in range(5):
             OpeningHours.objects.create(place=place, weekday=weekday, opens=OPENS, closes=CLOSES)
@@ -121,20 +146,34 @@ def _enrol(home: Place, users: dict[str, Any], rng: random.Random, count: int) -
         guardian = childcare.Adult(
             f"{surname}{rng.choice(GIVEN)}", first, f"139{rng.randrange(10**8):08d}"
         )
-        other = childcare.Adult(f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}", second,
-                                f"138{rng.randrange(10**8):08d}")  # fmt: skip
+        other = childcare.Adult(
+            f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}", second, f"138{rng.randrange(10**8):08d}"
+        )
         household = left_behind[i] if i < min(3, len(left_behind)) else None
         child, made = childcare.enroll_child(
-            home, actor=worker, name=f"{surname}{given}", first_name=given, guardian=guardian,
-            collectors=[other], consent=True, birth_year=rng.randrange(2013, 2020),
+            home,
+            actor=worker,
+            name=f"{surname}{given}",
+            first_name=given,
+            guardian=guardian,
+            collectors=[other],
+            consent=True,
+            birth_year=rng.randrange(2013, 2020),
             household=household,
-        )  # fmt: skip
+        )
         enrolled.append((child, made))
     return enrolled
 
 
-def _sessions(home: Place, users: dict[str, Any], end: dt.datetime, rng: random.Random, *,
-              children: int, days: int) -> None:  # fmt: skip
+def _sessions(
+    home: Place,
+    users: dict[str, Any],
+    end: dt.datetime,
+    rng: random.Random,
+    *,
+    children: int,
+    days: int,
+) -> None:
     worker = users["social_worker"]
     start = end.date() - dt.timedelta(days=days)
     with clock.at(_at(start - dt.timedelta(days=1), dt.time(10, 0))):
@@ -157,8 +196,15 @@ def _last_weekday(day: dt.date) -> dt.date:
     return day
 
 
-def _one_day(day: dt.date, enrolled: list[Any], worker: Any, rng: random.Random,
-             stays_away: set[dt.date], *, late: bool) -> None:  # fmt: skip
+def _one_day(
+    day: dt.date,
+    enrolled: list[Any],
+    worker: Any,
+    rng: random.Random,
+    stays_away: set[dt.date],
+    *,
+    late: bool,
+) -> None:
     came = []
     for i, (child, made) in enumerate(enrolled):
         if i == 0 and day in stays_away and child.household_id is not None:
@@ -192,12 +238,14 @@ def _studio(place: Place, users: dict[str, Any], end: dt.datetime, rng: random.R
     admin = users["city_admin"]
     with clock.at(end - dt.timedelta(days=365)):
         studio = honours.set_up_studio(
-            place, actor=admin, leader_name="许海鸥",
+            place,
+            actor=admin,
+            leader_name="许海鸥",
             leader_title="北海益众社会工作服务中心主任、广西三八红旗手、北海市妇联执委",
             intro="北海首家“广西三八红旗手工作室”，2020年7月揭牌。工作室扎根北部湾社区，"
-                  "携手社工和巾帼志愿者开展“儿童之家”志愿服务、助老、环保等公益项目。",
+            "携手社工和巾帼志愿者开展“儿童之家”志愿服务、助老、环保等公益项目。",
             opened_on=dt.date(2020, 7, 16),
-        )  # fmt: skip
+        )
         for role in ("社工", "社工", "巾帼志愿者", "社区妇联执委"):
             name = f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}"
             honours.add_team_member(studio, actor=admin, name=name, role=role)
@@ -206,19 +254,26 @@ def _studio(place: Place, users: dict[str, Any], end: dt.datetime, rng: random.R
             dt.date(2020, 7, 16) if days_in < 0 else (end - dt.timedelta(days=365 - days_in)).date()
         )
         with clock.at(end - dt.timedelta(days=1)):
-            honours.add_work(studio, actor=admin, kind=kind, title=title, summary=summary,
-                             held_on=held)  # fmt: skip
+            honours.add_work(
+                studio, actor=admin, kind=kind, title=title, summary=summary, held_on=held
+            )
 
 
 HONOURS_2020 = [
     # nominee, unit, kind, level, awarded, on the public roll
     ("许海鸥", "北海益众社会工作服务中心", "red_banner", "region", True, True),
     ("北部湾社区", "海城区东街街道", "model_post", "nation", True, True),
-    ("北部湾社区“儿童之家”社工团队（示例）", "北海益众社会工作服务中心", "red_banner_collective", "city",
-     True, True),
+    (
+        "北部湾社区“儿童之家”社工团队（示例）",
+        "北海益众社会工作服务中心",
+        "red_banner_collective",
+        "city",
+        True,
+        True,
+    ),
     ("陈家（示例）", "北部湾社区", "finest_family", "city", True, False),
     ("林秀英（示例）", "北部湾社区", "red_banner", "city", False, False),
-]  # fmt: skip
+]
 
 
 def _honours(community: Org, users: dict[str, Any], end: dt.datetime) -> None:
@@ -226,8 +281,15 @@ def _honours(community: Org, users: dict[str, Any], end: dt.datetime) -> None:
     chair, admin = users["beibuwan_chair"], users["city_admin"]
     with clock.at(end - dt.timedelta(days=300)):
         for nominee, unit, kind, level, awarded, public in HONOURS_2020:
-            n = honours.nominate(community, actor=chair, kind=kind, level=level, year=2020,
-                                 nominee=nominee, unit=unit)  # fmt: skip
+            n = honours.nominate(
+                community,
+                actor=chair,
+                kind=kind,
+                level=level,
+                year=2020,
+                nominee=nominee,
+                unit=unit,
+            )
             honours.start_review(n, actor=admin)
             if not awarded:
                 continue  # still in review
@@ -247,8 +309,13 @@ def _case(users: dict[str, Any], end: dt.datetime) -> None:
         return
     with clock.at(end - dt.timedelta(hours=12)):
         try:
-            case = honours.write_case(concern, actor=users["beibuwan_chair"], title=CASE_TITLE,
-                                      body=CASE_BODY, reporter_consented=True)  # fmt: skip
+            case = honours.write_case(
+                concern,
+                actor=users["beibuwan_chair"],
+                title=CASE_TITLE,
+                body=CASE_BODY,
+                reporter_consented=True,
+            )
         except SanshiError:
             return  # its text would name someone: no case from this one
         honours.approve_case(case, actor=users["city_admin"])

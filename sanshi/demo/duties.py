@@ -28,8 +28,15 @@ from sanshi.enterprises import actions as enterprises
 from sanshi.orgs.actions import create_org
 from sanshi.orgs.models import Org
 
-RULES = {"base": "60", "per_visit": "0.5", "per_concern": "2", "per_activity": "3",
-         "per_training": "2", "minus_overdue": "1", "minus_returned": "2"}  # fmt: skip
+RULES = {
+    "base": "60",
+    "per_visit": "0.5",
+    "per_concern": "2",
+    "per_activity": "3",
+    "per_training": "2",
+    "minus_overdue": "1",
+    "minus_returned": "2",
+}
 
 # (district, enterprise, sector, women-led, federation key); the first three are the report's.
 LISTED = [
@@ -42,7 +49,7 @@ LISTED = [
     ("银海区妇联", "北海冠头岭旅游开发有限公司", "旅游", False, None),
     ("铁山港区妇联", "北海铁山港物流有限公司", "物流", False, None),
     ("合浦县妇联", "合浦月饼小镇食品有限公司", "食品加工", True, None),
-]  # fmt: skip
+]
 
 # Directory names are public (each agreed); they are not the requests' contacts, whose names
 # are sealed with the concern (sanshi/core/tests/test_dump.py looks for those in clear), and
@@ -51,18 +58,42 @@ ENTREPRENEURS = [
     ("海城区妇联", "陈珊珊", "黑珍珠海洋生物科技有限公司", "海洋生物", "带动渔村妇女就业", True),
     ("海城区妇联", "梁晓玲", "广西海洋就哥电子商务有限公司", "电子商务", "电商直播培训", False),
     ("合浦县妇联", "黄月英", "合浦穗香食品有限公司", "食品加工", "月饼制作技能培训", False),
-]  # fmt: skip
+]
 
 REQUESTS = [
-    ("blackpearl", "resumption", "黑珍珠海洋生物科技有限公司", "周雅琪",
-     "复工后冷链运输跟不上，想请妇联帮忙对接物流企业", 200),
-    ("jiuge", "training", "广西海洋就哥电子商务有限公司", "韦春燕",
-     "想为渔村姐妹办一期电商直播培训，需要场地和学员组织", 120),
-    ("suixiang", "financing", "合浦穗香食品有限公司", "李月娥",
-     "中秋备货资金紧张，想了解创业担保贷款和贴息政策", 60),
-    (None, "hiring", "北海南珠工艺品有限公司", "苏丽华",
-     "订单恢复了，想招二十名珍珠串珠女工，希望就近招用", 20),
-]  # fmt: skip
+    (
+        "blackpearl",
+        "resumption",
+        "黑珍珠海洋生物科技有限公司",
+        "周雅琪",
+        "复工后冷链运输跟不上，想请妇联帮忙对接物流企业",
+        200,
+    ),
+    (
+        "jiuge",
+        "training",
+        "广西海洋就哥电子商务有限公司",
+        "韦春燕",
+        "想为渔村姐妹办一期电商直播培训，需要场地和学员组织",
+        120,
+    ),
+    (
+        "suixiang",
+        "financing",
+        "合浦穗香食品有限公司",
+        "李月娥",
+        "中秋备货资金紧张，想了解创业担保贷款和贴息政策",
+        60,
+    ),
+    (
+        None,
+        "hiring",
+        "北海南珠工艺品有限公司",
+        "苏丽华",
+        "订单恢复了，想招二十名珍珠串珠女工，希望就近招用",
+        20,
+    ),
+]
 
 
 def load_duties(*, until: dt.datetime | None = None, progress: Progress | None = None) -> None:
@@ -86,14 +117,20 @@ def _duties(beibuwan: Org, end: dt.datetime) -> None:
     chair = _user("beibuwan_chair")
     with clock.at(end - dt.timedelta(days=200)):
         duties.set_point_rule(beibuwan, actor=chair, values=dict(RULES))
-    for days_ago, title, hours in ((150, "执委履职能力提升培训", "3"),
-                                   (40, "反家暴法与婚姻家庭纠纷调解培训", "2.5")):  # fmt: skip
+    for days_ago, title, hours in (
+        (150, "执委履职能力提升培训", "3"),
+        (40, "反家暴法与婚姻家庭纠纷调解培训", "2.5"),
+    ):
         with clock.at(end - dt.timedelta(days=days_ago + 20)):
             training = duties.create_training(
-                beibuwan, actor=chair, title=title, audience=Audience.ALL,
-                held_on=(end - dt.timedelta(days=days_ago)).date(), hours=hours,
+                beibuwan,
+                actor=chair,
+                title=title,
+                audience=Audience.ALL,
+                held_on=(end - dt.timedelta(days=days_ago)).date(),
+                hours=hours,
                 place="北部湾社区党群服务中心",
-            )  # fmt: skip
+            )
         with clock.at(end - dt.timedelta(days=days_ago - 1)):
             people = duties.eligible_attendees(training)
             # Everyone came to the first; the second missed two.
@@ -125,27 +162,43 @@ def _enterprises(end: dt.datetime) -> None:
         "blackpearl": Org.objects.get(name="黑珍珠海洋生物科技有限公司妇联"),
         "jiuge": Org.objects.get(name="广西海洋就哥电子商务有限公司妇联"),
         "suixiang": Org.objects.filter(name="合浦穗香食品有限公司妇联").first()
-        or create_org(name="合浦穗香食品有限公司妇联", level=Org.Level.DOMAIN, parent=hepu,
-                      kind=Org.Kind.ENTERPRISE),
-    }  # fmt: skip
+        or create_org(
+            name="合浦穗香食品有限公司妇联",
+            level=Org.Level.DOMAIN,
+            parent=hepu,
+            kind=Org.Kind.ENTERPRISE,
+        ),
+    }
     staff = _user("city_admin")  # the city's staff keep every district's list
     with clock.at(end - dt.timedelta(days=300)):
         for district, name, sector, women, key in LISTED:
             county = Org.objects.get(name=district, parent=city)
-            listed = enterprises.list_enterprise(county, actor=staff, name=name, sector=sector,
-                                                 women_led=women)  # fmt: skip
+            listed = enterprises.list_enterprise(
+                county, actor=staff, name=name, sector=sector, women_led=women
+            )
             if key is not None:
                 enterprises.link_federation(listed, federations[key], actor=staff)
         for district, name, enterprise, sector, offers, show_phone in ENTREPRENEURS:
             county = Org.objects.get(name=district, parent=city)
-            entry = enterprises.EntrepreneurEntry(name=name, enterprise=enterprise, sector=sector,
-                                                  offers=offers, phone="13977000000",
-                                                  show_phone=show_phone)  # fmt: skip
+            entry = enterprises.EntrepreneurEntry(
+                name=name,
+                enterprise=enterprise,
+                sector=sector,
+                offers=offers,
+                phone="13977000000",
+                show_phone=show_phone,
+            )
             enterprises.add_entrepreneur(county, entry, actor=staff, consent=True)
     for n, (key, kind, enterprise, contact, text, days_ago) in enumerate(REQUESTS):
         with clock.at(end - dt.timedelta(days=days_ago, hours=-10)):
-            enterprises.submit_request(enterprises.RequestForm(
-                kind=kind, enterprise=enterprise, contact_name=contact,
-                phone=f"1397700{n:04d}", text=text,
-                federation=federations[key] if key else None, consent=True,
-            ))  # fmt: skip
+            enterprises.submit_request(
+                enterprises.RequestForm(
+                    kind=kind,
+                    enterprise=enterprise,
+                    contact_name=contact,
+                    phone=f"1397700{n:04d}",
+                    text=text,
+                    federation=federations[key] if key else None,
+                    consent=True,
+                )
+            )

@@ -42,14 +42,21 @@ def load_files_and_messages(limit: int = 3) -> int:
     )
     added = 0
     for seed, concern in enumerate(open_with_phone.exclude(urgency=Urgency.CRITICAL)[:limit]):
-        attach_files(concern, [clean_upload(_picture(seed), f"IMG_{seed:04d}.jpg")],
-                     actor=None, source=Source.RESIDENT)  # fmt: skip
+        attach_files(
+            concern,
+            [clean_upload(_picture(seed), f"IMG_{seed:04d}.jpg")],
+            actor=None,
+            source=Source.RESIDENT,
+        )
         record_contact_preference(concern, channel=SafeChannel.SMS, actor=None)
         added += 1
     danger = open_with_phone.filter(urgency=Urgency.CRITICAL).first()
     if danger is not None:
         record_contact_preference(
-            danger, channel=SafeChannel.SMS, window_start=dt.time(9), window_end=dt.time(10),
+            danger,
+            channel=SafeChannel.SMS,
+            window_start=dt.time(9),
+            window_end=dt.time(10),
             actor=None,
-        )  # fmt: skip
+        )
     return added

@@ -96,8 +96,9 @@ def _load(loader: Any, end: dt.datetime) -> Today:
 
     # Ready for the chair's follow-up (回访): answered yesterday.
     with clock.at(hours(80)):
-        c = _receive(loader, beibuwan, "孩子放学后没人照看，想问问儿童之家能不能托管。",
-                     "children.childcare")  # fmt: skip
+        c = _receive(
+            loader, beibuwan, "孩子放学后没人照看，想问问儿童之家能不能托管。", "children.childcare"
+        )
     with clock.at(hours(79)):
         actions.dispatch_concern(
             c, beibuwan, actor=dispatcher, handlers=[_person("beibuwan_member")]
@@ -114,11 +115,17 @@ def _load(loader: Any, end: dt.datetime) -> Today:
 
     # The volunteer helps the 执委 with two visits.
     asks = [
-        ("家里老人独居，腿脚不好，想请人每周陪她去医院复诊。", "elderly.alone",
-         "请志愿者每周二上午陪同老人复诊"),
-        ("孩子上三年级，父母在外打工，作业没人辅导。", "children.left_behind",
-         "请志愿者周三、周五到儿童之家辅导作业"),
-    ]  # fmt: skip
+        (
+            "家里老人独居，腿脚不好，想请人每周陪她去医院复诊。",
+            "elderly.alone",
+            "请志愿者每周二上午陪同老人复诊",
+        ),
+        (
+            "孩子上三年级，父母在外打工，作业没人辅导。",
+            "children.left_behind",
+            "请志愿者周三、周五到儿童之家辅导作业",
+        ),
+    ]
     for n, (text, sub, note) in enumerate(asks):
         with clock.at(hours(52 - n * 6)):
             c = _receive(loader, beibuwan, text, sub)
@@ -139,27 +146,39 @@ def _load(loader: Any, end: dt.datetime) -> Today:
     # New for the 侨中 执委: dispatched two hours ago, to sign.
     qz_county = t.county_of[qiaozhong.pk]
     with clock.at(hours(3)):
-        c = _receive(loader, qiaozhong, "邻居家装修天天到晚上十点，老人孩子休息不好，想请社区协调。",
-                     "community.neighbours")  # fmt: skip
+        c = _receive(
+            loader,
+            qiaozhong,
+            "邻居家装修天天到晚上十点，老人孩子休息不好，想请社区协调。",
+            "community.neighbours",
+        )
     with clock.at(hours(2)):
-        actions.dispatch_concern(c, qiaozhong, actor=t.dispatcher[qz_county.pk],
-                                 handlers=[_person("qiaozhong_member")])  # fmt: skip
+        actions.dispatch_concern(
+            c, qiaozhong, actor=t.dispatcher[qz_county.pk], handlers=[_person("qiaozhong_member")]
+        )
     today.qiaozhong = c
 
     # Danger, being handled now: received 40 minutes ago, dispatched, signed, contacted.
     with clock.at(hours(0.7)):
-        c = _receive(loader, beibuwan, "丈夫喝了酒又在砸东西，说要打死我，孩子吓得一直哭。",
-                     "safety.dv_now", phone=True)  # fmt: skip
+        c = _receive(
+            loader,
+            beibuwan,
+            "丈夫喝了酒又在砸东西，说要打死我，孩子吓得一直哭。",
+            "safety.dv_now",
+            phone=True,
+        )
     with clock.at(hours(0.6)):
         actions.dispatch_concern(c, beibuwan, actor=dispatcher, handlers=[_person("social_worker")])
     with clock.at(hours(0.5)):
         actions.sign_concern(c, actor=social_worker)
     with clock.at(hours(0.4)):
-        actions.log_contact(c, actor=social_worker, method="phone",
-                            outcome="已电话确认她和孩子在邻居家，安全")  # fmt: skip
+        actions.log_contact(
+            c, actor=social_worker, method="phone", outcome="已电话确认她和孩子在邻居家，安全"
+        )
     with clock.at(hours(0.3)):
-        actions.refer_concern(c, actor=social_worker, body="police", reference="JQ202612",
-                              note="已报警，民警已出警")  # fmt: skip
+        actions.refer_concern(
+            c, actor=social_worker, body="police", reference="JQ202612", note="已报警，民警已出警"
+        )
     today.danger = c
 
     # Waiting for dispatch at 海城区: three ordinary concerns from the last hours.

@@ -79,8 +79,13 @@ def set_point_rule(org: Org, *, actor: User, values: dict[str, object]) -> Point
             **clean, updated_by=_user(actor), updated_at=now
         )
         rule.refresh_from_db()
-        record_audit(actor, "duties.point_rule_set", "org", org.pk,
-                     {"before": before, "after": rule_values(rule)})  # fmt: skip
+        record_audit(
+            actor,
+            "duties.point_rule_set",
+            "org",
+            org.pk,
+            {"before": before, "after": rule_values(rule)},
+        )
     return rule
 
 
@@ -94,8 +99,9 @@ def evaluate_member(
     evaluation of the same year replaces the first (both stay in the audit chain)."""
     if not may_evaluate(actor, org):
         raise NotAllowed("only the federation's chair evaluates its committee members")
-    if not any(m.org_id == org.pk and m.role in EVALUATED_ROLES
-               for m in active_memberships(person)):  # fmt: skip
+    if not any(
+        m.org_id == org.pk and m.role in EVALUATED_ROLES for m in active_memberships(person)
+    ):
         raise InvalidInput("she is not on this committee", fields={"person": "not a member"})
     if grade not in Grade.values:
         raise InvalidInput("choose a grade", fields={"grade": "invalid"})
@@ -110,8 +116,13 @@ def evaluate_member(
     figures = figures_for(person, org, year)
     total, _lines = points(figures, rule_for(org))
     snapshot: dict[str, Any] = {**figures.as_dict(), "points": str(total)}
-    fields = {"grade": grade, "reason": reason, "figures": snapshot,
-              "evaluated_by": _user(actor), "evaluated_at": clock.now()}  # fmt: skip
+    fields = {
+        "grade": grade,
+        "reason": reason,
+        "figures": snapshot,
+        "evaluated_by": _user(actor),
+        "evaluated_at": clock.now(),
+    }
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -125,9 +136,19 @@ def evaluate_member(
             for name, value in fields.items():
                 setattr(evaluation, name, value)
             evaluation.save(update_fields=list(fields))
-        record_audit(actor, "duties.member_evaluated", "person", person.pk,
-                     {"org": org.pk, "year": year, "grade": grade, "replaced": replaced,
-                      "points": str(total)})  # fmt: skip
+        record_audit(
+            actor,
+            "duties.member_evaluated",
+            "person",
+            person.pk,
+            {
+                "org": org.pk,
+                "year": year,
+                "grade": grade,
+                "replaced": replaced,
+                "points": str(total),
+            },
+        )
     return evaluation
 
 
@@ -158,8 +179,16 @@ def create_training(
     if len(place) > 100:
         raise InvalidInput("the place: at most 100 characters", fields={"place": "too long"})
     amount = _decimal(hours, "hours", low=Decimal("0.1"), high=Decimal("24"))
-    training = Training(org=org, title=title, audience=audience, held_on=held_on, hours=amount,
-                        place=place, created_by=_user(actor), created_at=clock.now())  # fmt: skip
+    training = Training(
+        org=org,
+        title=title,
+        audience=audience,
+        held_on=held_on,
+        hours=amount,
+        place=place,
+        created_by=_user(actor),
+        created_at=clock.now(),
+    )
     with transaction.atomic():
         training.save(force_insert=True)
         record_audit(actor, "duties.training_created", "training", training.pk, {"org": org.pk})
@@ -194,14 +223,24 @@ def record_attendance(training: Training, people: list[Person], *, actor: User) 
     allowed = {p.pk for p in eligible_attendees(training)}
     outside = [p for p in people if p.pk not in allowed]
     if outside:
-        raise InvalidInput("only cadres and committee members of this federation attend",
-                           fields={"people": "outside"})  # fmt: skip
+        raise InvalidInput(
+            "only cadres and committee members of this federation attend",
+            fields={"people": "outside"},
+        )
     now = clock.now()
     with transaction.atomic():
         have = set(Attendance.objects.filter(training=training).values_list("person_id", flat=True))
-        new = [Attendance(training=training, person=p, recorded_by=_user(actor), recorded_at=now)
-               for p in people if p.pk not in have]  # fmt: skip
+        new = [
+            Attendance(training=training, person=p, recorded_by=_user(actor), recorded_at=now)
+            for p in people
+            if p.pk not in have
+        ]
         Attendance.objects.bulk_create(new, ignore_conflicts=True)
-        record_audit(actor, "duties.attendance_recorded", "training", training.pk,
-                     {"people": sorted(a.person_id for a in new)})  # fmt: skip
+        record_audit(
+            actor,
+            "duties.attendance_recorded",
+            "training",
+            training.pk,
+            {"people": sorted(a.person_id for a in new)},
+        )
     return len(new)

@@ -53,8 +53,11 @@ class ReportOut(Schema):
     reason: str | None
 
 
-@router.get("/me", response=responses({200: list[ReportOut]}, LIST_ERRORS),
-            summary="My yearly report in each federation where I serve")  # fmt: skip
+@router.get(
+    "/me",
+    response=responses({200: list[ReportOut]}, LIST_ERRORS),
+    summary="My yearly report in each federation where I serve",
+)
 def my_reports(request: HttpRequest, query: Query[DutiesYearQuery]) -> Any:
     year = query.year or today().year
     if not 2000 <= year <= today().year:
@@ -65,11 +68,17 @@ def my_reports(request: HttpRequest, query: Query[DutiesYearQuery]) -> Any:
         figures = figures_for(person, org, year)  # type: ignore[arg-type]
         total, lines = points(figures, rule_for(org))
         evaluation = evaluation_of(org, person, year)  # type: ignore[arg-type]
-        rows.append({
-            "org_id": org.pk, "org": org.name, "year": year, **figures.as_dict(),
-            "training_hours": figures.training_hours, "points": total,
-            "lines": [vars(line) for line in lines],
-            "grade": evaluation.grade if evaluation else None,
-            "reason": evaluation.reason if evaluation else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "org_id": org.pk,
+                "org": org.name,
+                "year": year,
+                **figures.as_dict(),
+                "training_hours": figures.training_hours,
+                "points": total,
+                "lines": [vars(line) for line in lines],
+                "grade": evaluation.grade if evaluation else None,
+                "reason": evaluation.reason if evaluation else None,
+            }
+        )
     return Status(200, rows)

@@ -42,11 +42,22 @@ def federation_xlsx(org: Org, year: int) -> tuple[bytes, int]:
     rows = federation_report(org, year)
     for row in rows:
         f, e = row.figures, row.evaluation
-        append_row(sheet, [
-            row.person.name, f.visits, f.concerns_handled, f.activities, f.trainings,
-            float(f.training_hours), f.overdue, f.returned, float(row.points),
-            GRADES.get(e.grade, "") if e else "", e.reason if e else "",
-        ])  # fmt: skip
+        append_row(
+            sheet,
+            [
+                row.person.name,
+                f.visits,
+                f.concerns_handled,
+                f.activities,
+                f.trainings,
+                float(f.training_hours),
+                f.overdue,
+                f.returned,
+                float(row.points),
+                GRADES.get(e.grade, "") if e else "",
+                e.reason if e else "",
+            ],
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), len(rows)

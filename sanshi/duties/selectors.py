@@ -186,13 +186,14 @@ def members_of(org: Org) -> list[Person]:
     day = today()
     people = (
         Person.objects.filter(
-            memberships__org=org, memberships__role__in=EVALUATED_ROLES,
+            memberships__org=org,
+            memberships__role__in=EVALUATED_ROLES,
             memberships__term_start__lte=day,
         )
         .exclude(memberships__org=org, memberships__term_end__lt=day)
         .distinct()
         .order_by("name", "pk")
-    )  # fmt: skip
+    )
     return list(people)
 
 

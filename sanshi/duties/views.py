@@ -65,13 +65,17 @@ def _fail(form: Any, exc: SanshiError) -> None:
 @console_view
 def home(request: ConsoleRequest) -> HttpResponse:
     me = person_for_user(request.user)
-    return page(request, "duties/home.html", {
-        "year": _year(request),
-        "me": me,
-        "mine": member_orgs(me) if me else [],
-        "federations": federations_read_by(request.user).order_by("path")[:200],
-        "trains": bool(request.viewer.orgs_with(TRAINER_ROLES)),
-    })  # fmt: skip
+    return page(
+        request,
+        "duties/home.html",
+        {
+            "year": _year(request),
+            "me": me,
+            "mine": member_orgs(me) if me else [],
+            "federations": federations_read_by(request.user).order_by("path")[:200],
+            "trains": bool(request.viewer.orgs_with(TRAINER_ROLES)),
+        },
+    )
 
 
 @require_GET
@@ -79,13 +83,17 @@ def home(request: ConsoleRequest) -> HttpResponse:
 def federation(request: ConsoleRequest, org_id: int) -> HttpResponse:
     org = access_federation(request.user, org_id)
     year = _year(request)
-    return page(request, "duties/federation.html", {
-        "org": org,
-        "year": year,
-        "rows": federation_report(org, year),
-        "rule": rule_for(org),
-        "may_evaluate": may_evaluate(request.user, org),
-    })  # fmt: skip
+    return page(
+        request,
+        "duties/federation.html",
+        {
+            "org": org,
+            "year": year,
+            "rows": federation_report(org, year),
+            "rule": rule_for(org),
+            "may_evaluate": may_evaluate(request.user, org),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,9 +153,14 @@ def evaluate(request: ConsoleRequest, org_id: int, person_id: int) -> HttpRespon
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:
-            actions.evaluate_member(org, person, actor=request.user, year=year,
-                                    grade=form.cleaned_data["grade"],
-                                    reason=form.cleaned_data["reason"])  # fmt: skip
+            actions.evaluate_member(
+                org,
+                person,
+                actor=request.user,
+                year=year,
+                grade=form.cleaned_data["grade"],
+                reason=form.cleaned_data["reason"],
+            )
         except SanshiError as exc:
             _fail(form, exc)
         else:
@@ -166,8 +179,9 @@ def export(request: ConsoleRequest, org_id: int) -> HttpResponse:
     year = _year(request)
     body, rows = exports.federation_xlsx(org, year)
     if isinstance(request.user, AuthUser):
-        audit_export(request.user, "duties_evaluation", rows=rows,
-                     filters={"org": org.pk, "year": year})  # fmt: skip
+        audit_export(
+            request.user, "duties_evaluation", rows=rows, filters={"org": org.pk, "year": year}
+        )
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -200,11 +214,16 @@ def trainings(request: ConsoleRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("duties:training", args=[training.pk]))
     rows = list(trainings_visible_to(request.user).order_by("-held_on", "-pk")[:100])
     counts = attendance_counts([t.pk for t in rows])
-    return page(request, "duties/trainings.html", {
-        "trainings": [(t, counts.get(t.pk, 0)) for t in rows],
-        "form": form,
-        "may_create": bool(_training_orgs(request)),
-    }, status=400 if request.method == "POST" else 200)  # fmt: skip
+    return page(
+        request,
+        "duties/trainings.html",
+        {
+            "trainings": [(t, counts.get(t.pk, 0)) for t in rows],
+            "form": form,
+            "may_create": bool(_training_orgs(request)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET
@@ -212,11 +231,15 @@ def trainings(request: ConsoleRequest) -> HttpResponse:
 def training(request: ConsoleRequest, pk: int) -> HttpResponse:
     found = access_training(request.user, pk)
     present = set(found.attendance.values_list("person_id", flat=True))
-    return page(request, "duties/training.html", {
-        "training": found,
-        "people": [(p, p.pk in present) for p in actions.eligible_attendees(found)],
-        "present": len(present),
-    })  # fmt: skip
+    return page(
+        request,
+        "duties/training.html",
+        {
+            "training": found,
+            "people": [(p, p.pk in present) for p in actions.eligible_attendees(found)],
+            "present": len(present),
+        },
+    )
 
 
 @require_POST

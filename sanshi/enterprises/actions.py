@@ -67,15 +67,24 @@ def list_enterprise(
     if not may_keep(actor, district):
         raise NotAllowed("you may not keep this district's list")
     _check_district(district)
-    listed = ListedEnterprise(district=district, name=_text(name, "name", 100),
-                              sector=_text(sector, "sector", 50, required=False),
-                              women_led=women_led, listed_by=_user(actor),
-                              created_at=clock.now())  # fmt: skip
+    listed = ListedEnterprise(
+        district=district,
+        name=_text(name, "name", 100),
+        sector=_text(sector, "sector", 50, required=False),
+        women_led=women_led,
+        listed_by=_user(actor),
+        created_at=clock.now(),
+    )
     try:
         with transaction.atomic():
             listed.save(force_insert=True)
-            record_audit(actor, "enterprises.listed", "listed_enterprise", listed.pk,
-                         {"district": district.pk})  # fmt: skip
+            record_audit(
+                actor,
+                "enterprises.listed",
+                "listed_enterprise",
+                listed.pk,
+                {"district": district.pk},
+            )
     except IntegrityError:
         raise Conflict("the district already lists an enterprise of that name") from None
     return listed
@@ -86,8 +95,10 @@ def link_federation(listed: ListedEnterprise, federation: Org, *, actor: User) -
     if not may_keep(actor, listed.district):
         raise NotAllowed("you may not keep this district's list")
     if federation.level != Org.Level.DOMAIN or federation.kind not in DOMAIN_KINDS:
-        raise InvalidInput("a new-domain federation of an enterprise, park or association",
-                           fields={"federation": "kind"})  # fmt: skip
+        raise InvalidInput(
+            "a new-domain federation of an enterprise, park or association",
+            fields={"federation": "kind"},
+        )
     try:
         with transaction.atomic():
             changed = ListedEnterprise.objects.filter(pk=listed.pk, federation__isnull=True).update(
@@ -95,8 +106,13 @@ def link_federation(listed: ListedEnterprise, federation: Org, *, actor: User) -
             )
             if changed != 1:
                 raise Conflict("the enterprise already has a federation")
-            record_audit(actor, "enterprises.federation_linked", "listed_enterprise", listed.pk,
-                         {"federation": federation.pk})  # fmt: skip
+            record_audit(
+                actor,
+                "enterprises.federation_linked",
+                "listed_enterprise",
+                listed.pk,
+                {"federation": federation.pk},
+            )
     except IntegrityError:
         raise Conflict("that federation belongs to another enterprise") from None
     listed.federation = federation
@@ -127,17 +143,27 @@ def add_entrepreneur(
     if not consent:
         raise InvalidInput("she must agree to be listed", fields={"consent": "required"})
     phone = _phone(entry.phone, required=entry.show_phone)
-    person = Entrepreneur(district=district, name=_text(entry.name, "name", 32),
-                          enterprise=_text(entry.enterprise, "enterprise", 100),
-                          sector=_text(entry.sector, "sector", 50, required=False),
-                          offers=_text(entry.offers, "offers", 200, required=False),
-                          phone=phone, show_phone=entry.show_phone and bool(phone),
-                          consent_version=DIRECTORY_CONSENT_VERSION, created_by=_user(actor),
-                          created_at=clock.now())  # fmt: skip
+    person = Entrepreneur(
+        district=district,
+        name=_text(entry.name, "name", 32),
+        enterprise=_text(entry.enterprise, "enterprise", 100),
+        sector=_text(entry.sector, "sector", 50, required=False),
+        offers=_text(entry.offers, "offers", 200, required=False),
+        phone=phone,
+        show_phone=entry.show_phone and bool(phone),
+        consent_version=DIRECTORY_CONSENT_VERSION,
+        created_by=_user(actor),
+        created_at=clock.now(),
+    )
     with transaction.atomic():
         person.save(force_insert=True)
-        record_audit(actor, "enterprises.entrepreneur_listed", "entrepreneur", person.pk,
-                     {"district": district.pk, "show_phone": person.show_phone})  # fmt: skip
+        record_audit(
+            actor,
+            "enterprises.entrepreneur_listed",
+            "entrepreneur",
+            person.pk,
+            {"district": district.pk, "show_phone": person.show_phone},
+        )
     return person
 
 
@@ -219,10 +245,22 @@ def submit_request(form: RequestForm, *, actor: User | None = None) -> Concern:
     )
     with transaction.atomic():
         concern = take_in_concern(intake, actor=actor).concern
-        request = EnterpriseRequest.objects.create(kind=form.kind, enterprise=enterprise,
-                                                   federation=federation, concern=concern,
-                                                   created_at=clock.now())  # fmt: skip
-        record_audit(actor, "enterprises.request_received", "concern", concern.pk,
-                     {"kind": form.kind, "request": request.pk,
-                      "federation": federation.pk if federation else None})  # fmt: skip
+        request = EnterpriseRequest.objects.create(
+            kind=form.kind,
+            enterprise=enterprise,
+            federation=federation,
+            concern=concern,
+            created_at=clock.now(),
+        )
+        record_audit(
+            actor,
+            "enterprises.request_received",
+            "concern",
+            concern.pk,
+            {
+                "kind": form.kind,
+                "request": request.pk,
+                "federation": federation.pk if federation else None,
+            },
+        )
     return concern

@@ -11,15 +11,20 @@ NO_FEDERATION = 0
 
 
 class RequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("需要什么帮助"), choices=RequestKind.choices,
-                             widget=forms.RadioSelect)  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("需要什么帮助"), choices=RequestKind.choices, widget=forms.RadioSelect
+    )
     enterprise = forms.CharField(label=_("企业名称"), max_length=100)
-    federation = forms.TypedChoiceField(label=_("企业所属妇联"), coerce=int, required=False)  # fmt: skip
+    federation = forms.TypedChoiceField(label=_("企业所属妇联"), coerce=int, required=False)
     contact_name = forms.CharField(label=_("联系人"), max_length=32)
-    phone = forms.CharField(label=_("手机号码"), max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))  # fmt: skip
-    text = forms.CharField(label=_("具体情况"), max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    text = forms.CharField(
+        label=_("具体情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     consent = forms.BooleanField(
         label=_("我同意妇联为办理本诉求处理以上信息（联系人、电话、企业情况）"), required=False
     )

@@ -80,11 +80,13 @@ def request_form(request: HttpRequest) -> HttpResponse:
     """An enterprise asks its federation (or the city's) for help."""
     form = RequestForm(request.POST or None, federations=_federations())
     if request.method == "POST":
-        hit = ratelimit.hit("enterprise-request", ratelimit.client_ip(request),
-                            limit=REQUEST_RATE, window=3600)  # fmt: skip
+        hit = ratelimit.hit(
+            "enterprise-request", ratelimit.client_ip(request), limit=REQUEST_RATE, window=3600
+        )
         if hit is not None:
-            response = render(request, "intake/too_many.html", {"retry_after": hit.retry_after},
-                              status=429)  # fmt: skip
+            response = render(
+                request, "intake/too_many.html", {"retry_after": hit.retry_after}, status=429
+            )
             response["Retry-After"] = str(hit.retry_after)
             return response
         if form.is_valid():
@@ -93,13 +95,20 @@ def request_form(request: HttpRequest) -> HttpResponse:
             federation = None if chosen == NO_FEDERATION else Org.objects.filter(pk=chosen).first()
             try:
                 if chosen != NO_FEDERATION and federation is None:
-                    raise InvalidInput("choose your enterprise's federation",
-                                       fields={"federation": "invalid"})  # fmt: skip
-                concern = actions.submit_request(actions.RequestForm(
-                    kind=data["kind"], enterprise=data["enterprise"],
-                    contact_name=data["contact_name"], phone=data["phone"], text=data["text"],
-                    federation=federation, consent=data["consent"],
-                ))  # fmt: skip
+                    raise InvalidInput(
+                        "choose your enterprise's federation", fields={"federation": "invalid"}
+                    )
+                concern = actions.submit_request(
+                    actions.RequestForm(
+                        kind=data["kind"],
+                        enterprise=data["enterprise"],
+                        contact_name=data["contact_name"],
+                        phone=data["phone"],
+                        text=data["text"],
+                        federation=federation,
+                        consent=data["consent"],
+                    )
+                )
             except SanshiError as exc:
                 _fail_public(form, exc)
             else:
@@ -122,23 +131,29 @@ def directory(request: HttpRequest) -> HttpResponse:
 @console_view
 def staff_home(request: ConsoleRequest) -> HttpResponse:
     districts = districts_visible_to(request.user)
-    return page(request, "enterprises/staff_home.html", {
-        "coverage": coverage(districts),
-        "requests": recent_requests(request.user),
-    })  # fmt: skip
+    return page(
+        request,
+        "enterprises/staff_home.html",
+        {
+            "coverage": coverage(districts),
+            "requests": recent_requests(request.user),
+        },
+    )
 
 
 def _district_context(district: Org, **forms: Any) -> dict[str, Any]:
     return {
         "district": district,
         "listed": ListedEnterprise.objects.filter(district=district)
-        .select_related("federation").order_by("name"),
-        "entrepreneurs": Entrepreneur.objects.filter(district=district, listed=True)
-        .order_by("name", "pk"),
+        .select_related("federation")
+        .order_by("name"),
+        "entrepreneurs": Entrepreneur.objects.filter(district=district, listed=True).order_by(
+            "name", "pk"
+        ),
         "listed_form": forms.get("listed_form") or ListedForm(),
         "link_form": LinkForm(federations=_federations()),
         "entrepreneur_form": forms.get("entrepreneur_form") or EntrepreneurForm(),
-    }  # fmt: skip
+    }
 
 
 @require_GET
@@ -195,8 +210,9 @@ def district_entrepreneur(request: ConsoleRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         consent = data.pop("consent")
         try:
-            actions.add_entrepreneur(found, actions.EntrepreneurEntry(**data),
-                                     actor=request.user, consent=consent)  # fmt: skip
+            actions.add_entrepreneur(
+                found, actions.EntrepreneurEntry(**data), actor=request.user, consent=consent
+            )
         except SanshiError as exc:
             _fail(form, exc)
         else:

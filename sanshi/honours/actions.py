@@ -64,9 +64,14 @@ def _today() -> dt.date:
 
 
 def set_up_studio(
-    place: Place, *, actor: User, leader_name: str, leader_title: str = "", intro: str = "",
+    place: Place,
+    *,
+    actor: User,
+    leader_name: str,
+    leader_title: str = "",
+    intro: str = "",
     opened_on: dt.date | None = None,
-) -> Studio:  # fmt: skip
+) -> Studio:
     """Give a 三八红旗手工作室 its page (once per place)."""
     if place.kind != PlaceKind.STUDIO:
         raise InvalidInput(_("只有三八红旗手工作室有工作室页面"), fields={"place": "kind"})
@@ -93,9 +98,12 @@ def add_team_member(studio: Studio, *, actor: User, name: str, role: str = "") -
     """Put someone on the studio's team page (she agreed to be shown)."""
     if not keeps_studio(actor, studio):
         raise NotAllowed(_("你不负责这个工作室"))
-    member = StudioMember(studio=studio, name=_text(name, "name", limit=32),
-                          role=_text(role, "role", limit=60, required=False),
-                          added_at=clock.now())  # fmt: skip
+    member = StudioMember(
+        studio=studio,
+        name=_text(name, "name", limit=32),
+        role=_text(role, "role", limit=60, required=False),
+        added_at=clock.now(),
+    )
     with transaction.atomic():
         member.save(force_insert=True)
         record_audit(actor, "honours.studio_member_added", "place", studio.place_id, {})
@@ -112,13 +120,19 @@ def add_work(
         raise InvalidInput(_("类型不对"), fields={"kind": "unknown"})
     if held_on > _today():
         raise InvalidInput(_("日期不能在将来"), fields={"held_on": "future"})
-    work = StudioWork(studio=studio, kind=kind, title=_text(title, "title", limit=100),
-                      summary=_text(summary, "summary", limit=1000, required=False),
-                      held_on=held_on, added_at=clock.now())  # fmt: skip
+    work = StudioWork(
+        studio=studio,
+        kind=kind,
+        title=_text(title, "title", limit=100),
+        summary=_text(summary, "summary", limit=1000, required=False),
+        held_on=held_on,
+        added_at=clock.now(),
+    )
     with transaction.atomic():
         work.save(force_insert=True)
-        record_audit(actor, "honours.studio_work_added", "place", studio.place_id,
-                     {"work": work.pk})  # fmt: skip
+        record_audit(
+            actor, "honours.studio_work_added", "place", studio.place_id, {"work": work.pk}
+        )
     return work
 
 
@@ -126,9 +140,16 @@ def add_work(
 
 
 def nominate(
-    org: Org, *, actor: User, kind: str, level: str, year: int, nominee: str,
-    unit: str = "", deeds: str = "",
-) -> Nomination:  # fmt: skip
+    org: Org,
+    *,
+    actor: User,
+    kind: str,
+    level: str,
+    year: int,
+    nominee: str,
+    unit: str = "",
+    deeds: str = "",
+) -> Nomination:
     """Put someone (a person, a collective, a family) forward for an honour."""
     if not handles_org(actor, org):
         raise NotAllowed(_("你不能替这个妇联推荐"))
@@ -139,21 +160,37 @@ def nominate(
     if not FIRST_HONOUR_YEAR <= year <= _today().year + 1:
         raise InvalidInput(_("年份不对"), fields={"year": "range"})
     nomination = Nomination(
-        org=org, kind=kind, level=level, year=year,
-        nominee=_text(nominee, "nominee", limit=60), unit=_text(unit, "unit", limit=100,
-                                                                required=False),
+        org=org,
+        kind=kind,
+        level=level,
+        year=year,
+        nominee=_text(nominee, "nominee", limit=60),
+        unit=_text(unit, "unit", limit=100, required=False),
         deeds=_text(deeds, "deeds", limit=4000, required=False),
-        nominated_by=_user(actor), nominated_at=clock.now(),
-    )  # fmt: skip
+        nominated_by=_user(actor),
+        nominated_at=clock.now(),
+    )
     with transaction.atomic():
         nomination.save(force_insert=True)
-        record_audit(actor, "honours.nominated", "nomination", nomination.pk,
-                     {"kind": kind, "level": level, "year": year})  # fmt: skip
+        record_audit(
+            actor,
+            "honours.nominated",
+            "nomination",
+            nomination.pk,
+            {"kind": kind, "level": level, "year": year},
+        )
     return nomination
 
 
-def _step(nomination: Nomination, actor: User, *, frm: tuple[str, ...], to: str,
-          action: str, **fields: Any) -> Nomination:  # fmt: skip
+def _step(
+    nomination: Nomination,
+    actor: User,
+    *,
+    frm: tuple[str, ...],
+    to: str,
+    action: str,
+    **fields: Any,
+) -> Nomination:
     if not handles_org(actor, nomination.org):
         raise NotAllowed(_("你不能审核这个推荐"))
     if to in (NominationStatus.AWARDED, NominationStatus.DECLINED) and (
@@ -174,8 +211,13 @@ def _step(nomination: Nomination, actor: User, *, frm: tuple[str, ...], to: str,
 
 
 def start_review(nomination: Nomination, *, actor: User) -> Nomination:
-    return _step(nomination, actor, frm=(NominationStatus.NOMINATED,),
-                 to=NominationStatus.IN_REVIEW, action="review_started")  # fmt: skip
+    return _step(
+        nomination,
+        actor,
+        frm=(NominationStatus.NOMINATED,),
+        to=NominationStatus.IN_REVIEW,
+        action="review_started",
+    )
 
 
 def award(nomination: Nomination, *, actor: User, on: dt.date | None = None) -> Nomination:
@@ -183,15 +225,28 @@ def award(nomination: Nomination, *, actor: User, on: dt.date | None = None) -> 
     day = on or _today()
     if day > _today():
         raise InvalidInput(_("日期不能在将来"), fields={"awarded_on": "future"})
-    return _step(nomination, actor, frm=(NominationStatus.IN_REVIEW,),
-                 to=NominationStatus.AWARDED, action="awarded", awarded_on=day,
-                 reviewed_by=_user(actor), decided_at=clock.now())  # fmt: skip
+    return _step(
+        nomination,
+        actor,
+        frm=(NominationStatus.IN_REVIEW,),
+        to=NominationStatus.AWARDED,
+        action="awarded",
+        awarded_on=day,
+        reviewed_by=_user(actor),
+        decided_at=clock.now(),
+    )
 
 
 def decline(nomination: Nomination, *, actor: User) -> Nomination:
-    return _step(nomination, actor, frm=(NominationStatus.NOMINATED, NominationStatus.IN_REVIEW),
-                 to=NominationStatus.DECLINED, action="declined", reviewed_by=_user(actor),
-                 decided_at=clock.now())  # fmt: skip
+    return _step(
+        nomination,
+        actor,
+        frm=(NominationStatus.NOMINATED, NominationStatus.IN_REVIEW),
+        to=NominationStatus.DECLINED,
+        action="declined",
+        reviewed_by=_user(actor),
+        decided_at=clock.now(),
+    )
 
 
 def record_roll_consent(nomination: Nomination, *, actor: User, consent: bool) -> Nomination:
@@ -204,8 +259,9 @@ def record_roll_consent(nomination: Nomination, *, actor: User, consent: bool) -
         )
         nomination.public_consent = consent
         nomination.consent_on = _today() if consent else None
-        record_audit(actor, "honours.roll_consent", "nomination", nomination.pk,
-                     {"consent": consent})  # fmt: skip
+        record_audit(
+            actor, "honours.roll_consent", "nomination", nomination.pk, {"consent": consent}
+        )
     return nomination
 
 
@@ -247,15 +303,24 @@ def write_case(
     if TypicalCase.objects.filter(concern=concern).exists():
         raise Conflict(_("这件诉求已经写过案例"))
     case = TypicalCase(
-        concern=concern, org=concern.org, title=title, body=body, written_by=_user(actor),
+        concern=concern,
+        org=concern.org,
+        title=title,
+        body=body,
+        written_by=_user(actor),
         written_at=clock.now(),
         reporter_consent_on=_today() if reporter_consented else None,
         consent_noted_by=_user(actor) if reporter_consented else None,
-    )  # fmt: skip
+    )
     with transaction.atomic():
         case.save(force_insert=True)
-        record_audit(actor, "honours.case_written", "case", case.pk,
-                     {"concern": concern.pk, "consent": reporter_consented})  # fmt: skip
+        record_audit(
+            actor,
+            "honours.case_written",
+            "case",
+            case.pk,
+            {"concern": concern.pk, "consent": reporter_consented},
+        )
     return case
 
 

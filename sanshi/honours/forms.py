@@ -17,8 +17,9 @@ class NominationForm(forms.Form):
     year = forms.IntegerField(label=_("年度"))
     nominee = forms.CharField(label=_("被推荐人（集体、家庭）"), max_length=60)
     unit = forms.CharField(label=_("单位"), max_length=100, required=False)
-    deeds = forms.CharField(label=_("主要事迹"), widget=forms.Textarea, max_length=4000,
-                            required=False)  # fmt: skip
+    deeds = forms.CharField(
+        label=_("主要事迹"), widget=forms.Textarea, max_length=4000, required=False
+    )
 
     def __init__(self, *args: Any, orgs: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -29,6 +30,7 @@ class NominationForm(forms.Form):
 class CaseForm(forms.Form):
     tracking = forms.CharField(label=_("已办结诉求的查询码"), max_length=32)
     title = forms.CharField(label=_("标题"), max_length=80)
-    body = forms.CharField(label=_("正文（已去除可识别信息）"), widget=forms.Textarea,
-                           max_length=4000)  # fmt: skip
+    body = forms.CharField(
+        label=_("正文（已去除可识别信息）"), widget=forms.Textarea, max_length=4000
+    )
     consent = forms.BooleanField(label=_("当事人已同意公开（已记录）"), required=False)

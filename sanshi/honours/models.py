@@ -98,16 +98,20 @@ class Nomination(models.Model):
     nominee = EncryptedTextField()
     unit = EncryptedTextField(blank=True, default="")
     deeds = EncryptedTextField(blank=True, default="")
-    status = models.CharField(max_length=10, choices=NominationStatus.choices,
-                              default=NominationStatus.NOMINATED)  # fmt: skip
+    status = models.CharField(
+        max_length=10, choices=NominationStatus.choices, default=NominationStatus.NOMINATED
+    )
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     nominated_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     awarded_on = models.DateField(null=True, blank=True)
     # On the public honour roll only while she (or the collective's head) agrees.
@@ -138,17 +142,23 @@ class TypicalCase(models.Model):
     body = models.TextField(max_length=4000)
     reporter_consent_on = models.DateField(null=True, blank=True)
     consent_noted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     written_at = models.DateTimeField()
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
 

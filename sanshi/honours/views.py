@@ -37,8 +37,11 @@ from sanshi.orgs.selectors import roles_of_user
 def roll(request: HttpRequest) -> HttpResponse:
     rows = list(honour_roll()[:500])
     cases = list(published_cases()[:20])
-    return render(request, "honours/roll.html",
-                  {"rows": rows, "cases": cases, "studios": list(public_studios())})  # fmt: skip
+    return render(
+        request,
+        "honours/roll.html",
+        {"rows": rows, "cases": cases, "studios": list(public_studios())},
+    )
 
 
 @require_GET
@@ -68,8 +71,9 @@ def studio(request: HttpRequest, place_id: int) -> HttpResponse:
 
 
 def _orgs(request: ConsoleRequest) -> list[tuple[int, str]]:
-    return sorted({(m.org.pk, m.org.name) for m in roles_of_user(request.user)
-                   if m.role in HONOURS_ROLES})  # fmt: skip
+    return sorted(
+        {(m.org.pk, m.org.name) for m in roles_of_user(request.user) if m.role in HONOURS_ROLES}
+    )
 
 
 def _staff_page(request: ConsoleRequest, form: NominationForm, status: int = 200) -> HttpResponse:
@@ -77,8 +81,7 @@ def _staff_page(request: ConsoleRequest, form: NominationForm, status: int = 200
     cases = list(cases_visible_to(request.user).order_by("-written_at")[:100])
     if not _orgs(request) and not nominations:
         raise Http404("no honours here")
-    context = {"nominations": nominations, "cases": cases, "form": form,
-               "case_form": CaseForm()}  # fmt: skip
+    context = {"nominations": nominations, "cases": cases, "form": form, "case_form": CaseForm()}
     return page(request, "honours/staff.html", context, status=status)
 
 
@@ -90,10 +93,15 @@ def staff(request: ConsoleRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.nominate(
-                Org.objects.get(pk=data["org"]), actor=request.user, kind=data["kind"],
-                level=data["level"], year=data["year"], nominee=data["nominee"],
-                unit=data["unit"], deeds=data["deeds"],
-            )  # fmt: skip
+                Org.objects.get(pk=data["org"]),
+                actor=request.user,
+                kind=data["kind"],
+                level=data["level"],
+                year=data["year"],
+                nominee=data["nominee"],
+                unit=data["unit"],
+                deeds=data["deeds"],
+            )
         except SanshiError as exc:
             form.add_error(None, exc.message)
         else:
@@ -134,8 +142,13 @@ def case_new(request: ConsoleRequest) -> HttpResponse:
     concern = concerns_visible_to(request.user).filter(tracking_code=code).first() if code else None
     if concern is None:
         raise NotFound("no such concern")
-    actions.write_case(concern, actor=request.user, title=data["title"], body=data["body"],
-                       reporter_consented=data["consent"])  # fmt: skip
+    actions.write_case(
+        concern,
+        actor=request.user,
+        title=data["title"],
+        body=data["body"],
+        reporter_consented=data["consent"],
+    )
     messages.success(request, _("案例草稿已保存，请另一位同事审核发布。"))
     return HttpResponseRedirect(reverse("honours:staff"), status=303)
 

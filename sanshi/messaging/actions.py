@@ -65,9 +65,12 @@ def record_contact_preference(
             except IntegrityError:  # recorded at the same moment by someone else: ours wins
                 ContactPreference.objects.filter(concern=concern).update(**values)
         record_audit(
-            user, "messaging.preference", "concern", concern.pk,
+            user,
+            "messaging.preference",
+            "concern",
+            concern.pk,
             {"channel": channel, "window": window_start is not None},
-        )  # fmt: skip
+        )
     return ContactPreference.objects.get(concern=concern)
 
 

@@ -268,8 +268,13 @@ def request_visit(household: Household, *, by: dt.date, why: str, actor: User | 
         )
         if moved:
             household.next_visit_due = by
-            record_audit(actor, "network.visit_requested", "household", household.pk,
-                         {"by": by.isoformat(), "why": why})  # fmt: skip
+            record_audit(
+                actor,
+                "network.visit_requested",
+                "household",
+                household.pk,
+                {"by": by.isoformat(), "why": why},
+            )
     return moved == 1
 
 

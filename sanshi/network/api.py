@@ -20,8 +20,14 @@ from sanshi.orgs.models import Org
 
 router = Router(tags=["network"])
 
-FlagCode = Literal["left_behind_child", "elder_alone", "woman_in_hardship", "single_parent",
-                   "disability", "dv_history"]  # fmt: skip
+FlagCode = Literal[
+    "left_behind_child",
+    "elder_alone",
+    "woman_in_hardship",
+    "single_parent",
+    "disability",
+    "dv_history",
+]
 Phone = Annotated[str, Field(max_length=20, pattern=r"^[0-9+\- ]*$")]
 
 
@@ -120,23 +126,35 @@ def _id(what: str) -> Any:
     return Path(..., ge=1, le=MAX_ID, description=f"the {what}'s id")
 
 
-@router.get("/households", response=responses({200: list[HouseholdOut]}, LIST_ERRORS),
-            summary="My households")  # fmt: skip
+@router.get(
+    "/households",
+    response=responses({200: list[HouseholdOut]}, LIST_ERRORS),
+    summary="My households",
+)
 def list_households(request: HttpRequest) -> Any:
     """The households the caller keeps, the most overdue first."""
     return Status(200, [_household(h) for h in my_households(caller(request))])
 
 
-@router.get("/households/overdue", response=responses({200: OverdueOut}, LIST_ERRORS),
-            summary="Households past their visiting date")  # fmt: skip
+@router.get(
+    "/households/overdue",
+    response=responses({200: OverdueOut}, LIST_ERRORS),
+    summary="Households past their visiting date",
+)
 def list_overdue(request: HttpRequest) -> Any:
     overdue = overdue_for(caller(request))
-    return Status(200, {"mine": [_household(h) for h in overdue.mine],
-                        "org": [_household(h) for h in overdue.org]})  # fmt: skip
+    return Status(
+        200,
+        {
+            "mine": [_household(h) for h in overdue.mine],
+            "org": [_household(h) for h in overdue.org],
+        },
+    )
 
 
-@router.post("/households", response=responses({201: HouseholdOut}, WRITE_ERRORS),
-             summary="Add a household")  # fmt: skip
+@router.post(
+    "/households", response=responses({201: HouseholdOut}, WRITE_ERRORS), summary="Add a household"
+)
 def create_household(request: HttpRequest, payload: HouseholdIn) -> Any:
     org = None
     if payload.org_id is not None:
@@ -154,8 +172,11 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Any:
     return Status(201, _household(household))
 
 
-@router.get("/households/{household_id}", response=responses({200: HouseholdDetailOut},
-            READ_ERRORS), summary="One household with its visits")  # fmt: skip
+@router.get(
+    "/households/{household_id}",
+    response=responses({200: HouseholdDetailOut}, READ_ERRORS),
+    summary="One household with its visits",
+)
 def get_household(request: HttpRequest, household_id: int = _id("household")) -> Any:
     household = access_household(caller(request), household_id)
     return Status(
@@ -177,8 +198,11 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
     return Status(201, _visit(visit))
 
 
-@router.post("/visits/{visit_id}/concern", response=responses({201: RaisedOut}, WRITE_ERRORS),
-             summary="Turn a visit into a concern")  # fmt: skip
+@router.post(
+    "/visits/{visit_id}/concern",
+    response=responses({201: RaisedOut}, WRITE_ERRORS),
+    summary="Turn a visit into a concern",
+)
 def raise_concern(request: HttpRequest, payload: RaiseIn, visit_id: int = _id("visit")) -> Any:
     user = caller(request)
     visit = access_visit(user, visit_id)

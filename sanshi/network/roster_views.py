@@ -50,8 +50,12 @@ class LeaveForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    show = forms.MultipleChoiceField(label=gettext_lazy("在社区公开名录中显示"), required=False,
-                                     choices=SHOW_CHOICES, widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    show = forms.MultipleChoiceField(
+        label=gettext_lazy("在社区公开名录中显示"),
+        required=False,
+        choices=SHOW_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 def _org_param(request: HttpRequest) -> int | None:
@@ -69,15 +73,19 @@ def roster(request: ConsoleRequest) -> HttpResponse:
         .select_related("membership__person", "term")
         .order_by("-term__number", "left_on", "office", "joined_on")
     )
-    return page(request, "network/roster.html", {
-        "org": org,
-        "terms": terms,
-        "current": sorted((s for s in seats if s.left_on is None), key=rosters.rank),
-        "past": [s for s in seats if s.left_on is not None],
-        "term_form": TermForm(),
-        "seat_form": SeatForm(),
-        "leave_form": LeaveForm(auto_id=False),
-    })  # fmt: skip
+    return page(
+        request,
+        "network/roster.html",
+        {
+            "org": org,
+            "terms": terms,
+            "current": sorted((s for s in seats if s.left_on is None), key=rosters.rank),
+            "past": [s for s in seats if s.left_on is not None],
+            "term_form": TermForm(),
+            "seat_form": SeatForm(),
+            "leave_form": LeaveForm(auto_id=False),
+        },
+    )
 
 
 def _back(org: Org) -> HttpResponseRedirect:
@@ -85,8 +93,14 @@ def _back(org: Org) -> HttpResponseRedirect:
 
 
 def _say(request: HttpRequest, form: forms.Form) -> None:
-    messages.error(request, "; ".join(f"{form.fields[f].label if f in form.fields else ''} {e}"
-                                      for f, errs in form.errors.items() for e in errs))  # fmt: skip
+    messages.error(
+        request,
+        "; ".join(
+            f"{form.fields[f].label if f in form.fields else ''} {e}"
+            for f, errs in form.errors.items()
+            for e in errs
+        ),
+    )
 
 
 @require_POST
@@ -116,9 +130,15 @@ def roster_seat(request: ConsoleRequest, term_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         person = create_person(name=data["name"], gender="female", actor=request.user)
-        rosters.seat_member(term, person, actor=request.user, office=data["office"],
-                            joined_on=data["joined_on"], sector=data["sector"],
-                            helps_with=data["helps_with"])  # fmt: skip
+        rosters.seat_member(
+            term,
+            person,
+            actor=request.user,
+            office=data["office"],
+            joined_on=data["joined_on"],
+            sector=data["sector"],
+            helps_with=data["helps_with"],
+        )
     except SanshiError as exc:
         messages.error(request, exc.message)
         return _back(org)
@@ -157,8 +177,11 @@ def directory_consent(request: ConsoleRequest) -> HttpResponse:
         rosters.set_directory_consent(seat, actor=request.user, show=set(form.cleaned_data["show"]))
         messages.success(request, _("已保存公开设置。"))
         return HttpResponseRedirect(reverse("network:consent"))
-    return page(request, "network/consent.html", {"seat": seat, "form": form,
-                "directory_org": seat.term.org})  # fmt: skip
+    return page(
+        request,
+        "network/consent.html",
+        {"seat": seat, "form": form, "directory_org": seat.term.org},
+    )
 
 
 @require_GET

@@ -88,11 +88,22 @@ def seat_member(
             "too long", fields={"sector" if len(sector) > 32 else "helps_with": "too long"}
         )
     with transaction.atomic():
-        membership = add_membership(person, term.org, role=ROLE_OF_OFFICE[Office(office)],
-                                    term_start=joined_on, term_end=term.ends_on,
-                                    helps_with=helps_with.strip(), actor=actor)  # fmt: skip
-        seat = Seat.objects.create(term=term, membership=membership, office=office,
-                                   sector=sector.strip(), joined_on=joined_on)  # fmt: skip
+        membership = add_membership(
+            person,
+            term.org,
+            role=ROLE_OF_OFFICE[Office(office)],
+            term_start=joined_on,
+            term_end=term.ends_on,
+            helps_with=helps_with.strip(),
+            actor=actor,
+        )
+        seat = Seat.objects.create(
+            term=term,
+            membership=membership,
+            office=office,
+            sector=sector.strip(),
+            joined_on=joined_on,
+        )
         record_audit(
             actor, "roster.seated", "seat", seat.pk, {"office": office, "person": person.pk}
         )
@@ -109,8 +120,9 @@ def record_seat(
         raise InvalidInput("the office does not match her role here", fields={"office": office})
     joined = max(membership.term_start, term.starts_on)
     with transaction.atomic():
-        seat = Seat.objects.create(term=term, membership=membership, office=office,
-                                   sector=sector.strip(), joined_on=joined)  # fmt: skip
+        seat = Seat.objects.create(
+            term=term, membership=membership, office=office, sector=sector.strip(), joined_on=joined
+        )
         record_audit(actor, "roster.seated", "seat", seat.pk, {"office": office})
     return seat
 
@@ -160,11 +172,12 @@ def current_seats(org: Org, on: dt.date | None = None) -> QuerySet[Seat]:
     """Who sits on the committee on a day (today by default)."""
     day = on or _today()
     return (
-        Seat.objects.filter(term__org=org, term__starts_on__lte=day, term__ends_on__gte=day,
-                            joined_on__lte=day)
+        Seat.objects.filter(
+            term__org=org, term__starts_on__lte=day, term__ends_on__gte=day, joined_on__lte=day
+        )
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
         .select_related("membership__person", "term")
-    )  # fmt: skip
+    )
 
 
 def rank(seat: Seat) -> tuple[int, str]:

@@ -63,12 +63,16 @@ def _fail(form: forms.Form, exc: SanshiError) -> None:
 @console_view
 def home(request: ConsoleRequest) -> HttpResponse:
     overdue = overdue_for(request.user)
-    return page(request, "network/home.html", {
-        "mine_overdue": _rows(overdue.mine),
-        "org_overdue": _rows(overdue.org),
-        "households": _rows(my_households(request.user)),
-        "keeps_roster": any(m.role in ROSTER_KEEPERS for m in request.viewer.memberships),
-    })  # fmt: skip
+    return page(
+        request,
+        "network/home.html",
+        {
+            "mine_overdue": _rows(overdue.mine),
+            "org_overdue": _rows(overdue.org),
+            "households": _rows(my_households(request.user)),
+            "keeps_roster": any(m.role in ROSTER_KEEPERS for m in request.viewer.memberships),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,15 +102,19 @@ def household_new(request: ConsoleRequest) -> HttpResponse:
 @console_view
 def household(request: ConsoleRequest, pk: int) -> HttpResponse:
     found = access_household(request.user, pk)
-    return page(request, "network/household.html", {
-        "household": found,
-        "address": found.address,
-        "people": found.people,
-        "flags": flag_labels(found.flags),
-        "late": days_overdue(found),
-        "visits": visits_of(found),
-        "close_form": CloseForm(),
-    })  # fmt: skip
+    return page(
+        request,
+        "network/household.html",
+        {
+            "household": found,
+            "address": found.address,
+            "people": found.people,
+            "flags": flag_labels(found.flags),
+            "late": days_overdue(found),
+            "visits": visits_of(found),
+            "close_form": CloseForm(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,12 +194,16 @@ def visit_new(request: ConsoleRequest) -> HttpResponse:
 def visit(request: ConsoleRequest, pk: int) -> HttpResponse:
     found = access_visit(request.user, pk)
     text = found.found + (f"\n{found.follow_up}" if found.follow_up else "")
-    return page(request, "network/visit.html", {
-        "visit": found,
-        "address": found.household.address,
-        "raise_form": RaiseForm(initial={"text": text}),
-        "concern_visible": _sees_concern(request, found),
-    })  # fmt: skip
+    return page(
+        request,
+        "network/visit.html",
+        {
+            "visit": found,
+            "address": found.household.address,
+            "raise_form": RaiseForm(initial={"text": text}),
+            "concern_visible": _sees_concern(request, found),
+        },
+    )
 
 
 def _sees_concern(request: ConsoleRequest, found: Any) -> bool:

@@ -125,18 +125,21 @@ def _place_fields(values: dict[str, Any]) -> dict[str, Any]:
 def create_place(org: Org, *, actor: User, **values: Any) -> Place:
     """A place of the org; its address is routed to an official division."""
     _require(may_run_org(actor, org), "create places for this org")
-    fields = _place_fields({"address": "", "phone": "", "capacity": 0, "facilities": "",
-                            "is_public": True, **values})  # fmt: skip
+    fields = _place_fields(
+        {"address": "", "phone": "", "capacity": 0, "facilities": "", "is_public": True, **values}
+    )
     for required in ("kind", "name"):
         if required not in fields:
             raise InvalidInput(f"{required} is required", fields={required: "required"})
-    place = Place(org=org, created_at=clock.now(), division=_division_for(fields["address"]),
-                  **fields)  # fmt: skip
+    place = Place(
+        org=org, created_at=clock.now(), division=_division_for(fields["address"]), **fields
+    )
     try:
         with transaction.atomic():
             place.save(force_insert=True)
-            record_audit(actor, "place.created", "place", place.pk,
-                         {"org": org.pk, "kind": place.kind})  # fmt: skip
+            record_audit(
+                actor, "place.created", "place", place.pk, {"org": org.pk, "kind": place.kind}
+            )
     except IntegrityError:
         raise InvalidInput("this org has a place of that name", fields={"name": "taken"}) from None
     return place
@@ -198,9 +201,13 @@ def set_opening_hours(place: Place, spans: Iterable[Span], *, actor: User) -> li
         Place.objects.select_for_update().filter(pk=place.pk).first()  # one editor at a time
         OpeningHours.objects.filter(place=place).delete()
         OpeningHours.objects.bulk_create(rows)
-        record_audit(actor, "place.hours_set", "place", place.pk,
-                     {"spans": [[d, o.isoformat("minutes"), c.isoformat("minutes")]
-                                for d, o, c in clean]})  # fmt: skip
+        record_audit(
+            actor,
+            "place.hours_set",
+            "place",
+            place.pk,
+            {"spans": [[d, o.isoformat("minutes"), c.isoformat("minutes")] for d, o, c in clean]},
+        )
     return rows
 
 
@@ -214,8 +221,9 @@ def set_managers(place: Place, users: Iterable[AuthUser], *, actor: User) -> lis
         ).values_list("person__user_id", flat=True)
     )
     if chosen - members:
-        raise InvalidInput("managers are people of this org or one below it",
-                           fields={"managers": "outside"})  # fmt: skip
+        raise InvalidInput(
+            "managers are people of this org or one below it", fields={"managers": "outside"}
+        )
     with transaction.atomic():
         place.managers.set(sorted(chosen))
         record_audit(actor, "place.managers_set", "place", place.pk, {"users": sorted(chosen)})
@@ -254,9 +262,15 @@ def add_photo(place: Place, data: bytes, *, actor: User, caption: str = "") -> P
     caption = _short(caption, "caption", 100)
     body, width, height = _clean_image(data)
     name = default_storage.save(f"places/{place.pk}/{_token()}.jpg", ContentFile(body))
-    photo = PlacePhoto(place=place, path=name, width=width, height=height, caption=caption,
-                       uploaded_by=actor if isinstance(actor, AuthUser) else None,
-                       created_at=clock.now())  # fmt: skip
+    photo = PlacePhoto(
+        place=place,
+        path=name,
+        width=width,
+        height=height,
+        caption=caption,
+        uploaded_by=actor if isinstance(actor, AuthUser) else None,
+        created_at=clock.now(),
+    )
     try:
         with transaction.atomic():
             photo.save(force_insert=True)
@@ -279,10 +293,19 @@ def remove_photo(photo: PlacePhoto, *, actor: User) -> None:
 
 
 def _activity_values(
-    *, org: Org | None, place: Place | None, title: str, starts_at: dt.datetime,
-    ends_at: dt.datetime, capacity: Any, audience: str, location: str, description: str,
-    signup_opens: dt.datetime | None, signup_closes: dt.datetime | None,
-) -> dict[str, Any]:  # fmt: skip
+    *,
+    org: Org | None,
+    place: Place | None,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: Any,
+    audience: str,
+    location: str,
+    description: str,
+    signup_opens: dt.datetime | None,
+    signup_closes: dt.datetime | None,
+) -> dict[str, Any]:
     if place is not None:
         org = place.org
     if org is None:
@@ -300,16 +323,23 @@ def _activity_values(
     opens = signup_opens or clock.now()
     closes = signup_closes or starts_at
     if closes <= opens or closes > ends_at:
-        raise InvalidInput("sign-up closes after it opens and by the end",
-                           fields={"signup_closes": "invalid"})  # fmt: skip
+        raise InvalidInput(
+            "sign-up closes after it opens and by the end", fields={"signup_closes": "invalid"}
+        )
     default_location = (place.address or place.name) if place is not None else ""
     return {
-        "org": org, "place": place, "title": _short(title, "title", 100, required=True),
-        "description": _short(description, "description", 2000), "audience": audience,
+        "org": org,
+        "place": place,
+        "title": _short(title, "title", 100, required=True),
+        "description": _short(description, "description", 2000),
+        "audience": audience,
         "location": _short(location or default_location, "location", 200, required=True),
-        "starts_at": starts_at, "ends_at": ends_at, "capacity": capacity,
-        "signup_opens": opens, "signup_closes": closes,
-    }  # fmt: skip
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "capacity": capacity,
+        "signup_opens": opens,
+        "signup_closes": closes,
+    }
 
 
 def _may_organise(actor: User, org: Org | None, place: Place | None) -> bool:
@@ -319,23 +349,47 @@ def _may_organise(actor: User, org: Org | None, place: Place | None) -> bool:
 
 
 def create_activity(
-    *, actor: User, title: str, starts_at: dt.datetime, ends_at: dt.datetime, capacity: Any,
-    org: Org | None = None, place: Place | None = None, audience: str = Audience.EVERYONE,
-    location: str = "", description: str = "", signup_opens: dt.datetime | None = None,
+    *,
+    actor: User,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: Any,
+    org: Org | None = None,
+    place: Place | None = None,
+    audience: str = Audience.EVERYONE,
+    location: str = "",
+    description: str = "",
+    signup_opens: dt.datetime | None = None,
     signup_closes: dt.datetime | None = None,
-) -> Activity:  # fmt: skip
+) -> Activity:
     """An activity of an org, or of one of its places; published on the public site."""
     _require(_may_organise(actor, org, place), "organise activities here")
-    values = _activity_values(org=org, place=place, title=title, starts_at=starts_at,
-                              ends_at=ends_at, capacity=capacity, audience=audience,
-                              location=location, description=description,
-                              signup_opens=signup_opens, signup_closes=signup_closes)  # fmt: skip
-    activity = Activity(door_token=_token(), created_at=clock.now(), created_by=_user(actor),
-                        **values)  # fmt: skip
+    values = _activity_values(
+        org=org,
+        place=place,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        audience=audience,
+        location=location,
+        description=description,
+        signup_opens=signup_opens,
+        signup_closes=signup_closes,
+    )
+    activity = Activity(
+        door_token=_token(), created_at=clock.now(), created_by=_user(actor), **values
+    )
     with transaction.atomic():
         activity.save(force_insert=True)
-        record_audit(actor, "activity.created", "activity", activity.pk,
-                     {"org": activity.org_id, "place": activity.place_id})  # fmt: skip
+        record_audit(
+            actor,
+            "activity.created",
+            "activity",
+            activity.pk,
+            {"org": activity.org_id, "place": activity.place_id},
+        )
     return activity
 
 
@@ -345,28 +399,46 @@ def create_series(*, actor: User, weeks: int, **values: Any) -> ActivitySeries:
     _require(_may_organise(actor, org, place), "organise activities here")
     if not 2 <= int(weeks) <= MAX_SERIES_WEEKS:
         raise InvalidInput(f"2 to {MAX_SERIES_WEEKS} weeks", fields={"weeks": "out of range"})
-    first = _activity_values(org=org, place=place, title=values["title"],
-                             starts_at=values["starts_at"], ends_at=values["ends_at"],
-                             capacity=values["capacity"],
-                             audience=values.get("audience", Audience.EVERYONE),
-                             location=values.get("location", ""),
-                             description=values.get("description", ""),
-                             signup_opens=values.get("signup_opens"),
-                             signup_closes=values.get("signup_closes"))  # fmt: skip
+    first = _activity_values(
+        org=org,
+        place=place,
+        title=values["title"],
+        starts_at=values["starts_at"],
+        ends_at=values["ends_at"],
+        capacity=values["capacity"],
+        audience=values.get("audience", Audience.EVERYONE),
+        location=values.get("location", ""),
+        description=values.get("description", ""),
+        signup_opens=values.get("signup_opens"),
+        signup_closes=values.get("signup_closes"),
+    )
     now = clock.now()
-    series = ActivitySeries(org=first["org"], place=place, title=first["title"],
-                            weeks=int(weeks), created_at=now)  # fmt: skip
+    series = ActivitySeries(
+        org=first["org"], place=place, title=first["title"], weeks=int(weeks), created_at=now
+    )
     with transaction.atomic():
         series.save(force_insert=True)
         rows = []
         for week in range(int(weeks)):
             shift = dt.timedelta(weeks=week)
             moved = {k: (v + shift if k in _MOVING else v) for k, v in first.items()}
-            rows.append(Activity(series=series, door_token=_token(), created_at=now,
-                                 created_by=_user(actor), **moved))  # fmt: skip
+            rows.append(
+                Activity(
+                    series=series,
+                    door_token=_token(),
+                    created_at=now,
+                    created_by=_user(actor),
+                    **moved,
+                )
+            )
         Activity.objects.bulk_create(rows)
-        record_audit(actor, "activity.series_created", "series", series.pk,
-                     {"weeks": int(weeks), "org": series.org_id})  # fmt: skip
+        record_audit(
+            actor,
+            "activity.series_created",
+            "series",
+            series.pk,
+            {"weeks": int(weeks), "org": series.org_id},
+        )
     return series
 
 
@@ -399,16 +471,18 @@ def cancel_activity(activity: Activity, *, actor: User) -> Activity:
 # ---------------------------------------------------------------- sign-ups (residents)
 
 
-def _child(activity: Activity, child_name: str, child_age: Any, consent: bool
-           ) -> tuple[str, int | None]:  # fmt: skip
+def _child(
+    activity: Activity, child_name: str, child_age: Any, consent: bool
+) -> tuple[str, int | None]:
     child_name = _short(child_name, "child_name", 32)
     if activity.audience != Audience.CHILDREN:
         if child_name or child_age not in (None, ""):
             raise InvalidInput("this activity is not for children", fields={"child_name": "no"})
         return "", None
     if not consent:
-        raise InvalidInput("a guardian consents for the child",
-                           fields={"guardian_consent": "required"})  # fmt: skip
+        raise InvalidInput(
+            "a guardian consents for the child", fields={"guardian_consent": "required"}
+        )
     if not child_name:
         raise InvalidInput("the child's name", fields={"child_name": "required"})
     try:
@@ -421,9 +495,14 @@ def _child(activity: Activity, child_name: str, child_age: Any, consent: bool
 
 
 def sign_up(
-    activity: Activity, *, name: str, phone: str, child_name: str = "",
-    child_age: Any = None, guardian_consent: bool = False,
-) -> SignUp:  # fmt: skip
+    activity: Activity,
+    *,
+    name: str,
+    phone: str,
+    child_name: str = "",
+    child_age: Any = None,
+    guardian_consent: bool = False,
+) -> SignUp:
     """A resident takes a place, or a place on the waiting list when it is full."""
     name = _short(name, "name", 32, required=True)
     digits = normalise_phone(phone)
@@ -435,10 +514,17 @@ def sign_up(
         raise Conflict("this activity is not taking sign-ups")
     if not activity.signup_opens <= now < activity.signup_closes:
         raise Conflict("sign-up is not open now")
-    signup = SignUp(activity=activity, name=name, phone=digits, phone_index=phone_index(digits),
-                    child_name=child_name, child_age=age,
-                    guardian_consent=bool(guardian_consent and age is not None),
-                    code=_token(), created_at=now)  # fmt: skip
+    signup = SignUp(
+        activity=activity,
+        name=name,
+        phone=digits,
+        phone_index=phone_index(digits),
+        child_name=child_name,
+        child_age=age,
+        guardian_consent=bool(guardian_consent and age is not None),
+        code=_token(),
+        created_at=now,
+    )
     try:
         with transaction.atomic():
             took = Activity.objects.filter(pk=activity.pk, taken__lt=F("capacity")).update(
@@ -446,11 +532,17 @@ def sign_up(
             )
             signup.status = SignUp.Status.CONFIRMED if took else SignUp.Status.WAITING
             signup.save(force_insert=True)
-            record_audit(None, "activity.signed_up", "signup", signup.pk,
-                         {"activity": activity.pk, "status": signup.status})  # fmt: skip
+            record_audit(
+                None,
+                "activity.signed_up",
+                "signup",
+                signup.pk,
+                {"activity": activity.pk, "status": signup.status},
+            )
     except IntegrityError:
-        raise InvalidInput("this phone number is already signed up",
-                           fields={"phone": "signed up"}) from None  # fmt: skip
+        raise InvalidInput(
+            "this phone number is already signed up", fields={"phone": "signed up"}
+        ) from None
     return signup
 
 
@@ -504,8 +596,13 @@ def cancel_signup(signup: SignUp) -> SignUp:
             Activity.objects.filter(pk=signup.activity_id, taken__gt=0).update(taken=F("taken") - 1)
             moved = _promote(signup.activity)
         signup.status, signup.cancelled_at = SignUp.Status.CANCELLED, now
-        record_audit(None, "activity.signup_cancelled", "signup", signup.pk,
-                     {"activity": signup.activity_id, "moved_up": moved})  # fmt: skip
+        record_audit(
+            None,
+            "activity.signup_cancelled",
+            "signup",
+            signup.pk,
+            {"activity": signup.activity_id, "moved_up": moved},
+        )
         transaction.on_commit(partial(reminders.tell_moved_up, moved))
     return signup
 
@@ -526,8 +623,9 @@ def _check_in(signup: SignUp, actor: User | None, how: str) -> SignUp:
         if done != 1:
             raise Conflict("already checked in")
         signup.checked_in_at = now
-        record_audit(actor, "activity.checked_in", "signup", signup.pk,
-                     {"activity": activity.pk, "how": how})  # fmt: skip
+        record_audit(
+            actor, "activity.checked_in", "signup", signup.pk, {"activity": activity.pk, "how": how}
+        )
     return signup
 
 
@@ -585,8 +683,9 @@ def put_on_duty(activity: Activity, volunteer: Volunteer, *, actor: User) -> Dut
     try:
         with transaction.atomic():
             duty.save(force_insert=True)
-            record_audit(actor, "activity.duty_added", "activity", activity.pk,
-                         {"volunteer": volunteer.pk})  # fmt: skip
+            record_audit(
+                actor, "activity.duty_added", "activity", activity.pk, {"volunteer": volunteer.pk}
+            )
     except IntegrityError:
         raise InvalidInput("she is already on duty", fields={"volunteer": "on duty"}) from None
     return duty
@@ -604,14 +703,25 @@ def record_duty_hours(duty: Duty, hours: Any, *, actor: User) -> Duty:
         if locked is None:
             raise Conflict("her hours for this activity are already recorded")
         record = volunteer_actions.record_service(
-            duty.volunteer, actor=actor, activity=activity.title[:100],
-            served_on=timezone.localdate(activity.starts_at), hours=hours,
-        )  # fmt: skip
+            duty.volunteer,
+            actor=actor,
+            activity=activity.title[:100],
+            served_on=timezone.localdate(activity.starts_at),
+            hours=hours,
+        )
         Duty.objects.filter(pk=duty.pk).update(record=record)
         duty.record = record
-        record_audit(actor, "activity.duty_hours", "activity", activity.pk,
-                     {"volunteer": duty.volunteer_id, "record": record.pk,
-                      "hours": str(Decimal(record.hours))})  # fmt: skip
+        record_audit(
+            actor,
+            "activity.duty_hours",
+            "activity",
+            activity.pk,
+            {
+                "volunteer": duty.volunteer_id,
+                "record": record.pk,
+                "hours": str(Decimal(record.hours)),
+            },
+        )
     return duty
 
 
@@ -623,10 +733,12 @@ def send_reminders(*, within: dt.timedelta = dt.timedelta(hours=24)) -> int:
     to run twice at once (each reminder is claimed by a conditional UPDATE)."""
     now = clock.now()
     due = SignUp.objects.filter(
-        status=SignUp.Status.CONFIRMED, reminded_at__isnull=True,
+        status=SignUp.Status.CONFIRMED,
+        reminded_at__isnull=True,
         activity__cancelled_at__isnull=True,
-        activity__starts_at__gt=now, activity__starts_at__lte=now + within,
-    ).values_list("pk", flat=True)  # fmt: skip
+        activity__starts_at__gt=now,
+        activity__starts_at__lte=now + within,
+    ).values_list("pk", flat=True)
     claimed: list[int] = []
     for pk in list(due):
         with transaction.atomic():

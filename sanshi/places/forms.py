@@ -53,14 +53,16 @@ class HoursForm(forms.Form):
             try:
                 out += [(day, o, c) for o, c in parse_spans(self.cleaned_data[f"day{day}"])]
             except ValueError as exc:
-                raise forms.ValidationError(_("看不懂的时间：%(t)s（例如 14:30-18:00）"),
-                                            params={"t": str(exc)}) from None  # fmt: skip
+                raise forms.ValidationError(
+                    _("看不懂的时间：%(t)s（例如 14:30-18:00）"), params={"t": str(exc)}
+                ) from None
         return out
 
 
 class ManagersForm(forms.Form):
-    managers = forms.MultipleChoiceField(label=_("管理员"), required=False,
-                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    managers = forms.MultipleChoiceField(
+        label=_("管理员"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,8 +78,9 @@ class PhotoForm(forms.Form):
 
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=100)
-    description = forms.CharField(label=_("介绍"), max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    description = forms.CharField(
+        label=_("介绍"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     audience = forms.ChoiceField(label=_("对象"), choices=Audience.choices)
     location = forms.CharField(label=_("地点（默认为阵地地址）"), max_length=200, required=False)
     starts_at = forms.DateTimeField(
@@ -88,19 +91,23 @@ class ActivityForm(forms.Form):
     )
     capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=10000)
     signup_closes = forms.DateTimeField(
-        label=_("报名截止（默认为开始时）"), required=False,
+        label=_("报名截止（默认为开始时）"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )  # fmt: skip
-    weeks = forms.IntegerField(label=_("每周重复（周数，1 为不重复）"), min_value=1, max_value=52,
-                               initial=1)  # fmt: skip
+    )
+    weeks = forms.IntegerField(
+        label=_("每周重复（周数，1 为不重复）"), min_value=1, max_value=52, initial=1
+    )
     place = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class SignUpForm(forms.Form):
     name = forms.CharField(label=_("您的姓名"), max_length=32)
-    phone = forms.CharField(label=_("手机号"), max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel",
-                                                          "autocomplete": "tel"}))  # fmt: skip
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
 
 class ChildSignUpForm(SignUpForm):
@@ -112,16 +119,24 @@ class ChildSignUpForm(SignUpForm):
 
 
 class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("评分"), coerce=int,
-                                    choices=[(n, "★" * n) for n in range(5, 0, -1)],
-                                    widget=forms.RadioSelect)  # fmt: skip
-    feedback = forms.CharField(label=_("意见和建议"), max_length=500, required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    rating = forms.TypedChoiceField(
+        label=_("评分"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        label=_("意见和建议"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class DoorForm(forms.Form):
-    phone = forms.CharField(label=_("报名时的手机号"), max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel"}))  # fmt: skip
+    phone = forms.CharField(
+        label=_("报名时的手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
 
 
 class DutyForm(forms.Form):
@@ -135,5 +150,4 @@ class DutyForm(forms.Form):
 
 
 class DutyHoursForm(forms.Form):
-    hours = forms.DecimalField(label=_("时长（小时）"), min_value=0, max_value=24,
-                               decimal_places=1)  # fmt: skip
+    hours = forms.DecimalField(label=_("时长（小时）"), min_value=0, max_value=24, decimal_places=1)

@@ -56,8 +56,7 @@ class Place(models.Model):
 class OpeningHours(models.Model):
     """One opening span on a weekday (0 = Monday); holidays follow the work calendar."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="hours",
-                              db_index=False)  # fmt: skip
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="hours", db_index=False)
     weekday = models.PositiveSmallIntegerField()
     opens = models.TimeField()
     closes = models.TimeField()
@@ -122,10 +121,17 @@ class Activity(models.Model):
     """One activity on one day: organised by an org, at one of its places or elsewhere."""
 
     # Both indexed by the (…, starts_at) indexes below.
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="activities",
-                            db_index=False)  # fmt: skip
-    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="activities", db_index=False)  # fmt: skip
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="activities", db_index=False
+    )
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        db_index=False,
+    )
     series = models.ForeignKey(
         ActivitySeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
     )
@@ -178,8 +184,9 @@ class SignUp(models.Model):
         WAITING = "waiting", _("候补")
         CANCELLED = "cancelled", _("已取消")
 
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="signups",
-                                 db_index=False)  # fmt: skip
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="signups", db_index=False
+    )
     name = EncryptedTextField()
     phone = EncryptedTextField()
     phone_index = models.CharField(max_length=64)
@@ -223,15 +230,19 @@ class SignUp(models.Model):
 class Duty(models.Model):
     """A volunteer on duty at an activity; her hours go to her service record once entered."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="duties",
-                                 db_index=False)  # indexed by duty_once  # fmt: skip
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="duties", db_index=False
+    )  # indexed by duty_once
     volunteer = models.ForeignKey(
         "volunteers.Volunteer", on_delete=models.PROTECT, related_name="+"
     )
     record = models.ForeignKey(
-        "volunteers.ServiceRecord", null=True, blank=True, on_delete=models.SET_NULL,
+        "volunteers.ServiceRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField()
 
     class Meta:

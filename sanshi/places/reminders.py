@@ -40,20 +40,26 @@ def _send(ids: Iterable[int], text_for: object) -> int:
 
 
 def remind(ids: Iterable[int]) -> int:
-    return _send(ids, lambda s: (
-        f"【三事】提醒：您报名的「{s.activity.title}」{_when(s)}在{s.activity.location}开始。"
-        f"到场扫码签到，或出示报名码：{signup_link(s)}"
-    ))  # fmt: skip
+    return _send(
+        ids,
+        lambda s: (
+            f"【三事】提醒：您报名的「{s.activity.title}」{_when(s)}在{s.activity.location}开始。"
+            f"到场扫码签到，或出示报名码：{signup_link(s)}"
+        ),
+    )
 
 
 def tell_moved_up(ids: Iterable[int]) -> int:
-    return _send(ids, lambda s: (
-        f"【三事】好消息：「{s.activity.title}」（{_when(s)}）有人取消，您已从候补转为报名成功。"
-        f"{signup_link(s)}"
-    ))  # fmt: skip
+    return _send(
+        ids,
+        lambda s: (
+            f"【三事】好消息：「{s.activity.title}」（{_when(s)}）有人取消，您已从候补转为报名成功。"
+            f"{signup_link(s)}"
+        ),
+    )
 
 
 def tell_cancelled(ids: Iterable[int]) -> int:
-    return _send(ids, lambda s: (
-        f"【三事】抱歉：「{s.activity.title}」（{_when(s)}）已取消。{signup_link(s)}"
-    ))  # fmt: skip
+    return _send(
+        ids, lambda s: f"【三事】抱歉：「{s.activity.title}」（{_when(s)}）已取消。{signup_link(s)}"
+    )

@@ -87,8 +87,9 @@ def is_holiday(day: dt.date, cal: WorkingCalendar) -> bool:
     return day in _public_holidays(day.year) or (day.weekday() < 5 and not cal.is_working_day(day))
 
 
-def spans_on(hours: list[OpeningHours], day: dt.date, cal: WorkingCalendar
-             ) -> list[tuple[dt.time, dt.time]]:  # fmt: skip
+def spans_on(
+    hours: list[OpeningHours], day: dt.date, cal: WorkingCalendar
+) -> list[tuple[dt.time, dt.time]]:
     if is_holiday(day, cal):
         return []
     return sorted((h.opens, h.closes) for h in hours if h.weekday == day.weekday())
@@ -99,8 +100,7 @@ def _span_hours(opens: dt.time, closes: dt.time) -> Decimal:
     return Decimal(minutes) / Decimal(60)
 
 
-def hours_open(place: Place, year: int, month: int, cal: WorkingCalendar | None = None
-               ) -> Decimal:  # fmt: skip
+def hours_open(place: Place, year: int, month: int, cal: WorkingCalendar | None = None) -> Decimal:
     """Hours the place was (or will be) open in a month, holidays taken out; days after it
     closed count nothing."""
     cal = cal or WorkingCalendar()
@@ -185,8 +185,9 @@ def _figures(label: str, activities: QuerySet[Activity], hours: Decimal) -> Figu
     )
 
 
-def monthly_figures(places: QuerySet[Place], orgs: list[Org], year: int, month: int
-                    ) -> tuple[list[Figures], list[Figures]]:  # fmt: skip
+def monthly_figures(
+    places: QuerySet[Place], orgs: list[Org], year: int, month: int
+) -> tuple[list[Figures], list[Figures]]:
     """Per place and per org (its whole subtree): sessions, people, hours, for one month."""
     start, end = _month_bounds(year, month)
     in_month = Activity.objects.filter(starts_at__gte=start, starts_at__lt=end)
@@ -206,6 +207,7 @@ def monthly_figures(places: QuerySet[Place], orgs: list[Org], year: int, month: 
             ),
             Decimal("0.0"),
         )
-        by_org.append(_figures(org.name, in_month.filter(org__path__startswith=org.path),
-                               open_hours))  # fmt: skip
+        by_org.append(
+            _figures(org.name, in_month.filter(org__path__startswith=org.path), open_hours)
+        )
     return by_place, by_org

@@ -117,9 +117,16 @@ def directory(request: HttpRequest) -> HttpResponse:
     districts, communities = directory_orgs()
     places = list(public_places(org)[:200])
     rows = [(p, *open_today(p)) for p in places]
-    return render(request, "places/directory.html", {
-        "org": org, "districts": districts, "communities": communities, "rows": rows,
-    })  # fmt: skip
+    return render(
+        request,
+        "places/directory.html",
+        {
+            "org": org,
+            "districts": districts,
+            "communities": communities,
+            "rows": rows,
+        },
+    )
 
 
 @require_GET
@@ -128,10 +135,18 @@ def place_page(request: HttpRequest, pk: int) -> HttpResponse:
     if place is None:
         raise Http404
     is_open, today = open_today(place)
-    return render(request, "places/place.html", {
-        "place": place, "week": week_table(place), "is_open": is_open, "today": today,
-        "photos": place.photos.order_by("pk"), "activities": published_activities(place=place)[:30],
-    })  # fmt: skip
+    return render(
+        request,
+        "places/place.html",
+        {
+            "place": place,
+            "week": week_table(place),
+            "is_open": is_open,
+            "today": today,
+            "photos": place.photos.order_by("pk"),
+            "activities": published_activities(place=place)[:30],
+        },
+    )
 
 
 @require_GET
@@ -182,22 +197,31 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 signup = actions.sign_up(
-                    activity, name=data["name"], phone=data["phone"],
-                    child_name=data.get("child_name", ""), child_age=data.get("child_age"),
+                    activity,
+                    name=data["name"],
+                    phone=data["phone"],
+                    child_name=data.get("child_name", ""),
+                    child_age=data.get("child_age"),
                     guardian_consent=data.get("guardian_consent", False),
-                )  # fmt: skip
+                )
             except SanshiError as exc:
                 _fail(form, exc)
             else:
                 _remember(request, signup)
                 return HttpResponseRedirect(reverse("places:signup", args=[signup.code]))
     now = clock.now()
-    return render(request, "places/activity.html", {
-        "activity": activity, "form": form,
-        "open": activity.signup_opens <= now < activity.signup_closes
-        and activity.cancelled_at is None,
-        "left": max(activity.capacity - activity.taken, 0),
-    }, status=400 if request.method == "POST" else 200)  # fmt: skip
+    return render(
+        request,
+        "places/activity.html",
+        {
+            "activity": activity,
+            "form": form,
+            "open": activity.signup_opens <= now < activity.signup_closes
+            and activity.cancelled_at is None,
+            "left": max(activity.capacity - activity.taken, 0),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _own_signup(code: str) -> SignUp:
@@ -219,13 +243,21 @@ def signup_page(request: HttpRequest, code: str) -> HttpResponse:
         waiting_ahead = activity.signups.filter(
             status=SignUp.Status.WAITING, created_at__lt=signup.created_at
         ).count()
-    return render(request, "places/signup.html", {
-        "s": signup, "activity": activity, "qr_svg": _qr_svg(staff_scan_url(request, signup)),
-        "may_cancel": signup.status != SignUp.Status.CANCELLED and now < activity.starts_at,
-        "may_rate": signup.checked_in_at is not None and signup.feedback_at is None
-        and now >= activity.ends_at,
-        "feedback_form": FeedbackForm(), "waiting_ahead": waiting_ahead,
-    })  # fmt: skip
+    return render(
+        request,
+        "places/signup.html",
+        {
+            "s": signup,
+            "activity": activity,
+            "qr_svg": _qr_svg(staff_scan_url(request, signup)),
+            "may_cancel": signup.status != SignUp.Status.CANCELLED and now < activity.starts_at,
+            "may_rate": signup.checked_in_at is not None
+            and signup.feedback_at is None
+            and now >= activity.ends_at,
+            "feedback_form": FeedbackForm(),
+            "waiting_ahead": waiting_ahead,
+        },
+    )
 
 
 @require_POST
@@ -248,8 +280,9 @@ def signup_feedback(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("请选择评分。"))
     else:
         try:
-            actions.leave_feedback(signup, rating=form.cleaned_data["rating"],
-                                   text=form.cleaned_data["feedback"])  # fmt: skip
+            actions.leave_feedback(
+                signup, rating=form.cleaned_data["rating"], text=form.cleaned_data["feedback"]
+            )
         except SanshiError as exc:
             messages.error(request, exc.message)
         else:
@@ -296,17 +329,23 @@ def door(request: HttpRequest, token: str) -> HttpResponse:
         .exclude(status=SignUp.Status.CANCELLED)
         .exists()
     )
-    return render(request, "places/door.html", {"activity": activity, "form": form,
-                                                "known": known},
-                  status=400 if request.method == "POST" else 200)  # fmt: skip
+    return render(
+        request,
+        "places/door.html",
+        {"activity": activity, "form": form, "known": known},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # ---------------------------------------------------------------- staff pages
 
 
 def _form_error(request: HttpRequest, form: Any) -> None:
-    text = "; ".join(f"{form.fields[f].label if f in form.fields else ''} {e}"
-                     for f, errs in form.errors.items() for e in errs)  # fmt: skip
+    text = "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''} {e}"
+        for f, errs in form.errors.items()
+        for e in errs
+    )
     messages.error(request, text)
 
 
@@ -328,10 +367,17 @@ def staff_home(request: ConsoleRequest) -> HttpResponse:
         .order_by("starts_at")[:30]
     )
     orgs = orgs_to_run(request.user)
-    return page(request, "places/staff_home.html", {
-        "places": places, "upcoming": upcoming, "orgs": orgs, "form": PlaceForm(),
-        "activity_form": ActivityForm(initial={"weeks": 1}, auto_id="act_%s"),
-    })  # fmt: skip
+    return page(
+        request,
+        "places/staff_home.html",
+        {
+            "places": places,
+            "upcoming": upcoming,
+            "orgs": orgs,
+            "form": PlaceForm(),
+            "activity_form": ActivityForm(initial={"weeks": 1}, auto_id="act_%s"),
+        },
+    )
 
 
 @require_POST
@@ -376,14 +422,21 @@ def staff_place(request: ConsoleRequest, pk: int) -> HttpResponse:
     place = access_place(request.user, pk)
     form = PlaceForm(initial={f: getattr(place, f) for f in PlaceForm.base_fields})
     managers = [str(pk) for pk in place.managers.values_list("pk", flat=True)]
-    return page(request, "places/staff_place.html", {
-        "place": place, "form": form, "hours_form": HoursForm(initial=_hours_initial(place)),
-        "managers_form": ManagersForm(initial={"managers": managers}, people=_people(place)),
-        "photo_form": PhotoForm(), "photos": place.photos.order_by("pk"),
-        "activity_form": ActivityForm(initial={"place": place.pk, "weeks": 1}),
-        "activities": place.activities.order_by("-starts_at")[:50],
-        "is_open": open_today(place),
-    })  # fmt: skip
+    return page(
+        request,
+        "places/staff_place.html",
+        {
+            "place": place,
+            "form": form,
+            "hours_form": HoursForm(initial=_hours_initial(place)),
+            "managers_form": ManagersForm(initial={"managers": managers}, people=_people(place)),
+            "photo_form": PhotoForm(),
+            "photos": place.photos.order_by("pk"),
+            "activity_form": ActivityForm(initial={"place": place.pk, "weeks": 1}),
+            "activities": place.activities.order_by("-starts_at")[:50],
+            "is_open": open_today(place),
+        },
+    )
 
 
 @require_POST
@@ -441,8 +494,9 @@ def staff_photo(request: ConsoleRequest, pk: int) -> HttpResponse:
     upload = form.cleaned_data["photo"]
     if upload.size > actions.PHOTO_MAX_BYTES:
         raise InvalidInput("a photo up to 8 MB", fields={"photo": "size"})
-    actions.add_photo(place, upload.read(), actor=request.user,
-                      caption=form.cleaned_data["caption"])  # fmt: skip
+    actions.add_photo(
+        place, upload.read(), actor=request.user, caption=form.cleaned_data["caption"]
+    )
     messages.success(request, _("照片已上传（已去除拍摄地点等信息）。"))
     return _to_place(pk)
 
@@ -484,11 +538,17 @@ def staff_new_activity(request: ConsoleRequest) -> HttpResponse:
         return back
     data = form.cleaned_data
     values: dict[str, Any] = {
-        "org": org, "place": place, "title": data["title"], "description": data["description"],
-        "audience": data["audience"], "location": data["location"],
-        "starts_at": _aware(data["starts_at"]), "ends_at": _aware(data["ends_at"]),
-        "capacity": data["capacity"], "signup_closes": _aware(data["signup_closes"]),
-    }  # fmt: skip
+        "org": org,
+        "place": place,
+        "title": data["title"],
+        "description": data["description"],
+        "audience": data["audience"],
+        "location": data["location"],
+        "starts_at": _aware(data["starts_at"]),
+        "ends_at": _aware(data["ends_at"]),
+        "capacity": data["capacity"],
+        "signup_closes": _aware(data["signup_closes"]),
+    }
     if data["weeks"] > 1:
         series = actions.create_series(actor=request.user, weeks=data["weeks"], **values)
         messages.success(request, _("已建立 %(n)s 次每周活动。") % {"n": series.weeks})
@@ -504,18 +564,25 @@ def staff_activity(request: ConsoleRequest, pk: int) -> HttpResponse:
     """The roster: who signed up, who came, who waits; volunteers on duty."""
     activity = access_activity(request.user, pk)
     signups = activity.signups.exclude(status=SignUp.Status.CANCELLED).order_by("created_at", "pk")
-    rows = [(s, s.name, mask_phone(s.phone), mask_name(s.child_name) if s.child_name else "")
-            for s in signups]  # fmt: skip
+    rows = [
+        (s, s.name, mask_phone(s.phone), mask_name(s.child_name) if s.child_name else "")
+        for s in signups
+    ]
     volunteers = volunteers_visible_to(request.user).filter(status=Volunteer.Status.APPROVED)
-    return page(request, "places/staff_activity.html", {
-        "activity": activity, "rows": rows,
-        "confirmed": sum(1 for s in signups if s.status == SignUp.Status.CONFIRMED),
-        "came": sum(1 for s in signups if s.checked_in_at),
-        "duties": activity.duties.select_related("volunteer", "record").order_by("pk"),
-        "duty_form": DutyForm(volunteers=[(v.pk, v.name) for v in volunteers.order_by("name")]),
-        "hours_form": DutyHoursForm(),
-        "door_url": door_url(request, activity),
-    })  # fmt: skip
+    return page(
+        request,
+        "places/staff_activity.html",
+        {
+            "activity": activity,
+            "rows": rows,
+            "confirmed": sum(1 for s in signups if s.status == SignUp.Status.CONFIRMED),
+            "came": sum(1 for s in signups if s.checked_in_at),
+            "duties": activity.duties.select_related("volunteer", "record").order_by("pk"),
+            "duty_form": DutyForm(volunteers=[(v.pk, v.name) for v in volunteers.order_by("name")]),
+            "hours_form": DutyHoursForm(),
+            "door_url": door_url(request, activity),
+        },
+    )
 
 
 @require_GET
@@ -524,9 +591,15 @@ def staff_door(request: ConsoleRequest, pk: int) -> HttpResponse:
     """A page to print or show on a tablet at the door: the activity's check-in code."""
     activity = access_activity(request.user, pk)
     url = door_url(request, activity)
-    return page(request, "places/staff_door.html", {
-        "activity": activity, "url": url, "qr_svg": _qr_svg(url, scale=10),
-    })  # fmt: skip
+    return page(
+        request,
+        "places/staff_door.html",
+        {
+            "activity": activity,
+            "url": url,
+            "qr_svg": _qr_svg(url, scale=10),
+        },
+    )
 
 
 @require_POST
@@ -550,10 +623,16 @@ def staff_scan(request: ConsoleRequest, code: str) -> HttpResponse:
         actions.check_in_by_staff(signup, actor=request.user)
         messages.success(request, _("已签到。"))
         return HttpResponseRedirect(reverse("places:staff_scan", args=[code]))
-    return page(request, "places/staff_scan.html", {
-        "s": signup, "activity": signup.activity, "name": signup.name,
-        "child": mask_name(signup.child_name) if signup.child_name else "",
-    })  # fmt: skip
+    return page(
+        request,
+        "places/staff_scan.html",
+        {
+            "s": signup,
+            "activity": signup.activity,
+            "name": signup.name,
+            "child": mask_name(signup.child_name) if signup.child_name else "",
+        },
+    )
 
 
 @require_POST
@@ -618,7 +697,15 @@ def staff_figures(request: ConsoleRequest) -> HttpResponse:
     by_place, by_org = monthly_figures(places, orgs, year, month)
     previous = dt.date(year, month, 1) - dt.timedelta(days=1)
     following = dt.date(year, month, 28) + dt.timedelta(days=5)
-    return page(request, "places/staff_figures.html", {
-        "year": year, "month": month, "by_place": by_place, "by_org": by_org,
-        "previous": f"{previous:%Y-%m}", "following": f"{following:%Y-%m}",
-    })  # fmt: skip
+    return page(
+        request,
+        "places/staff_figures.html",
+        {
+            "year": year,
+            "month": month,
+            "by_place": by_place,
+            "by_org": by_org,
+            "previous": f"{previous:%Y-%m}",
+            "following": f"{following:%Y-%m}",
+        },
+    )

@@ -117,8 +117,9 @@ def train_model(data_dir: Path | None = None) -> TrainOutcome:
     elif not report.no_worse_than(baseline):
         reason = "worse than the live model on dev (category accuracy or precision)"
     activated = _record(candidate, extra, report, activate=not reason)
-    return TrainOutcome(candidate.version, activated, len(extra), report, baseline,
-                        live.version, reason)  # fmt: skip
+    return TrainOutcome(
+        candidate.version, activated, len(extra), report, baseline, live.version, reason
+    )
 
 
 @transaction.atomic
@@ -156,8 +157,9 @@ def check_place_alias(alias: str, *, division: Division | None, org: Org | None)
 
 
 @transaction.atomic
-def add_place_alias(alias: str, *, division: Division | None = None, org: Org | None = None,
-                    note: str = "") -> PlaceAlias:  # fmt: skip
+def add_place_alias(
+    alias: str, *, division: Division | None = None, org: Org | None = None, note: str = ""
+) -> PlaceAlias:
     """Teach the router another name for a division or a community org."""
     alias = check_place_alias(alias, division=division, org=org)
     found = PlaceAlias.objects.filter(alias=alias, division=division, org=org).first()
@@ -173,8 +175,9 @@ def remove_place_alias(alias: PlaceAlias) -> None:
     PlaceAlias.objects.filter(pk=alias.pk).delete()
 
 
-def set_dispatch_threshold(category: str, *, enabled: bool, min_confidence: float
-                           ) -> DispatchThreshold:  # fmt: skip
+def set_dispatch_threshold(
+    category: str, *, enabled: bool, min_confidence: float
+) -> DispatchThreshold:
     """When triage may dispatch concerns of `category` by itself ("" sets the default)."""
     if category and category not in taxonomy().by_code:
         raise InvalidInput(f"unknown category {category!r}", fields={"category": category})

@@ -86,16 +86,26 @@ class Thresholds:
 
 def _char_hasher() -> HashingVectorizer:
     return HashingVectorizer(
-        analyzer="char", ngram_range=(1, 3), preprocessor=normalise, n_features=N_FEATURES,
-        alternate_sign=False, binary=True, norm="l2", dtype=np.float64,
-    )  # fmt: skip
+        analyzer="char",
+        ngram_range=(1, 3),
+        preprocessor=normalise,
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        binary=True,
+        norm="l2",
+        dtype=np.float64,
+    )
 
 
 def _word_hasher() -> HashingVectorizer:
     return HashingVectorizer(
-        analyzer=_word_ngrams, n_features=N_FEATURES, alternate_sign=False, binary=True,
-        norm="l2", dtype=np.float64,
-    )  # fmt: skip
+        analyzer=_word_ngrams,
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        binary=True,
+        norm="l2",
+        dtype=np.float64,
+    )
 
 
 def _word_ngrams(text: str) -> list[str]:
@@ -216,8 +226,9 @@ class Model:
         scores = np.asarray(self.features(every) @ self.weights[:, -1]).ravel().tolist()
         out, at = [], 0
         for grams in per_text:
-            found = sorted(zip(scores[at : at + len(grams)], grams, strict=True),
-                           key=lambda p: (-p[0], p[1]))  # fmt: skip
+            found = sorted(
+                zip(scores[at : at + len(grams)], grams, strict=True), key=lambda p: (-p[0], p[1])
+            )
             at += len(grams)
             words: list[str] = []
             for weight, gram in found:
@@ -255,8 +266,11 @@ class Model:
             for name in sorted(arrays):
                 raw = io.BytesIO()
                 np.save(raw, arrays[name], allow_pickle=False)
-                archive.writestr(zipfile.ZipInfo(f"{name}.npy", _ZIP_DATE), raw.getvalue(),
-                                 compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+                archive.writestr(
+                    zipfile.ZipInfo(f"{name}.npy", _ZIP_DATE),
+                    raw.getvalue(),
+                    compress_type=zipfile.ZIP_DEFLATED,
+                )
             archive.writestr(
                 zipfile.ZipInfo("meta.json", _ZIP_DATE),
                 json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=1).encode(),

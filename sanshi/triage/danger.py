@@ -372,9 +372,18 @@ _LETTER = re.compile(
     r"咨询|建议|呼吁|强烈要求|恳请)"
 )
 NARRATIVE_KINDS = frozenset(
-    {"violence", "injury", "weapon", "confinement", "trafficking", "sexual_assault", "stalking",
-     "help", "child_harm"}
-)  # fmt: skip
+    {
+        "violence",
+        "injury",
+        "weapon",
+        "confinement",
+        "trafficking",
+        "sexual_assault",
+        "stalking",
+        "help",
+        "child_harm",
+    }
+)
 _CLAUSE_END = re.compile(r"[,.!?;:，。！？；：\n]")
 _NEGATION = re.compile(NEGATION + r".{0,2}$")
 _PAST = re.compile(PAST)
@@ -508,10 +517,24 @@ class DangerVerdict:
 
 # Which kinds decide the subcategory first when several count.
 _PRIORITY = (
-    "self_harm", "goodbye", "sexual_assault", "trafficking", "child_missing", "child_harm",
-    "child_alone", "confinement", "weapon", "threat", "violence", "stalking", "elder_emergency",
-    "help", "medical", "trapped", "injury",
-)  # fmt: skip
+    "self_harm",
+    "goodbye",
+    "sexual_assault",
+    "trafficking",
+    "child_missing",
+    "child_harm",
+    "child_alone",
+    "confinement",
+    "weapon",
+    "threat",
+    "violence",
+    "stalking",
+    "elder_emergency",
+    "help",
+    "medical",
+    "trapped",
+    "injury",
+)
 
 
 EXPLAINED = frozenset({"negation", "animal", "hyperbole"})

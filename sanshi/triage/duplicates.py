@@ -65,9 +65,12 @@ def likely_duplicates(concern: Concern, limit: int = 5) -> list[tuple[Concern, f
     if not texts:
         return []
     found = process.extract(
-        concern.text, texts, scorer=fuzz.WRatio, limit=limit * 3,
+        concern.text,
+        texts,
+        scorer=fuzz.WRatio,
+        limit=limit * 3,
         score_cutoff=MIN_SCORE * 100,
-    )  # fmt: skip
+    )
     scored = []
     for _text, score, pk in found:
         same = concern.category and categories[pk] == concern.category

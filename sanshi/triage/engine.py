@@ -33,13 +33,24 @@ MODEL_VERY_SURE = 0.8
 # Rules that see danger without knowing whose concern it is (the model's category stands).
 _GENERIC_RULES = frozenset({"help", "medical", "trapped", "injury", "threat", "weapon"})
 HIGH_SUBCATEGORIES = frozenset(
-    {"safety.dv_help", "safety.harassment", "health.illness", "hardship.housing",
-     "children.bullying", "hardship.subsistence"}
-)  # fmt: skip
+    {
+        "safety.dv_help",
+        "safety.harassment",
+        "health.illness",
+        "hardship.housing",
+        "children.bullying",
+        "hardship.subsistence",
+    }
+)
 LOW_SUBCATEGORIES = frozenset(
-    {"feedback.praise", "feedback.suggestion", "feedback.out_of_scope", "community.venues",
-     "community.volunteering"}
-)  # fmt: skip
+    {
+        "feedback.praise",
+        "feedback.suggestion",
+        "feedback.out_of_scope",
+        "community.venues",
+        "community.volunteering",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -361,9 +372,8 @@ def triage_batch(
     preds = model.predict(texts, embeddings)
     verdicts = [danger.judge(text) for text in texts]
     near: list[semantic.Nearest | None] = (
-        list(semantic.nearest(texts, embeddings)) if embeddings is not None
-        else [None] * len(texts)
-    )  # fmt: skip
+        list(semantic.nearest(texts, embeddings)) if embeddings is not None else [None] * len(texts)
+    )
     thresholds = model.thresholds
     # The model's words, for the texts it may flag (critical or to check), in one product.
     asked = [i for i, pred in enumerate(preds) if pred.danger_prob >= thresholds.check]

@@ -221,11 +221,16 @@ def choose_thresholds(sets: Sequence[Scores], *, use_semantic: bool) -> Threshol
     for st in sem_grid:
         for sure in grid[grid >= SURE_FLOOR]:
             for mt in grid[grid <= sure]:
-                t = Thresholds(critical=float(mt), check=float(mt), sure=float(sure),
-                               semantic_critical=float(st),
-                               semantic_check=float(round(st - SEMANTIC_BAND, 3)))  # fmt: skip
-                if all(_recall_precision(flags_of(s, t), s.labels)[0] >= RECALL_TARGET
-                       for s in sets):  # fmt: skip
+                t = Thresholds(
+                    critical=float(mt),
+                    check=float(mt),
+                    sure=float(sure),
+                    semantic_critical=float(st),
+                    semantic_check=float(round(st - SEMANTIC_BAND, 3)),
+                )
+                if all(
+                    _recall_precision(flags_of(s, t), s.labels)[0] >= RECALL_TARGET for s in sets
+                ):
                     precision = _recall_precision(flags_of(joined, t), joined.labels)[1]
                     if best is None or precision > best[0] + 1e-9:
                         best = (precision, t)

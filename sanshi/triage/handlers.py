@@ -85,8 +85,15 @@ def suggest_handlers(concern: Concern, limit: int = 5) -> list[Suggestion]:
         fit = ROLE_FIT.get(m.role, (0.0, 0.0))[1 if protected else 0]
         if fit <= 0:
             continue
-        s = Suggestion(m.person, m.org, m.role, fit, load[m.person_id], late[m.person_id],
-                       [f"角色：{Role(m.role).label}"])  # fmt: skip
+        s = Suggestion(
+            m.person,
+            m.org,
+            m.role,
+            fit,
+            load[m.person_id],
+            late[m.person_id],
+            [f"角色：{Role(m.role).label}"],
+        )
         matched = sorted(w for w in skills if w in m.helps_with)
         if matched:
             s.score += SKILL_BONUS

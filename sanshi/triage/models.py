@@ -53,13 +53,16 @@ class PlaceAlias(models.Model):
                 name="place_alias_one_target",
             ),
             models.UniqueConstraint(
-                fields=["alias", "division"], condition=Q(division__isnull=False),
+                fields=["alias", "division"],
+                condition=Q(division__isnull=False),
                 name="place_alias_unique_division",
             ),
             models.UniqueConstraint(
-                fields=["alias", "org"], condition=Q(org__isnull=False), name="place_alias_unique_org"
+                fields=["alias", "org"],
+                condition=Q(org__isnull=False),
+                name="place_alias_unique_org",
             ),
-        ]  # fmt: skip
+        ]
         verbose_name_plural = "place aliases"
 
     def __str__(self) -> str:

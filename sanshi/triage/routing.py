@@ -250,8 +250,10 @@ class Gazetteer:
         if route is not None and route.community_org_id is not None:
             return route
         normal = normalise(text or "")
-        found = [(s, e, {c: w for c, w in codes.items() if w > 1})
-                 for s, e, codes in self.mentions(normal)]  # fmt: skip
+        found = [
+            (s, e, {c: w for c, w in codes.items() if w > 1})
+            for s, e, codes in self.mentions(normal)
+        ]
         found = [(s, e, codes) for s, e, codes in found if codes]
         if not found:
             return route

@@ -120,8 +120,10 @@ def review_volunteer(
     volunteer: Volunteer, *, actor: User, approve: bool, note: str = ""
 ) -> Volunteer:
     """The community federation (or one above it) approves or turns down a registration."""
-    _require(perm.holds_at_or_above(perm.grants(actor), volunteer.org, REVIEWER_ROLES),
-             "review this registration")  # fmt: skip
+    _require(
+        perm.holds_at_or_above(perm.grants(actor), volunteer.org, REVIEWER_ROLES),
+        "review this registration",
+    )
     note = _short(note, "note", 200, required=not approve)
     status = Volunteer.Status.APPROVED if approve else Volunteer.Status.REJECTED
     now = clock.now()
@@ -154,15 +156,22 @@ def create_team(org: Org, *, actor: User, name: str) -> Team:
 
 def assign_team(volunteer: Volunteer, team: Team | None, *, actor: User) -> Volunteer:
     """Put a volunteer in a team of her federation or one above it (None: no team)."""
-    _require(perm.holds_at_or_above(perm.grants(actor), volunteer.org, REVIEWER_ROLES),
-             "change this volunteer's team")  # fmt: skip
+    _require(
+        perm.holds_at_or_above(perm.grants(actor), volunteer.org, REVIEWER_ROLES),
+        "change this volunteer's team",
+    )
     if team is not None and not volunteer.org.path.startswith(team.org.path):
         raise InvalidInput("the team is not in her federation's tree", fields={"team": "outside"})
     with transaction.atomic():
         Volunteer.objects.filter(pk=volunteer.pk).update(team=team)
         volunteer.team = team
-        _audit(actor, "volunteer.team_assigned", "volunteer", volunteer.pk,
-               {"team": team.pk if team else None})  # fmt: skip
+        _audit(
+            actor,
+            "volunteer.team_assigned",
+            "volunteer",
+            volunteer.pk,
+            {"team": team.pk if team else None},
+        )
     return volunteer
 
 
@@ -219,15 +228,22 @@ def record_service(
     )
     with transaction.atomic():
         record.save(force_insert=True)
-        _audit(actor, "volunteer.service_recorded", "service", record.pk,
-               {"volunteer": volunteer.pk, "hours": str(record.hours)})  # fmt: skip
+        _audit(
+            actor,
+            "volunteer.service_recorded",
+            "service",
+            record.pk,
+            {"volunteer": volunteer.pk, "hours": str(record.hours)},
+        )
     return record
 
 
 def confirm_service(record: ServiceRecord, *, actor: User) -> ServiceRecord:
     """A second person of the federation confirms the hours (not the one who entered them)."""
-    _require(perm.holds_at_or_above(perm.grants(actor), record.org, REVIEWER_ROLES),
-             "confirm this record")  # fmt: skip
+    _require(
+        perm.holds_at_or_above(perm.grants(actor), record.org, REVIEWER_ROLES),
+        "confirm this record",
+    )
     if record.entered_by_id == actor.pk:
         raise NotAllowed("someone other than the one who entered it confirms a record")
     now = clock.now()
@@ -242,11 +258,14 @@ def confirm_service(record: ServiceRecord, *, actor: User) -> ServiceRecord:
     return record
 
 
-def correct_service(record: ServiceRecord, *, actor: User, hours: object, reason: str
-                    ) -> ServiceRecord:  # fmt: skip
+def correct_service(
+    record: ServiceRecord, *, actor: User, hours: object, reason: str
+) -> ServiceRecord:
     """Change a record's hours, saying why; the old and new figures are kept."""
-    _require(perm.holds_at_or_above(perm.grants(actor), record.org, REVIEWER_ROLES),
-             "correct this record")  # fmt: skip
+    _require(
+        perm.holds_at_or_above(perm.grants(actor), record.org, REVIEWER_ROLES),
+        "correct this record",
+    )
     after = _hours(hours)
     reason = _short(reason, "reason", 200, required=True)
     before = record.hours
@@ -256,11 +275,22 @@ def correct_service(record: ServiceRecord, *, actor: User, hours: object, reason
         changed = ServiceRecord.objects.filter(pk=record.pk, hours=before).update(hours=after)
         if changed != 1:
             raise Conflict("the record changed meanwhile; reload and try again")
-        ServiceCorrection.objects.create(record=record, hours_before=before, hours_after=after,
-                                               reason=reason, by=_user(actor), at=clock.now())  # fmt: skip
+        ServiceCorrection.objects.create(
+            record=record,
+            hours_before=before,
+            hours_after=after,
+            reason=reason,
+            by=_user(actor),
+            at=clock.now(),
+        )
         record.hours = after
-        _audit(actor, "volunteer.service_corrected", "service", record.pk,
-               {"before": str(before), "after": str(after), "reason": reason})  # fmt: skip
+        _audit(
+            actor,
+            "volunteer.service_corrected",
+            "service",
+            record.pk,
+            {"before": str(before), "after": str(after), "reason": reason},
+        )
     return record
 
 
@@ -274,8 +304,10 @@ def _certificate_number(year: int) -> str:
 
 def issue_certificate(volunteer: Volunteer, *, actor: User) -> Certificate:
     """A certificate of her confirmed service so far: hours, records, period, number, date."""
-    _require(perm.holds_at_or_above(perm.grants(actor), volunteer.org, REVIEWER_ROLES),
-             "issue certificates for this volunteer")  # fmt: skip
+    _require(
+        perm.holds_at_or_above(perm.grants(actor), volunteer.org, REVIEWER_ROLES),
+        "issue certificates for this volunteer",
+    )
     confirmed = ServiceRecord.objects.filter(
         volunteer=volunteer, status=ServiceRecord.Status.CONFIRMED
     )
@@ -297,6 +329,11 @@ def issue_certificate(volunteer: Volunteer, *, actor: User) -> Certificate:
     )
     with transaction.atomic():
         certificate.save(force_insert=True)
-        _audit(actor, "volunteer.certificate_issued", "certificate", certificate.pk,
-               {"volunteer": volunteer.pk, "hours": str(certificate.hours)})  # fmt: skip
+        _audit(
+            actor,
+            "volunteer.certificate_issued",
+            "certificate",
+            certificate.pk,
+            {"volunteer": volunteer.pk, "hours": str(certificate.hours)},
+        )
     return certificate

@@ -47,8 +47,11 @@ class Total:
 def totals(volunteers: QuerySet[Volunteer], *, year: int | None, by: str) -> list[Total]:
     """Confirmed hours of these volunteers, grouped by person, team or org, in a year or ever."""
     field = {"person": "volunteer", "team": "volunteer__team", "org": "volunteer__org"}[by]
-    label = {"person": "volunteer__name", "team": "volunteer__team__name",
-             "org": "volunteer__org__name"}[by]  # fmt: skip
+    label = {
+        "person": "volunteer__name",
+        "team": "volunteer__team__name",
+        "org": "volunteer__org__name",
+    }[by]
     rows = ServiceRecord.objects.filter(volunteer__in=volunteers.values("pk"), status=CONFIRMED)
     if year is not None:
         rows = rows.filter(served_on__year=year)
@@ -97,9 +100,10 @@ class Verdict:
 def verify(certificate: Certificate) -> Verdict:
     """The hours the record holds for the certificate's period now (corrections show)."""
     rows = ServiceRecord.objects.filter(
-        volunteer=certificate.volunteer, status=CONFIRMED,
+        volunteer=certificate.volunteer,
+        status=CONFIRMED,
         confirmed_at__lte=certificate.issued_at,
-    )  # fmt: skip
+    )
     hours = rows.aggregate(h=Sum("hours"))["h"] or Decimal("0")
     return Verdict(certificate, hours)
 

@@ -128,10 +128,14 @@ def join(request: HttpRequest) -> HttpResponse:
                 if org is None:
                     raise InvalidInput("choose your community", fields={"community": "required"})
                 actions.register_volunteer(
-                    org=org, name=data["name"], phone=data["phone"],
-                    id_number=data["id_number"], consent=data["consent"],
-                    skills=",".join(data["skills"]), availability=data["availability"],
-                )  # fmt: skip
+                    org=org,
+                    name=data["name"],
+                    phone=data["phone"],
+                    id_number=data["id_number"],
+                    consent=data["consent"],
+                    skills=",".join(data["skills"]),
+                    availability=data["availability"],
+                )
             except SanshiError as exc:
                 _fail(form, exc)
             else:
@@ -169,14 +173,18 @@ def me(request: HttpRequest) -> HttpResponse:
         status = 400 if request.method == "POST" else 200
         return render(request, "volunteers/lookup.html", {"form": form}, status=status)
     hours = confirmed_hours(volunteer)
-    return render(request, "volunteers/me.html", {
-        "v": volunteer,
-        "hours": hours,
-        "stars": range(star_level(hours)),
-        "next_star": next_star(hours),
-        "records": records_of(volunteer)[:50],
-        "certificates": volunteer.certificates.filter(revoked=False).order_by("-issued_at"),
-    })  # fmt: skip
+    return render(
+        request,
+        "volunteers/me.html",
+        {
+            "v": volunteer,
+            "hours": hours,
+            "stars": range(star_level(hours)),
+            "next_star": next_star(hours),
+            "records": records_of(volunteer)[:50],
+            "certificates": volunteer.certificates.filter(revoked=False).order_by("-issued_at"),
+        },
+    )
 
 
 @require_POST
@@ -224,15 +232,23 @@ def verify_token(request: HttpRequest, token: str) -> HttpResponse:
     """The page the QR code opens: the certificate as issued, checked against the record."""
     certificate = certificate_by_token(token)
     if certificate is None:
-        return render(request, "volunteers/verify_lookup.html",
-                      {"form": VerifyForm(), "missing": True}, status=404)  # fmt: skip
+        return render(
+            request,
+            "volunteers/verify_lookup.html",
+            {"form": VerifyForm(), "missing": True},
+            status=404,
+        )
     verdict = verify(certificate)
-    return render(request, "volunteers/verify.html", {
-        "c": certificate,
-        "verdict": verdict,
-        "name": certificate.volunteer.name[:1] + "*" * (len(certificate.volunteer.name) - 1),
-        "issued": timezone.localdate(certificate.issued_at),
-    })  # fmt: skip
+    return render(
+        request,
+        "volunteers/verify.html",
+        {
+            "c": certificate,
+            "verdict": verdict,
+            "name": certificate.volunteer.name[:1] + "*" * (len(certificate.volunteer.name) - 1),
+            "issued": timezone.localdate(certificate.issued_at),
+        },
+    )
 
 
 # ---------------------------------------------------------------- staff pages
@@ -249,17 +265,21 @@ def _year(request: HttpRequest) -> int:
 def staff_home(request: ConsoleRequest) -> HttpResponse:
     visible = volunteers_visible_to(request.user)
     year = _year(request)
-    return page(request, "volunteers/staff_home.html", {
-        "year": year,
-        "pending": [(v, mask_phone(v.phone)) for v in pending_review(visible)[:50]],
-        "people": totals(visible, year=year, by="person")[:20],
-        "teams": totals(visible, year=year, by="team"),
-        "orgs": totals(visible, year=year, by="org"),
-        "year_hours": year_sum(visible, year),
-        "count": visible.filter(status=Volunteer.Status.APPROVED).count(),
-        "team_form": TeamForm(),
-        "may_lead": bool(staff_paths(request.user)),
-    })  # fmt: skip
+    return page(
+        request,
+        "volunteers/staff_home.html",
+        {
+            "year": year,
+            "pending": [(v, mask_phone(v.phone)) for v in pending_review(visible)[:50]],
+            "people": totals(visible, year=year, by="person")[:20],
+            "teams": totals(visible, year=year, by="team"),
+            "orgs": totals(visible, year=year, by="org"),
+            "year_hours": year_sum(visible, year),
+            "count": visible.filter(status=Volunteer.Status.APPROVED).count(),
+            "team_form": TeamForm(),
+            "may_lead": bool(staff_paths(request.user)),
+        },
+    )
 
 
 def _teams_for(volunteer: Volunteer) -> list[tuple[int, str]]:
@@ -273,21 +293,29 @@ def staff_volunteer(request: ConsoleRequest, pk: int) -> HttpResponse:
     volunteer = access_volunteer(request.user, pk)
     hours = confirmed_hours(volunteer)
     skills = [str(SKILL_LABELS.get(s, s)) for s in volunteer.skills.split(",") if s]
-    return page(request, "volunteers/staff_volunteer.html", {
-        "v": volunteer,
-        "phone": mask_phone(volunteer.phone),
-        "id_number": mask_id_number(volunteer.id_number),
-        "skills": skills,
-        "availability": AVAILABILITY_LABELS.get(volunteer.availability, volunteer.availability),
-        "hours": hours,
-        "stars": star_level(hours),
-        "records": records_of(volunteer).select_related("concern").prefetch_related("corrections"),
-        "certificates": volunteer.certificates.order_by("-issued_at"),
-        "review_form": ReviewForm(),
-        "service_form": ServiceForm(initial={"served_on": timezone.localdate(clock.now())}),
-        "correct_form": CorrectForm(auto_id=False),
-        "assign_form": AssignForm(initial={"team": volunteer.team_id}, teams=_teams_for(volunteer)),
-    })  # fmt: skip
+    return page(
+        request,
+        "volunteers/staff_volunteer.html",
+        {
+            "v": volunteer,
+            "phone": mask_phone(volunteer.phone),
+            "id_number": mask_id_number(volunteer.id_number),
+            "skills": skills,
+            "availability": AVAILABILITY_LABELS.get(volunteer.availability, volunteer.availability),
+            "hours": hours,
+            "stars": star_level(hours),
+            "records": records_of(volunteer)
+            .select_related("concern")
+            .prefetch_related("corrections"),
+            "certificates": volunteer.certificates.order_by("-issued_at"),
+            "review_form": ReviewForm(),
+            "service_form": ServiceForm(initial={"served_on": timezone.localdate(clock.now())}),
+            "correct_form": CorrectForm(auto_id=False),
+            "assign_form": AssignForm(
+                initial={"team": volunteer.team_id}, teams=_teams_for(volunteer)
+            ),
+        },
+    )
 
 
 def _back(pk: int) -> HttpResponseRedirect:
@@ -295,8 +323,11 @@ def _back(pk: int) -> HttpResponseRedirect:
 
 
 def _form_error(request: HttpRequest, form: Any) -> None:
-    text = "; ".join(f"{form.fields[f].label if f in form.fields else ''} {e}"
-                     for f, errs in form.errors.items() for e in errs)  # fmt: skip
+    text = "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''} {e}"
+        for f, errs in form.errors.items()
+        for e in errs
+    )
     messages.error(request, text)
 
 
@@ -309,8 +340,9 @@ def staff_review(request: ConsoleRequest, pk: int) -> HttpResponse:
         _form_error(request, form)
         return _back(pk)
     approve = form.cleaned_data["decision"] == "approve"
-    actions.review_volunteer(volunteer, actor=request.user, approve=approve,
-                             note=form.cleaned_data["note"])  # fmt: skip
+    actions.review_volunteer(
+        volunteer, actor=request.user, approve=approve, note=form.cleaned_data["note"]
+    )
     messages.success(request, _("已通过。") if approve else _("已退回。"))
     return _back(pk)
 
@@ -320,8 +352,9 @@ def _concern_by_code(request: ConsoleRequest, text: str) -> Concern:
     code = normalise_tracking_code(text)
     found = concerns_visible_to(request.user).filter(tracking_code=code).first() if code else None
     if found is None:
-        raise InvalidInput("no concern you can see has that tracking code",
-                           fields={"concern_code": "not found"})  # fmt: skip
+        raise InvalidInput(
+            "no concern you can see has that tracking code", fields={"concern_code": "not found"}
+        )
     return found
 
 
@@ -335,9 +368,14 @@ def staff_service(request: ConsoleRequest, pk: int) -> HttpResponse:
         return _back(pk)
     data = form.cleaned_data
     concern = _concern_by_code(request, data["concern_code"]) if data["concern_code"] else None
-    actions.record_service(volunteer, actor=request.user, activity=data["activity"],
-                           served_on=data["served_on"], hours=data["hours"],
-                           concern=concern)  # fmt: skip
+    actions.record_service(
+        volunteer,
+        actor=request.user,
+        activity=data["activity"],
+        served_on=data["served_on"],
+        hours=data["hours"],
+        concern=concern,
+    )
     messages.success(request, _("服务记录已录入，待另一位工作人员确认。"))
     return _back(pk)
 
@@ -359,8 +397,12 @@ def staff_correct(request: ConsoleRequest, rid: int) -> HttpResponse:
     if not form.is_valid():
         _form_error(request, form)
         return _back(record.volunteer_id)
-    actions.correct_service(record, actor=request.user, hours=form.cleaned_data["hours"],
-                            reason=form.cleaned_data["reason"])  # fmt: skip
+    actions.correct_service(
+        record,
+        actor=request.user,
+        hours=form.cleaned_data["hours"],
+        reason=form.cleaned_data["reason"],
+    )
     messages.success(request, _("已更正，原时长与原因已留痕。"))
     return _back(record.volunteer_id)
 

@@ -11,7 +11,7 @@ from django.db import migrations
 COPIED = [
     "user_id", "name", "confirmed", "throttling_failure_timestamp", "throttling_failure_count",
     "key", "step", "t0", "digits", "tolerance", "drift", "last_t", "last_used_at",
-]  # fmt: skip
+]
 
 
 def _move(source, target) -> None:

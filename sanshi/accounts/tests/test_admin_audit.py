@@ -28,10 +28,16 @@ def admin_client() -> Client:
 
 def change_form(user, **changes) -> dict:
     data = {
-        "username": user.username, "first_name": "", "last_name": "", "email": "",
-        "is_active": "on", "last_login_0": "", "last_login_1": "",
-        "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00",
-    }  # fmt: skip
+        "username": user.username,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
     data.update(changes)
     return data
 

@@ -69,26 +69,39 @@ def test_hsts_only_over_https(settings) -> None:
 
 def test_security_settings_from_the_environment(monkeypatch, tmp_path) -> None:
     s = settings_with(
-        monkeypatch, tmp_path,
-        SANSHI_HSTS_SECONDS="63072000", SANSHI_SESSION_IDLE_MINUTES="15",
-        SANSHI_AUDIT_RETENTION_DAYS="200", SANSHI_LOGIN_LOCKOUT_BY="username",
-        SANSHI_LOGIN_FAILURE_LIMIT="3", SANSHI_LOGIN_LOCKOUT_MINUTES="30",
-        SANSHI_CSP_REPORT_ONLY="true", SANSHI_BEHIND_HTTPS_PROXY="true",
-    )  # fmt: skip
+        monkeypatch,
+        tmp_path,
+        SANSHI_HSTS_SECONDS="63072000",
+        SANSHI_SESSION_IDLE_MINUTES="15",
+        SANSHI_AUDIT_RETENTION_DAYS="200",
+        SANSHI_LOGIN_LOCKOUT_BY="username",
+        SANSHI_LOGIN_FAILURE_LIMIT="3",
+        SANSHI_LOGIN_LOCKOUT_MINUTES="30",
+        SANSHI_CSP_REPORT_ONLY="true",
+        SANSHI_BEHIND_HTTPS_PROXY="true",
+    )
     assert s["SECURE_HSTS_SECONDS"] == 63072000
     assert s["SANSHI_SESSION_IDLE_MINUTES"] == 15
     assert s["SANSHI_AUDIT_RETENTION_DAYS"] == 200
     assert (s["AXES_LOCKOUT_PARAMETERS"], s["AXES_FAILURE_LIMIT"], s["AXES_COOLOFF_TIME"]) == (
-        ["username"], 3, 0.5
-    )  # fmt: skip
+        ["username"],
+        3,
+        0.5,
+    )
     assert "CONTENT_SECURITY_POLICY" not in s
     assert s["CONTENT_SECURITY_POLICY_REPORT_ONLY"]["DIRECTIVES"]["script-src"] == ["'self'"]
     assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
 
 
 def test_defaults(monkeypatch, tmp_path) -> None:
-    for name in ("SANSHI_HSTS_SECONDS", "SANSHI_SESSION_IDLE_MINUTES", "SANSHI_AUDIT_RETENTION_DAYS",
-                 "SANSHI_2FA_REQUIRED", "SANSHI_CSP_REPORT_ONLY", "SANSHI_LOGIN_LOCKOUT_BY"):  # fmt: skip
+    for name in (
+        "SANSHI_HSTS_SECONDS",
+        "SANSHI_SESSION_IDLE_MINUTES",
+        "SANSHI_AUDIT_RETENTION_DAYS",
+        "SANSHI_2FA_REQUIRED",
+        "SANSHI_CSP_REPORT_ONLY",
+        "SANSHI_LOGIN_LOCKOUT_BY",
+    ):
         monkeypatch.delenv(name, raising=False)
     s = settings_with(monkeypatch, tmp_path)
     assert s["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

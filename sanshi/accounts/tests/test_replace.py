@@ -51,7 +51,9 @@ def test_the_old_authenticator_works_until_the_new_one_is_confirmed(world: World
     assert not set(old_codes) & set(codes)
     entry = AuditEntry.objects.get(action=AuditAction.SECOND_FACTOR_REPLACED)
     assert (entry.actor_name, entry.data) == (
-        "chair", {"ip": "10.0.0.1", "replaced": 1, "backup_codes": 10})  # fmt: skip
+        "chair",
+        {"ip": "10.0.0.1", "replaced": 1, "backup_codes": 10},
+    )
     with time_machine.travel(LATER, tick=False):
         assert client.get("/console/me/").status_code == 200
 
@@ -79,6 +81,8 @@ def test_replacing_needs_a_verified_session(world: World) -> None:
     client, _ = password_login("chair")
     response = client.get(REPLACE)
     assert (response.status_code, response["Location"]) == (
-        302, "/accounts/2fa/?next=%2Faccounts%2F2fa%2Freplace%2F%3Fnext%3D%252Fconsole%252Fme%252F")  # fmt: skip
+        302,
+        "/accounts/2fa/?next=%2Faccounts%2F2fa%2Freplace%2F%3Fnext%3D%252Fconsole%252Fme%252F",
+    )
     assert Authenticator.objects.filter(user=world.chair, confirmed=False).count() == 0
     assert AuditEntry.objects.filter(action=AuditAction.SECOND_FACTOR_REPLACED).count() == 0

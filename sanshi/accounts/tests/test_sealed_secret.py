@@ -126,8 +126,11 @@ def test_the_migration_seals_clear_secrets_and_the_reverse_opens_them() -> None:
         assert TOTPDevice.objects.count() == 0
         device = Authenticator.objects.get()
         assert (device.user_id, device.name, device.confirmed, device.key) == (
-            user.pk, "phone", True, hex_secret
-        )  # fmt: skip
+            user.pk,
+            "phone",
+            True,
+            hex_secret,
+        )
         assert (device.last_t, device.drift, device.created_at) == (99, 1, old.created_at)
         raw = raw_key(device.pk)
         assert (raw.startswith(sealer().current_prefix), hex_secret in raw) == (True, False)

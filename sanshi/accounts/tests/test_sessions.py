@@ -67,5 +67,8 @@ def test_session_cookie_flags(world: World, settings) -> None:
     )
     cookie = response.cookies["sessionid"]
     assert (cookie["httponly"], cookie["secure"], cookie["samesite"], cookie["max-age"]) == (
-        True, True, "Lax", ""
-    )  # fmt: skip
+        True,
+        True,
+        "Lax",
+        "",
+    )

@@ -34,16 +34,28 @@ def test_who_needs_a_second_factor(world: World) -> None:
     needs = {
         name: requires_second_factor(user)
         for name, user in [
-            ("admin", admin), ("root", root), ("chair", world.chair),
-            ("protection", world.protection), ("member", world.member),
-            ("dispatcher", world.dispatcher), ("volunteer", world.volunteer),
-            ("leader", world.leader), ("city_staff", world.city_staff),
+            ("admin", admin),
+            ("root", root),
+            ("chair", world.chair),
+            ("protection", world.protection),
+            ("member", world.member),
+            ("dispatcher", world.dispatcher),
+            ("volunteer", world.volunteer),
+            ("leader", world.leader),
+            ("city_staff", world.city_staff),
         ]
-    }  # fmt: skip
+    }
     assert needs == {
-        "admin": True, "root": True, "chair": True, "protection": True, "member": False,
-        "dispatcher": False, "volunteer": False, "leader": False, "city_staff": False,
-    }  # fmt: skip
+        "admin": True,
+        "root": True,
+        "chair": True,
+        "protection": True,
+        "member": False,
+        "dispatcher": False,
+        "volunteer": False,
+        "leader": False,
+        "city_staff": False,
+    }
 
 
 def test_a_member_goes_straight_in(world: World) -> None:

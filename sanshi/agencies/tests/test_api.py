@@ -23,8 +23,10 @@ def test_the_agency_reads_its_project_and_records_an_activity(
 ) -> None:
     api = Api(worker)
     assert [p["id"] for p in api.get("/agencies/projects").json()] == [project.pk]
-    created = api.post(f"/agencies/projects/{project.pk}/activities", {
-        "title": "亲子阅读会", "held_on": "2026-03-01", "participants": 25, "hours": "2.5"})  # fmt: skip
+    created = api.post(
+        f"/agencies/projects/{project.pk}/activities",
+        {"title": "亲子阅读会", "held_on": "2026-03-01", "participants": 25, "hours": "2.5"},
+    )
     assert created.status_code == 201
     assert (created.json()["title"], created.json()["participants"]) == ("亲子阅读会", 25)
     body = api.get(f"/agencies/projects/{project.pk}").json()
@@ -44,8 +46,10 @@ def test_others_neither_see_nor_record(
     before = (Activity.objects.count(), AuditEntry.objects.count())
     assert api.get("/agencies/projects").json() == []
     assert api.get(f"/agencies/projects/{project.pk}").status_code == 404
-    response = api.post(f"/agencies/projects/{project.pk}/activities", {
-        "title": "x", "held_on": "2026-03-01", "participants": 1, "hours": "1"})  # fmt: skip
+    response = api.post(
+        f"/agencies/projects/{project.pk}/activities",
+        {"title": "x", "held_on": "2026-03-01", "participants": 1, "hours": "1"},
+    )
     assert response.status_code == 404
     assert (Activity.objects.count(), AuditEntry.objects.count()) == before
 
@@ -54,8 +58,10 @@ def test_the_leader_reads_but_does_not_record(world: World, project: Project) ->
     api = Api(world.leader)
     before = Activity.objects.count()
     assert api.get(f"/agencies/projects/{project.pk}").json()["may_record"] is False
-    response = api.post(f"/agencies/projects/{project.pk}/activities", {
-        "title": "x", "held_on": "2026-03-01", "participants": 1, "hours": "1"})  # fmt: skip
+    response = api.post(
+        f"/agencies/projects/{project.pk}/activities",
+        {"title": "x", "held_on": "2026-03-01", "participants": 1, "hours": "1"},
+    )
     assert response.status_code == 403
     assert Activity.objects.count() == before
 
@@ -66,8 +72,10 @@ def test_an_activity_outside_the_period_writes_nothing(
     worker: Any,  # noqa: F811
 ) -> None:
     api = Api(worker)
-    response = api.post(f"/agencies/projects/{project.pk}/activities", {
-        "title": "x", "held_on": "2027-03-01", "participants": 1, "hours": "1"})  # fmt: skip
+    response = api.post(
+        f"/agencies/projects/{project.pk}/activities",
+        {"title": "x", "held_on": "2027-03-01", "participants": 1, "hours": "1"},
+    )
     assert response.status_code == 400
     assert Activity.objects.count() == 0
     assert dt.date(2027, 3, 1) > project.ends_on

@@ -50,21 +50,34 @@ def test_the_agency_edits_its_project(world: World, project: Project, worker: An
     assert response.status_code == 302
     row = Project.objects.get(pk=project.pk)
     assert (row.name, row.ends_on, row.target_groups) == (
-        EDIT["name"], dt.date(2027, 6, 30), EDIT["target_groups"],
-    )  # fmt: skip
+        EDIT["name"],
+        dt.date(2027, 6, 30),
+        EDIT["target_groups"],
+    )
     # Concerns and hours were left empty: those promises are withdrawn.
     assert sorted(Promise.objects.filter(project=project).values_list("metric", "target")) == [
-        ("activities", 6), ("participants", 150),
-    ]  # fmt: skip
+        ("activities", 6),
+        ("participants", 150),
+    ]
     audit = AuditEntry.objects.get(action="agency.project_changed")
     assert audit.data["before"]["name"] == "北部湾社区妇女儿童关爱项目"
-    assert audit.data["promises_before"] == {"activities": 4, "participants": 100, "concerns": 2,
-                                             "hours": 10}  # fmt: skip
+    assert audit.data["promises_before"] == {
+        "activities": 4,
+        "participants": 100,
+        "concerns": 2,
+        "hours": 10,
+    }
 
 
 def test_the_federation_above_edits_it_too(world: World, project: Project) -> None:  # noqa: F811
-    actions.update_project(project, actor=world.county_staff, name="新名字", funder="海城区妇联",
-                           starts_on=START, ends_on=END)  # fmt: skip
+    actions.update_project(
+        project,
+        actor=world.county_staff,
+        name="新名字",
+        funder="海城区妇联",
+        starts_on=START,
+        ends_on=END,
+    )
     assert Project.objects.get(pk=project.pk).name == "新名字"
 
 
@@ -80,12 +93,22 @@ def test_others_cannot_edit_and_nothing_changes(world: World, project: Project, 
 
 
 def test_bad_edits_write_nothing(world: World, project: Project, worker: Any) -> None:  # noqa: F811
-    actions.record_activity(project, actor=worker, title="亲子阅读会", held_on=dt.date(2026, 3, 1),
-                            participants=20, hours="2")  # fmt: skip
+    actions.record_activity(
+        project,
+        actor=worker,
+        title="亲子阅读会",
+        held_on=dt.date(2026, 3, 1),
+        participants=20,
+        hours="2",
+    )
     client = _client(worker)
     before = _state(project)
-    for change in ({"ends_on": "2025-12-01"}, {"starts_on": "2026-04-01"}, {"name": ""},
-                   {"activities": "-1"}):  # fmt: skip
+    for change in (
+        {"ends_on": "2025-12-01"},
+        {"starts_on": "2026-04-01"},
+        {"name": ""},
+        {"activities": "-1"},
+    ):
         response = client.post(f"/agencies/projects/{project.pk}/edit/", {**EDIT, **change})
         assert response.status_code == 400, change
     assert _state(project) == before

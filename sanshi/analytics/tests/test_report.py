@@ -57,8 +57,10 @@ def test_monthly_report_files(built: World, tmp_path: Path) -> None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     text = subprocess.run(  # noqa: S603
         [pdftotext, "-layout", str(tmp_path / f"sanshi-2026-11-{built.city.pk}.pdf"), "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "北海市妇联 2026年11月 三事办理月报" in text
     for name in ("response", "resolution", "satisfaction", "on_time", "returned", "reopened"):
         f = figure(getattr(live, name), False)

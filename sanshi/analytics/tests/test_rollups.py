@@ -133,8 +133,20 @@ def test_rollups_agree_with_live_after_random_lifecycles(world: World, seed: int
     first, last = START.date(), now.astimezone(TZ).date() + dt.timedelta(days=1)
     # the sequence went through every path the rates count
     sums = rollup_sums(world.city, first, last)[None]
-    reached = {m for m in (M.RESPONDED, M.SOLVED, M.SATISFIED, M.CLOSED_ON_TIME, M.CLOSED_REOPENED,
-                           M.RETURN_EVENTS, M.CLOSED_UNRATED, M.DANGER_DISPATCHED) if sums[m]}  # fmt: skip
+    reached = {
+        m
+        for m in (
+            M.RESPONDED,
+            M.SOLVED,
+            M.SATISFIED,
+            M.CLOSED_ON_TIME,
+            M.CLOSED_REOPENED,
+            M.RETURN_EVENTS,
+            M.CLOSED_UNRATED,
+            M.DANGER_DISPATCHED,
+        )
+        if sums[m]
+    }
     assert len(reached) >= 6, sorted(reached)  # coverage of the random walk, not a result
     _live_equals_rollups(world, first, last)
     _live_equals_rollups(world, dt.date(2026, 11, 1), dt.date(2026, 12, 1))  # the monthly table

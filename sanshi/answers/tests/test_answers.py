@@ -107,8 +107,14 @@ def test_someone_outside_the_org_cannot_write_for_it(world: World) -> None:
 
 def test_pages_propose_and_approve(world: World) -> None:
     writer = _client(world.county_staff)
-    form = {"org": world.county.pk, "category": "family", "kind": "legal_aid",
-            "title": LEGAL_AID.title, "body": LEGAL_AID.body, "public": "on"}  # fmt: skip
+    form = {
+        "org": world.county.pk,
+        "category": "family",
+        "kind": "legal_aid",
+        "title": LEGAL_AID.title,
+        "body": LEGAL_AID.body,
+        "public": "on",
+    }
     made = writer.post("/console/answers/", form)
     answer = ReadyAnswer.objects.get()
     assert made.status_code == 302
@@ -151,8 +157,9 @@ def _marriage_concern(world: World) -> Concern:
 def test_the_reply_form_suggests_approved_answers_by_category_and_words(world: World) -> None:
     answer = _approved(world)
     other = _approved(world, AnswerText("work", "where_to_go", "就业培训报名", "到人社局报名"))
-    actions.propose_answer(world.county, AnswerText("family", "policy", "未审核", "草稿"),
-                           actor=world.county_staff)  # fmt: skip
+    actions.propose_answer(
+        world.county, AnswerText("family", "policy", "未审核", "草稿"), actor=world.county_staff
+    )
     concern = _marriage_concern(world)
     client = _client(world.member)
     page = client.get(f"/console/c/{concern.pk}/").content.decode()
@@ -176,8 +183,9 @@ def test_suggestions_for_a_concern_she_cannot_see_are_not_found(world: World) ->
 def test_residents_see_only_approved_public_answers_on_the_report_page(world: World) -> None:
     public = _approved(world)
     _approved(world, AnswerText("family", "policy", "内部口径", "仅供工作人员", public=False))
-    actions.propose_answer(world.county, AnswerText("family", "policy", "待审", "待审", True),
-                           actor=world.county_staff)  # fmt: skip
+    actions.propose_answer(
+        world.county, AnswerText("family", "policy", "待审", "待审", True), actor=world.county_staff
+    )
     retired = _approved(world, AnswerText("work", "policy", "旧政策", "已过期", True))
     actions.retire_answer(retired, actor=world.dispatcher)
     html = Client().get("/report/").content.decode()

@@ -76,8 +76,9 @@ def dispatch(
             raise NotAllowed("you may not dispatch this concern")
         raise InvalidInput("no such org", fields={"org_id": "not found"})
     handlers = _people_in(org, payload.handler_ids, "handler_ids")
-    actions.dispatch_concern(concern, org, actor=caller(request), handlers=handlers,
-                             note=payload.note)  # fmt: skip
+    actions.dispatch_concern(
+        concern, org, actor=caller(request), handlers=handlers, note=payload.note
+    )
     return _done(request, concern)
 
 
@@ -106,17 +107,23 @@ def return_(request: HttpRequest, payload: ReasonIn, concern_id: int = concern_i
 @router.post("/{concern_id}/contacts", response=DONE, summary="Log a contact or visit")
 def contact(request: HttpRequest, payload: ContactIn, concern_id: int = concern_id_param()) -> Any:
     concern = _load(request, concern_id)
-    actions.log_contact(concern, actor=caller(request), method=payload.method,
-                        outcome=payload.outcome)  # fmt: skip
+    actions.log_contact(
+        concern, actor=caller(request), method=payload.method, outcome=payload.outcome
+    )
     return _done(request, concern)
 
 
 @router.post("/{concern_id}/referrals", response=DONE, summary="Refer to an outside body (转介)")
 def refer(request: HttpRequest, payload: ReferralIn, concern_id: int = concern_id_param()) -> Any:
     concern = _load(request, concern_id)
-    actions.refer_concern(concern, actor=caller(request), body=payload.body,
-                          reference=payload.reference, follow_up_on=payload.follow_up_on,
-                          note=payload.note)  # fmt: skip
+    actions.refer_concern(
+        concern,
+        actor=caller(request),
+        body=payload.body,
+        reference=payload.reference,
+        follow_up_on=payload.follow_up_on,
+        note=payload.note,
+    )
     return _done(request, concern)
 
 
@@ -132,8 +139,9 @@ def request_extension(
     request: HttpRequest, payload: ExtensionRequestIn, concern_id: int = concern_id_param()
 ) -> Any:
     concern = _load(request, concern_id)
-    actions.request_extension(concern, actor=caller(request), until=payload.until,
-                              reason=payload.reason)  # fmt: skip
+    actions.request_extension(
+        concern, actor=caller(request), until=payload.until, reason=payload.reason
+    )
     return _done(request, concern)
 
 
@@ -144,8 +152,9 @@ def decide_extension(
     request: HttpRequest, payload: ExtensionDecisionIn, concern_id: int = concern_id_param()
 ) -> Any:
     concern = _load(request, concern_id)
-    actions.decide_extension(concern, actor=caller(request), approve=payload.approve,
-                             note=payload.note)  # fmt: skip
+    actions.decide_extension(
+        concern, actor=caller(request), approve=payload.approve, note=payload.note
+    )
     return _done(request, concern)
 
 
@@ -161,9 +170,14 @@ def follow_up(
     request: HttpRequest, payload: FollowUpIn, concern_id: int = concern_id_param()
 ) -> Any:
     concern = _load(request, concern_id)
-    actions.record_follow_up(concern, actor=caller(request), solved=payload.solved,
-                             satisfaction=payload.satisfaction, comment=payload.comment,
-                             method=payload.method)  # fmt: skip
+    actions.record_follow_up(
+        concern,
+        actor=caller(request),
+        solved=payload.solved,
+        satisfaction=payload.satisfaction,
+        comment=payload.comment,
+        method=payload.method,
+    )
     return _done(request, concern)
 
 
@@ -193,8 +207,13 @@ def escalate(
     to_org = concern.org.parent if payload.to_parent else None
     if payload.to_parent and to_org is None:
         raise InvalidInput("this org has no parent", fields={"to_parent": "invalid"})
-    actions.escalate_concern(concern, actor=caller(request), reason=payload.reason,
-                             to_org=to_org, department=payload.department)  # fmt: skip
+    actions.escalate_concern(
+        concern,
+        actor=caller(request),
+        reason=payload.reason,
+        to_org=to_org,
+        department=payload.department,
+    )
     return _done(request, concern)
 
 
@@ -205,8 +224,9 @@ def escalation_response(
     request: HttpRequest, payload: EscalationResponseIn, concern_id: int = concern_id_param()
 ) -> Any:
     concern = _load(request, concern_id)
-    actions.record_escalation_response(concern, actor=caller(request), response=payload.response,
-                                       rating=payload.rating)  # fmt: skip
+    actions.record_escalation_response(
+        concern, actor=caller(request), response=payload.response, rating=payload.rating
+    )
     return _done(request, concern)
 
 
@@ -215,16 +235,22 @@ def reclassify(
     request: HttpRequest, payload: ReclassifyIn, concern_id: int = concern_id_param()
 ) -> Any:
     concern = _load(request, concern_id)
-    actions.reclassify_concern(concern, actor=caller(request), category=payload.category,
-                               subcategory=payload.subcategory, reason=payload.reason)  # fmt: skip
+    actions.reclassify_concern(
+        concern,
+        actor=caller(request),
+        category=payload.category,
+        subcategory=payload.subcategory,
+        reason=payload.reason,
+    )
     return _done(request, concern)
 
 
 @router.post("/{concern_id}/urgency", response=DONE, summary="Change the urgency tier")
 def urgency(request: HttpRequest, payload: UrgencyIn, concern_id: int = concern_id_param()) -> Any:
     concern = _load(request, concern_id)
-    actions.change_urgency(concern, actor=caller(request), urgency=payload.urgency,
-                           reason=payload.reason)  # fmt: skip
+    actions.change_urgency(
+        concern, actor=caller(request), urgency=payload.urgency, reason=payload.reason
+    )
     return _done(request, concern)
 
 
@@ -241,8 +267,9 @@ def danger_check(
     its org or above, with a reason. Confirmed: critical and protected from now; cleared: the
     record keeps who and why. A second answer is a 409: a check is settled once."""
     concern = _load(request, concern_id)
-    actions.check_danger(concern, confirmed=payload.confirmed, reason=payload.reason,
-                         actor=caller(request))  # fmt: skip
+    actions.check_danger(
+        concern, confirmed=payload.confirmed, reason=payload.reason, actor=caller(request)
+    )
     return _done(request, concern)
 
 

@@ -20,8 +20,11 @@ from sanshi.concerns.access import FULL, access_concern, visibility
 router = Router(tags=["privacy"])
 
 
-@router.post("/{concern_id}/reveal", response=responses({200: RevealOut}, WRITE_ERRORS),
-             summary="Show one contact detail in clear (audited)")  # fmt: skip
+@router.post(
+    "/{concern_id}/reveal",
+    response=responses({200: RevealOut}, WRITE_ERRORS),
+    summary="Show one contact detail in clear (audited)",
+)
 def reveal(request: HttpRequest, payload: RevealIn, concern_id: int = concern_id_param()) -> Any:
     """For those who see the concern in full and handle, supervise or protect it."""
     concern = access_concern(caller(request), concern_id)
@@ -29,8 +32,11 @@ def reveal(request: HttpRequest, payload: RevealIn, concern_id: int = concern_id
     return Status(200, {"concern_id": concern.pk, "field": payload.field, "value": value})
 
 
-@router.post("/{concern_id}/break-glass", response=responses({200: ConcernDetailOut}, WRITE_ERRORS),
-             summary="Open a protected concern in full for an hour, with a reason (紧急调阅)")  # fmt: skip
+@router.post(
+    "/{concern_id}/break-glass",
+    response=responses({200: ConcernDetailOut}, WRITE_ERRORS),
+    summary="Open a protected concern in full for an hour, with a reason (紧急调阅)",
+)
 def break_glass(
     request: HttpRequest, payload: ReasonIn, concern_id: int = concern_id_param()
 ) -> Any:

@@ -30,8 +30,12 @@ router = Router()
 ORG_FIELDS = ("id", "name", "level", "kind", "parent_id", "division_code", "path", "depth")
 
 
-@router.get("/me", response=responses({200: MeOut}, LIST_ERRORS), tags=["me"],
-            summary="The caller's profile and roles")  # fmt: skip
+@router.get(
+    "/me",
+    response=responses({200: MeOut}, LIST_ERRORS),
+    tags=["me"],
+    summary="The caller's profile and roles",
+)
 def me(request: HttpRequest) -> Any:
     user = caller(request)
     person = person_for_user(user)
@@ -56,17 +60,26 @@ def me(request: HttpRequest) -> Any:
     )
 
 
-@router.get("/taxonomy", response=responses({200: TaxonomyOut}, LIST_ERRORS), tags=["reference"],
-            summary="Categories and subcategories")  # fmt: skip
+@router.get(
+    "/taxonomy",
+    response=responses({200: TaxonomyOut}, LIST_ERRORS),
+    tags=["reference"],
+    summary="Categories and subcategories",
+)
 def get_taxonomy(request: HttpRequest) -> Any:
     categories = [
-        {"code": c.code, "name": c.name, "en": c.en, "sanshi": c.sanshi,
-         "subcategories": [
-             {"code": s.code, "name": s.name, "en": s.en, "sanshi": s.sanshi, "urgent": s.urgent}
-             for s in c.subcategories
-         ]}
+        {
+            "code": c.code,
+            "name": c.name,
+            "en": c.en,
+            "sanshi": c.sanshi,
+            "subcategories": [
+                {"code": s.code, "name": s.name, "en": s.en, "sanshi": s.sanshi, "urgent": s.urgent}
+                for s in c.subcategories
+            ],
+        }
         for c in taxonomy().categories
-    ]  # fmt: skip
+    ]
     return Status(200, {"categories": categories})
 
 
@@ -77,8 +90,12 @@ class OrgQuery(Schema):
     limit: int = Field(100, ge=1, le=500)
 
 
-@router.get("/orgs", response=responses({200: OrgPage}, LIST_ERRORS), tags=["reference"],
-            summary="Orgs in the caller's subtrees")  # fmt: skip
+@router.get(
+    "/orgs",
+    response=responses({200: OrgPage}, LIST_ERRORS),
+    tags=["reference"],
+    summary="Orgs in the caller's subtrees",
+)
 def list_orgs(request: HttpRequest, filters: Query[OrgQuery]) -> Any:
     qs = orgs_visible_to(caller(request))
     if filters.parent_id is not None:
@@ -95,8 +112,12 @@ def list_orgs(request: HttpRequest, filters: Query[OrgQuery]) -> Any:
     return Status(200, {"results": [_org_out(o) for o in rows], "next_cursor": next_cursor})
 
 
-@router.get("/orgs/{org_id}", response=responses({200: OrgOut}, READ_ERRORS), tags=["reference"],
-            summary="One org")  # fmt: skip
+@router.get(
+    "/orgs/{org_id}",
+    response=responses({200: OrgOut}, READ_ERRORS),
+    tags=["reference"],
+    summary="One org",
+)
 def get_org(request: HttpRequest, org_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     org = visible_org(caller(request), org_id)
     if org is None:
@@ -104,8 +125,12 @@ def get_org(request: HttpRequest, org_id: int = Path(..., ge=1, le=MAX_ID)) -> A
     return Status(200, _org_out(org))
 
 
-@router.post("/triage", response=responses({200: dict[str, Any]}, WRITE_ERRORS - {404, 409}),
-             tags=["reference"], summary="Triage a text without saving it (staff only)")  # fmt: skip
+@router.post(
+    "/triage",
+    response=responses({200: dict[str, Any]}, WRITE_ERRORS - {404, 409}),
+    tags=["reference"],
+    summary="Triage a text without saving it (staff only)",
+)
 def triage_text(request: HttpRequest, payload: TriageIn) -> Any:
     """What the triage engine says: category, urgency, danger signals, where."""
     require_staff_role(request)

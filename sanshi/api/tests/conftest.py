@@ -22,11 +22,16 @@ class Api:
     def get(self, path: str, params: dict[str, Any] | None = None, **headers: str) -> Any:
         return self.client.get(f"/api/v1{path}", params or {}, headers={**self.headers, **headers})
 
-    def post(self, path: str, data: Any = None, *, raw: bytes | str | None = None,
-             **headers: str) -> Any:  # fmt: skip
+    def post(
+        self, path: str, data: Any = None, *, raw: bytes | str | None = None, **headers: str
+    ) -> Any:
         content = raw if raw is not None else ("" if data is None else json.dumps(data))
-        return self.client.post(f"/api/v1{path}", content, content_type="application/json",
-                                headers={**self.headers, **headers})  # fmt: skip
+        return self.client.post(
+            f"/api/v1{path}",
+            content,
+            content_type="application/json",
+            headers={**self.headers, **headers},
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -103,8 +103,10 @@ def test_api_token_command_refuses_unknown_user(world):
 
 
 def test_admin_issues_a_token_and_shows_it_once(world, django_user_model, settings):
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     admin = django_user_model.objects.create_superuser("root", password="pw-for-tests-only")
     client = Client()
     client.force_login(admin)

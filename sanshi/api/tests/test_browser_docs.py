@@ -24,8 +24,9 @@ def test_swagger_ui_lists_every_operation_under_the_sites_policy(
     transactional_db: None, live_server: Any, page: Any
 ) -> None:
     refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text
-            else None)  # fmt: skip
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
     page.goto(live_server.url + "/api/v1/docs")
     page.wait_for_selector(".opblock", timeout=20_000)
     assert (

@@ -11,8 +11,18 @@ from sanshi.concerns.actions import assign_handler, dispatch_concern
 from sanshi.concerns.models import Concern
 from sanshi.testing import person_of
 
-PERSONAS = ("dispatcher", "county_staff", "chair", "member", "outside_member", "social_worker",
-            "volunteer", "protection", "leader", "city_staff")  # fmt: skip
+PERSONAS = (
+    "dispatcher",
+    "county_staff",
+    "chair",
+    "member",
+    "outside_member",
+    "social_worker",
+    "volunteer",
+    "protection",
+    "leader",
+    "city_staff",
+)
 
 
 def _at_community(world, **kwargs):
@@ -52,19 +62,32 @@ def test_concern_outside_the_subtree_is_404_like_a_missing_one(world, api_as):
 
 
 def test_protected_concern_is_redacted_for_a_member_and_full_for_the_chair(world, api_as):
-    concern = _at_community(world, text="邻居家孩子常被打", subcategory="children.abuse",
-                            reporter_name="王女士", reporter_phone="13900000000",
-                            address="北部湾社区3栋")  # fmt: skip
+    concern = _at_community(
+        world,
+        text="邻居家孩子常被打",
+        subcategory="children.abuse",
+        reporter_name="王女士",
+        reporter_phone="13900000000",
+        address="北部湾社区3栋",
+    )
     stub = api_as(world.member).get(f"/concerns/{concern.pk}").json()
     assert stub["redacted"] is True
     assert [stub[k] for k in ("text", "address", "reporter_name", "reporter_phone", "triage")] == [
-        None, None, None, None, None]  # fmt: skip
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
     assert stub["tracking_code"] == concern.tracking_code
     full = api_as(world.chair).get(f"/concerns/{concern.pk}").json()
     assert full["redacted"] is False
     # In full, but the contact details masked as on the console (reveal gives them in clear).
     assert (full["text"], full["reporter_name"], full["reporter_phone"]) == (
-        "邻居家孩子常被打", "王**", "139****0000")  # fmt: skip
+        "邻居家孩子常被打",
+        "王**",
+        "139****0000",
+    )
 
 
 def test_redacted_timeline_has_no_notes(world, api_as):
@@ -101,7 +124,10 @@ def test_filters(world, api_as):
     api = api_as(world.dispatcher)
     assert _ids(api.get("/concerns", {"status": "received"})) == [waiting.pk]
     assert _ids(api.get("/concerns", {"status": ["received", "dispatched"]})) == [
-        waiting.pk, new.pk, old.pk]  # fmt: skip
+        waiting.pk,
+        new.pk,
+        old.pk,
+    ]
     assert _ids(api.get("/concerns", {"category": "family"})) == [old.pk]
     assert _ids(api.get("/concerns", {"subcategory": "family.divorce"})) == [old.pk]
     assert _ids(api.get("/concerns", {"urgency": "high"})) == [new.pk]
@@ -109,7 +135,9 @@ def test_filters(world, api_as):
     assert _ids(api.get("/concerns", {"overdue": "false"})) == [waiting.pk, new.pk]
     assert _ids(api.get("/concerns", {"org_id": world.community.pk})) == [new.pk, old.pk]
     assert _ids(api.get("/concerns", {"received_from": "2025-04-01T00:00:00+08:00"})) == [
-        waiting.pk, new.pk]  # fmt: skip
+        waiting.pk,
+        new.pk,
+    ]
     assert _ids(api.get("/concerns", {"received_to": "2025-04-01T00:00:00Z"})) == [old.pk]
 
 
@@ -121,10 +149,13 @@ def test_filter_by_an_org_outside_the_subtree_is_400(world, api_as):
 
 def test_bad_filter_values_are_400(world, api_as):
     api = api_as(world.dispatcher)
-    for params, field in [({"status": "lost"}, "status.0"), ({"limit": "0"}, "limit"),
-                          ({"received_from": "yesterday"}, "received_from"),
-            ({"received_to": "0.5"}, "received_to"),
-                          ({"cursor": "!!"}, "cursor")]:  # fmt: skip
+    for params, field in [
+        ({"status": "lost"}, "status.0"),
+        ({"limit": "0"}, "limit"),
+        ({"received_from": "yesterday"}, "received_from"),
+        ({"received_to": "0.5"}, "received_to"),
+        ({"cursor": "!!"}, "cursor"),
+    ]:
         response = api.get("/concerns", params)
         assert response.status_code == 400, params
         assert list(response.json()["fields"]) == [field], params
@@ -199,5 +230,9 @@ def test_orgs_me_and_taxonomy(world, api_as):
     taxonomy = api.get("/taxonomy").json()
     assert taxonomy["categories"][0]["code"] == "safety"
     assert taxonomy["categories"][0]["subcategories"][0] == {
-        "code": "safety.dv_now", "name": "正在发生或有现实危险的家庭暴力",
-        "en": "ongoing or imminent domestic violence", "sanshi": "jiuxin", "urgent": True}  # fmt: skip
+        "code": "safety.dv_now",
+        "name": "正在发生或有现实危险的家庭暴力",
+        "en": "ongoing or imminent domestic violence",
+        "sanshi": "jiuxin",
+        "urgent": True,
+    }

@@ -12,8 +12,11 @@ from sanshi.core.models import IdempotentResponse
 from sanshi.orgs.models import Role
 from sanshi.testing import make_user
 
-REPORT = {"text": "孩子放学后没人照看，想问问社区有没有儿童之家", "reporter_name": "李女士",
-          "reporter_phone": "13800000000"}  # fmt: skip
+REPORT = {
+    "text": "孩子放学后没人照看，想问问社区有没有儿童之家",
+    "reporter_name": "李女士",
+    "reporter_phone": "13800000000",
+}
 
 
 def test_post_creates_a_committed_concern_on_channel_api(world, api_as):

@@ -56,11 +56,18 @@ def test_the_protection_officer_confirms_a_danger_through_the_api(world: World, 
     assert r.status_code == 200
     body = r.json()
     assert (body["danger_check"], body["urgency"], body["protected"]) == (
-        "confirmed", "critical", True)  # fmt: skip
+        "confirmed",
+        "critical",
+        True,
+    )
     last = concern.events.order_by("-pk").first()
     assert last is not None
     assert (last.kind, last.note, last.actor_id, last.data["confirmed"]) == (
-        EventKind.DANGER_CONFIRMED, "电话核实有轻生念头", world.protection.pk, True)  # fmt: skip
+        EventKind.DANGER_CONFIRMED,
+        "电话核实有轻生念头",
+        world.protection.pk,
+        True,
+    )
 
 
 def test_clearing_a_danger_check_keeps_urgency_and_protection(world: World, api_as) -> None:
@@ -70,7 +77,10 @@ def test_clearing_a_danger_check_keeps_urgency_and_protection(world: World, api_
     )
     assert r.status_code == 200
     assert (r.json()["danger_check"], r.json()["urgency"], r.json()["protected"]) == (
-        "cleared", "normal", False)  # fmt: skip
+        "cleared",
+        "normal",
+        False,
+    )
     assert concern.events.order_by("-pk").values_list("kind", flat=True)[0] == (
         EventKind.DANGER_CLEARED
     )
@@ -109,9 +119,12 @@ def test_a_danger_check_needs_a_reason_and_is_settled_once(world: World, api_as)
     r = officer.post(f"/concerns/{concern.pk}/danger-check", {"confirmed": True, "reason": "  "})
     assert r.status_code == 400
     assert _state(concern) == before
-    assert officer.post(
-        f"/concerns/{concern.pk}/danger-check", {"confirmed": False, "reason": "只是失眠"}
-    ).status_code == 200  # fmt: skip
+    assert (
+        officer.post(
+            f"/concerns/{concern.pk}/danger-check", {"confirmed": False, "reason": "只是失眠"}
+        ).status_code
+        == 200
+    )
     settled = _state(concern)
     r = officer.post(f"/concerns/{concern.pk}/danger-check", {"confirmed": True, "reason": "再看"})
     assert (r.status_code, r.json()["error"]) == (409, "conflict")
@@ -123,9 +136,10 @@ def test_a_concern_with_no_check_pending_answers_409(world: World, api_as) -> No
     concern = world.concern()
     before = _state(concern)
     r = api_as(world.protection).post(
-        f"/concerns/{concern.pk}/danger-check", {"confirmed": True, "reason": "看看"},
+        f"/concerns/{concern.pk}/danger-check",
+        {"confirmed": True, "reason": "看看"},
         **{"Accept-Language": "en"},
-    )  # fmt: skip
+    )
     assert (r.status_code, r.json()["error"]) == (409, "conflict")
     assert _state(concern) == before
 
@@ -138,8 +152,7 @@ def test_the_protection_officer_takes_a_protected_concern(world: World, api_as) 
     r = api_as(world.protection).post(f"/concerns/{concern.pk}/take")
     assert r.status_code == 200
     body = r.json()
-    assert (body["status"], body["org"]["id"], body["text"]) == (
-        "signed", world.county.pk, DV_NOW)  # fmt: skip
+    assert (body["status"], body["org"]["id"], body["text"]) == ("signed", world.county.pk, DV_NOW)
     assert [(h["person_id"], h["role"]) for h in body["handlers"]] == [
         (person_of(world.protection).pk, "lead")
     ]
@@ -149,9 +162,15 @@ def test_the_protection_officer_takes_a_protected_concern(world: World, api_as) 
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("dispatcher", 403), ("county_staff", 403), ("leader", 403), ("chair", 404),
-     ("member", 404), ("volunteer", 404)],
-)  # fmt: skip
+    [
+        ("dispatcher", 403),
+        ("county_staff", 403),
+        ("leader", 403),
+        ("chair", 404),
+        ("member", 404),
+        ("volunteer", 404),
+    ],
+)
 def test_who_may_not_take_changes_nothing(world: World, api_as, who: str, status: int) -> None:
     concern = _critical(world)
     before = _state(concern)
@@ -191,16 +210,25 @@ def test_protection_is_lifted_with_a_reason_once_no_longer_critical(world: World
     last = concern.events.order_by("-pk").first()
     assert last is not None
     assert (last.kind, last.note, last.actor_id) == (
-        EventKind.UNPROTECTED, "核实为普通家庭矛盾", world.protection.pk)  # fmt: skip
+        EventKind.UNPROTECTED,
+        "核实为普通家庭矛盾",
+        world.protection.pk,
+    )
     again = officer.post(f"/concerns/{concern.pk}/unprotect", {"reason": "再次"})
     assert (again.status_code, again.json()["error"]) == (400, "invalid_input")
 
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("dispatcher", 403), ("county_staff", 403), ("leader", 403), ("member", 404),
-     ("volunteer", 404), ("outside_member", 404)],
-)  # fmt: skip
+    [
+        ("dispatcher", 403),
+        ("county_staff", 403),
+        ("leader", 403),
+        ("member", 404),
+        ("volunteer", 404),
+        ("outside_member", 404),
+    ],
+)
 def test_who_may_not_unprotect_changes_nothing(world: World, api_as, who: str, status: int) -> None:
     concern = _critical(world)
     actions.change_urgency(concern, actor=world.protection, urgency="normal", reason="已安全")

@@ -14,8 +14,9 @@ def dispatched(world):
 
 def test_unknown_body_field_is_rejected_in_chinese(world, api_as, dispatched):
     api = api_as(world.dispatcher)
-    response = api.post(f"/concerns/{dispatched.pk}/dispatch",
-                        {"org_id": world.community.pk, "colour": "red"})  # fmt: skip
+    response = api.post(
+        f"/concerns/{dispatched.pk}/dispatch", {"org_id": world.community.pk, "colour": "red"}
+    )
     assert response.status_code == 400
     assert response.json() == {
         "error": "invalid_input",
@@ -28,8 +29,9 @@ def test_unknown_body_field_is_rejected_in_chinese(world, api_as, dispatched):
 
 def test_field_messages_are_english_when_asked(world, api_as, dispatched):
     api = api_as(world.dispatcher)
-    response = api.post(f"/concerns/{dispatched.pk}/dispatch", {"colour": "red"},
-                        **{"Accept-Language": "en"})  # fmt: skip
+    response = api.post(
+        f"/concerns/{dispatched.pk}/dispatch", {"colour": "red"}, **{"Accept-Language": "en"}
+    )
     assert response.status_code == 400
     assert response.json() == {
         "error": "invalid_input",
@@ -78,8 +80,10 @@ def test_text_the_database_cannot_store_is_400(world, api_as, dispatched, text):
 def test_naive_or_absurd_times_are_400(world, api_as, dispatched):
     api = api_as(world.dispatcher)
     for until in ("2030-01-01T10:00:00", "0001-01-01T00:00:00+08:00", "tomorrow"):
-        response = api.post(f"/concerns/{dispatched.pk}/extension-request",
-                            {"until": until, "reason": "需要更多时间"})  # fmt: skip
+        response = api.post(
+            f"/concerns/{dispatched.pk}/extension-request",
+            {"until": until, "reason": "需要更多时间"},
+        )
         assert response.status_code == 400, until
         assert list(response.json()["fields"]) == ["until"]
 

@@ -26,9 +26,10 @@ def test_whole_lifecycle_through_the_api(world, api_as):
     dispatcher, member, chair = api_as(world.dispatcher), api_as(world.member), api_as(world.chair)
     concern = world.concern()
     member_person = person_of(world.member)
-    r = dispatcher.post(f"/concerns/{concern.pk}/dispatch",
-                        {"org_id": world.community.pk, "handler_ids": [member_person.pk],
-                         "note": "请社区跟进"})  # fmt: skip
+    r = dispatcher.post(
+        f"/concerns/{concern.pk}/dispatch",
+        {"org_id": world.community.pk, "handler_ids": [member_person.pk], "note": "请社区跟进"},
+    )
     assert (r.status_code, r.json()["status"]) == (200, "dispatched")
     assert [h["name"] for h in r.json()["handlers"]] == ["member"]
     assert member.post(f"/concerns/{concern.pk}/sign").json()["status"] == "signed"
@@ -36,8 +37,10 @@ def test_whole_lifecycle_through_the_api(world, api_as):
         f"/concerns/{concern.pk}/contacts", {"method": "phone", "outcome": "已电话联系"}
     )
     assert r.json()["status"] == "in_progress"
-    r = member.post(f"/concerns/{concern.pk}/referrals",
-                    {"body": "legal_aid", "reference": "LA-1", "follow_up_on": "2030-06-01"})  # fmt: skip
+    r = member.post(
+        f"/concerns/{concern.pk}/referrals",
+        {"body": "legal_aid", "reference": "LA-1", "follow_up_on": "2030-06-01"},
+    )
     assert r.status_code == 200
     assert (
         member.post(f"/concerns/{concern.pk}/notes", {"note": "已约好周五入户"}).status_code == 200
@@ -51,15 +54,33 @@ def test_whole_lifecycle_through_the_api(world, api_as):
     r = chair.post(f"/concerns/{concern.pk}/extension-decision", {"approve": True})
     assert r.status_code == 200
     assert Concern.objects.get(pk=concern.pk).resolve_due == due + dt.timedelta(days=3)
-    assert member.post(f"/concerns/{concern.pk}/reply", {"reply": "已联系儿童之家"}).json()[
-        "status"] == "replied"  # fmt: skip
-    r = dispatcher.post(f"/concerns/{concern.pk}/follow-up",
-                        {"solved": True, "satisfaction": "satisfied", "method": "phone"})  # fmt: skip
+    assert (
+        member.post(f"/concerns/{concern.pk}/reply", {"reply": "已联系儿童之家"}).json()["status"]
+        == "replied"
+    )
+    r = dispatcher.post(
+        f"/concerns/{concern.pk}/follow-up",
+        {"solved": True, "satisfaction": "satisfied", "method": "phone"},
+    )
     assert (r.json()["status"], r.json()["solved"], r.json()["satisfaction"]) == (
-        "closed", True, "satisfied")  # fmt: skip
+        "closed",
+        True,
+        "satisfied",
+    )
     kinds = [e["kind"] for e in member.get(f"/concerns/{concern.pk}/timeline").json()["events"]]
-    assert kinds == ["received", "dispatched", "assigned", "signed", "contact", "referral", "note",
-                     "extension_requested", "extension_approved", "replied", "followed_up"]  # fmt: skip
+    assert kinds == [
+        "received",
+        "dispatched",
+        "assigned",
+        "signed",
+        "contact",
+        "referral",
+        "note",
+        "extension_requested",
+        "extension_approved",
+        "replied",
+        "followed_up",
+    ]
 
 
 def test_return_sends_it_back_with_the_reason(world, api_as):
@@ -125,15 +146,19 @@ def test_dispatch_to_an_org_or_person_outside_reach_is_400(world, api_as):
 def test_assign_escalate_and_respond(world, api_as):
     concern = _dispatched(world, api_as(world.dispatcher))
     chair = api_as(world.chair)
-    r = chair.post(f"/concerns/{concern.pk}/assign",
-                   {"person_id": person_of(world.social_worker).pk, "role": "assist"})  # fmt: skip
+    r = chair.post(
+        f"/concerns/{concern.pk}/assign",
+        {"person_id": person_of(world.social_worker).pk, "role": "assist"},
+    )
     assert [(h["name"], h["role"]) for h in r.json()["handlers"]] == [("social_worker", "assist")]
     r = chair.post(
         f"/concerns/{concern.pk}/escalate", {"to_parent": True, "reason": "需要街道协调"}
     )
     assert r.json()["escalated_to_id"] == world.township.pk
-    r = api_as(world.dispatcher).post(f"/concerns/{concern.pk}/escalation-response",
-                                      {"response": "街道已协调", "rating": "satisfied"})  # fmt: skip
+    r = api_as(world.dispatcher).post(
+        f"/concerns/{concern.pk}/escalation-response",
+        {"response": "街道已协调", "rating": "satisfied"},
+    )
     assert r.status_code == 200
     r = chair.post(f"/concerns/{concern.pk}/escalate", {"department": "民政局", "reason": "低保"})
     assert r.json()["escalated_department"] == "民政局"
@@ -141,8 +166,10 @@ def test_assign_escalate_and_respond(world, api_as):
 
 def test_escalate_needs_exactly_one_target(world, api_as):
     concern = _dispatched(world, api_as(world.dispatcher))
-    r = api_as(world.chair).post(f"/concerns/{concern.pk}/escalate",
-                                 {"to_parent": True, "department": "民政局", "reason": "x"})  # fmt: skip
+    r = api_as(world.chair).post(
+        f"/concerns/{concern.pk}/escalate",
+        {"to_parent": True, "department": "民政局", "reason": "x"},
+    )
     assert r.status_code == 400
     assert Concern.objects.get(pk=concern.pk).escalated_to_id is None
 
@@ -150,13 +177,18 @@ def test_escalate_needs_exactly_one_target(world, api_as):
 def test_reclassify_and_change_urgency(world, api_as):
     concern = _dispatched(world, api_as(world.dispatcher))
     member = api_as(world.member)
-    r = member.post(f"/concerns/{concern.pk}/reclassify",
-                    {"subcategory": "family.divorce", "reason": "实为离婚咨询"})  # fmt: skip
+    r = member.post(
+        f"/concerns/{concern.pk}/reclassify",
+        {"subcategory": "family.divorce", "reason": "实为离婚咨询"},
+    )
     assert (r.json()["category"], r.json()["subcategory"]) == ("family", "family.divorce")
     r = member.post(f"/concerns/{concern.pk}/urgency", {"urgency": "high", "reason": "对方有威胁"})
     assert r.json()["urgency"] == "high"
-    r = member.post(f"/concerns/{concern.pk}/urgency", {"urgency": "urgent", "reason": "x"},
-                    **{"Accept-Language": "en"})  # fmt: skip
+    r = member.post(
+        f"/concerns/{concern.pk}/urgency",
+        {"urgency": "urgent", "reason": "x"},
+        **{"Accept-Language": "en"},
+    )
     assert r.json()["fields"] == {
         "urgency": "must be one of: 'critical', 'high', 'normal' or 'low'"
     }
@@ -172,8 +204,9 @@ def test_merge_and_close(world, api_as):
     hidden = actions.dispatch_concern(
         world.concern(), world.other_community, actor=world.dispatcher
     )
-    r = api_as(world.chair).post(f"/concerns/{_dispatched(world, api).pk}/merge",
-                                 {"into_id": hidden.pk})  # fmt: skip
+    r = api_as(world.chair).post(
+        f"/concerns/{_dispatched(world, api).pk}/merge", {"into_id": hidden.pk}
+    )
     assert r.json()["fields"] == {"into_id": "不存在或无权访问"}
 
 

@@ -8,11 +8,16 @@ from sanshi.testing import person_of
 
 
 def _protected(world):
-    concern = world.concern(text="他喝醉了打我，孩子吓坏了，打我电话13600001234",
-                            subcategory="safety.dv_now", reporter_name="林女士",
-                            reporter_phone="13600001234", address="北部湾社区3栋2单元")  # fmt: skip
-    actions.dispatch_concern(concern, world.community, actor=world.dispatcher,
-                             handlers=[person_of(world.social_worker)])  # fmt: skip
+    concern = world.concern(
+        text="他喝醉了打我，孩子吓坏了，打我电话13600001234",
+        subcategory="safety.dv_now",
+        reporter_name="林女士",
+        reporter_phone="13600001234",
+        address="北部湾社区3栋2单元",
+    )
+    actions.dispatch_concern(
+        concern, world.community, actor=world.dispatcher, handlers=[person_of(world.social_worker)]
+    )
     return concern
 
 
@@ -21,8 +26,11 @@ def test_full_view_masks_contact_details_and_phones_in_the_text(world, api_as):
     body = api_as(world.social_worker).get(f"/concerns/{concern.pk}").json()
     assert body["redacted"] is False
     assert [body[k] for k in ("text", "reporter_name", "reporter_phone", "address")] == [
-        "他喝醉了打我，孩子吓坏了，打我电话136****1234", "林**", "136****1234", "北部湾社区3****"
-    ]  # fmt: skip
+        "他喝醉了打我，孩子吓坏了，打我电话136****1234",
+        "林**",
+        "136****1234",
+        "北部湾社区3****",
+    ]
 
 
 def test_reveal_gives_one_value_in_clear_and_audits_it(world, api_as):
@@ -31,7 +39,9 @@ def test_reveal_gives_one_value_in_clear_and_audits_it(world, api_as):
         f"/concerns/{concern.pk}/reveal", {"field": "reporter_phone"}
     )
     assert (response.status_code, response.json()) == (
-        200, {"concern_id": concern.pk, "field": "reporter_phone", "value": "13600001234"})  # fmt: skip
+        200,
+        {"concern_id": concern.pk, "field": "reporter_phone", "value": "13600001234"},
+    )
     reveals = AuditEntry.objects.filter(action="reveal")
     assert [(r.actor_name, r.object_id, r.data["field"]) for r in reveals] == [
         ("social_worker", str(concern.pk), "reporter_phone")
@@ -64,7 +74,10 @@ def test_break_glass_opens_the_concern_with_a_reason(world, api_as):
     assert api.get(f"/concerns/{concern.pk}").json()["redacted"] is False
     entry = AuditEntry.objects.get(action="break_glass")
     assert (entry.actor_name, entry.object_id, entry.data["reason"]) == (
-        "dispatcher", str(concern.pk), "受害人来电，需核对地址")  # fmt: skip
+        "dispatcher",
+        str(concern.pk),
+        "受害人来电，需核对地址",
+    )
     assert concern.events.filter(kind="break_glass").count() == 1
 
 
@@ -78,5 +91,7 @@ def test_break_glass_is_not_for_a_volunteer_or_a_leader(world, api_as):
     ]
     # The volunteer does not see the protected concern at all; the leader sees its stub.
     assert [(a.status_code, a.json()["error"]) for a in answers] == [
-        (404, "not_found"), (403, "not_allowed")]  # fmt: skip
+        (404, "not_found"),
+        (403, "not_allowed"),
+    ]
     assert AuditEntry.objects.filter(action="break_glass").count() == 0

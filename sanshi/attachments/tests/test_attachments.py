@@ -53,7 +53,10 @@ def test_a_phone_photo_loses_exif_gps_and_comment_and_is_turned_upright() -> Non
     original = photo_with_gps()
     source = Image.open(io.BytesIO(original))
     assert (source.size, source.getexif()[0x0112], source.getexif().get_ifd(GPS_IFD)[1]) == (
-        (64, 48), 6, "N")  # fmt: skip
+        (64, 48),
+        6,
+        "N",
+    )
     clean = clean_upload(original, "IMG_0001.jpg")
     result = Image.open(io.BytesIO(clean.data))
     assert (clean.content_type, clean.extension, result.format) == ("image/jpeg", "jpg", "JPEG")
@@ -69,7 +72,11 @@ def test_a_png_stays_png_with_its_transparency() -> None:
     clean = clean_upload(png_bytes(), "screen.png")
     result = Image.open(io.BytesIO(clean.data))
     assert (clean.content_type, result.format, result.mode, result.size) == (
-        "image/png", "PNG", "RGBA", (40, 30))  # fmt: skip
+        "image/png",
+        "PNG",
+        "RGBA",
+        (40, 30),
+    )
 
 
 def test_heic_becomes_a_jpeg_without_metadata() -> None:
@@ -80,8 +87,7 @@ def test_heic_becomes_a_jpeg_without_metadata() -> None:
     exif[0x010F] = "PhoneMaker"
     pillow_heif.from_pillow(image).save(out, format="HEIF", exif=exif.tobytes())
     clean = clean_upload(out.getvalue(), "IMG_0002.HEIC")
-    assert (clean.content_type, Image.open(io.BytesIO(clean.data)).format) == (
-        "image/jpeg", "JPEG")  # fmt: skip
+    assert (clean.content_type, Image.open(io.BytesIO(clean.data)).format) == ("image/jpeg", "JPEG")
     assert exif_of(clean.data) == {}
 
 
@@ -124,9 +130,13 @@ def test_the_antivirus_hook_refuses_and_a_failing_one_refuses_too(settings: Any)
     with pytest.raises(InvalidInput) as down:
         clean_upload(png_bytes(), "b.png")
     assert (infected.value.message, infected.value.fields) == (
-        "文件“a.png”未通过安全检查，不能接收。", {"files": "infected"})  # fmt: skip
+        "文件“a.png”未通过安全检查，不能接收。",
+        {"files": "infected"},
+    )
     assert (down.value.message, down.value.fields) == (
-        "暂时无法检查文件“b.png”是否安全，请稍后再试。", {"files": "unavailable"})  # fmt: skip
+        "暂时无法检查文件“b.png”是否安全，请稍后再试。",
+        {"files": "unavailable"},
+    )
 
 
 # ---------------------------------------------------------------- the resident's form
@@ -140,7 +150,10 @@ def test_a_resident_attaches_a_photo_that_is_kept_sealed_without_exif(
     concern = Concern.objects.get()
     attachment = Attachment.objects.get()
     assert (attachment.concern_id, attachment.source, attachment.content_type) == (
-        concern.pk, Source.RESIDENT, "image/jpeg")  # fmt: skip
+        concern.pk,
+        Source.RESIDENT,
+        "image/jpeg",
+    )
     assert attachment.name == "IMG_0001.jpg"
     files = stored_files(stored)
     assert len(files) == 2  # the photo and its thumbnail, under random names
@@ -259,8 +272,12 @@ def test_staff_attach_a_pdf_on_the_concern_page_and_a_stub_viewer_cannot(
         f"/console/c/{concern.pk}/#attachments",
     )
     attachment = Attachment.objects.get()
-    assert (attachment.source, attachment.uploaded_by_id, attachment.content_type, attachment.thumbnail) == (
-        Source.STAFF, world.dispatcher.pk, "application/pdf", "")  # fmt: skip
+    assert (
+        attachment.source,
+        attachment.uploaded_by_id,
+        attachment.content_type,
+        attachment.thumbnail,
+    ) == (Source.STAFF, world.dispatcher.pk, "application/pdf", "")
     assert read_bytes(attachment) == small_pdf()
     hidden, _attachment = protected_with_photo(world)
     files_before = stored_files(stored)

@@ -80,11 +80,16 @@ def test_a_protection_officer_sees_the_photo_and_the_safe_contact_card(
     from sanshi.concerns.models import Urgency
 
     concern = world.concern(
-        text="他喝醉了就打我，我想先问问怎么办", reporter_phone="13800000001",
+        text="他喝醉了就打我，我想先问问怎么办",
+        reporter_phone="13800000001",
         urgency=Urgency.CRITICAL,
-    )  # fmt: skip
-    attach_files(concern, [clean_upload(photo_with_gps((640, 480)), "伤.jpg")], actor=None,
-                 source=Source.RESIDENT)  # fmt: skip
+    )
+    attach_files(
+        concern,
+        [clean_upload(photo_with_gps((640, 480)), "伤.jpg")],
+        actor=None,
+        source=Source.RESIDENT,
+    )
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.goto(live_server.url + f"/console/login/?next=/console/c/{concern.pk}/")

@@ -29,9 +29,13 @@ EXECUTABLE = b"\x7fELF\x02\x01\x01" + b"\x00" * 100
 
 
 def open311_post(client: Client, key: str, *files: SimpleUploadedFile) -> object:
-    fields = {"api_key": key, "service_code": "community.environment",
-              "address_string": "北海市海城区东街街道", "description": "楼道里堆满杂物，有火灾隐患",
-              "media": list(files)}  # fmt: skip
+    fields = {
+        "api_key": key,
+        "service_code": "community.environment",
+        "address_string": "北海市海城区东街街道",
+        "description": "楼道里堆满杂物，有火灾隐患",
+        "media": list(files),
+    }
     return client.post("/open311/v2/requests.json", fields)
 
 
@@ -81,7 +85,11 @@ def test_the_json_api_adds_lists_and_reads_files_for_full_viewers_only(
     assert made.status_code == 201, made.content
     [row] = json.loads(made.content)
     assert (row["content_type"], row["width"], row["height"], row["source"]) == (
-        "image/png", 40, 30, "api")  # fmt: skip
+        "image/png",
+        40,
+        30,
+        "api",
+    )
     listed = officer.get(f"/concerns/{concern.pk}/attachments")
     assert [a["id"] for a in json.loads(listed.content)] == [row["id"]]
     assert dispatcher.get(f"/concerns/{concern.pk}/attachments").status_code == 404
@@ -94,7 +102,10 @@ def test_the_json_api_adds_lists_and_reads_files_for_full_viewers_only(
     )
     assert bad.status_code == 400
     assert json.loads(bad.content) == {
-        "error": "invalid_input", "message": "请求有误，请检查标出的字段", "fields": {"files": "值无效"}}  # fmt: skip
+        "error": "invalid_input",
+        "message": "请求有误，请检查标出的字段",
+        "fields": {"files": "值无效"},
+    }
     assert Attachment.objects.count() == 1
 
 
@@ -133,20 +144,27 @@ def test_a_media_url_is_fetched_only_from_a_trusted_host_and_never_redirected(
     client: Client, world: World, stored: Path, settings: Any, photo_host: str
 ) -> None:
     key = create_open311_key("fixmystreet").raw
-    fields = {"api_key": key, "service_code": "community.environment",
-              "address_string": "北海市海城区东街街道", "description": "楼道里堆满杂物，有火灾隐患"}  # fmt: skip
-    untrusted = client.post("/open311/v2/requests.json",
-                            {**fields, "media_url": f"http://{photo_host}/p.jpg"})  # fmt: skip
+    fields = {
+        "api_key": key,
+        "service_code": "community.environment",
+        "address_string": "北海市海城区东街街道",
+        "description": "楼道里堆满杂物，有火灾隐患",
+    }
+    untrusted = client.post(
+        "/open311/v2/requests.json", {**fields, "media_url": f"http://{photo_host}/p.jpg"}
+    )
     assert (untrusted.status_code, PhotoHost.asked, Attachment.objects.count()) == (201, [], 0)
     settings.SANSHI_ATTACHMENT_FETCH_HOSTS = [photo_host]
-    trusted = client.post("/open311/v2/requests.json",
-                          {**fields, "media_url": f"http://{photo_host}/p.jpg"})  # fmt: skip
+    trusted = client.post(
+        "/open311/v2/requests.json", {**fields, "media_url": f"http://{photo_host}/p.jpg"}
+    )
     assert (trusted.status_code, PhotoHost.asked) == (201, ["/p.jpg"])
     attachment = Attachment.objects.get()
     assert (attachment.source, attachment.name) == (Source.OPEN311, "p.jpg")
     assert dict(Image.open(io.BytesIO(read_bytes(attachment))).getexif()) == {}
-    moved = client.post("/open311/v2/requests.json",
-                        {**fields, "media_url": f"http://{photo_host}/moved.jpg"})  # fmt: skip
+    moved = client.post(
+        "/open311/v2/requests.json", {**fields, "media_url": f"http://{photo_host}/moved.jpg"}
+    )
     assert moved.status_code == 400
     assert json.loads(moved.content)[0]["description"] == "无法取得 media_url 指向的文件。"
     assert (Concern.objects.count(), Attachment.objects.count()) == (2, 1)

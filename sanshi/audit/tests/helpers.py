@@ -33,8 +33,15 @@ def raw_delete(*seqs: int) -> None:
     assert sql(f"DELETE FROM {TABLE} WHERE seq IN ({marks})", list(seqs)) == len(seqs)  # noqa: S608
 
 
-def raw_insert(seq: int, *, prev_hash: str, hash: str, data: dict[str, Any] | None = None,
-               at: dt.datetime | None = None, object_id: str = "x") -> None:  # fmt: skip
+def raw_insert(
+    seq: int,
+    *,
+    prev_hash: str,
+    hash: str,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+    object_id: str = "x",
+) -> None:
     json_param = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     statement = (
         f"INSERT INTO {TABLE} (seq, at, actor_id, actor_name, action, object_type, object_id,"  # noqa: S608

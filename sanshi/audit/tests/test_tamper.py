@@ -86,8 +86,17 @@ def test_a_forged_row_at_the_end_is_named() -> None:
 def test_a_well_formed_row_slipped_in_after_the_head_is_named() -> None:
     made = rows(5)
     # A row built exactly like record_audit would, but not appended through it.
-    ghost = AuditEntry(seq=6, at=made[-1].at, actor_id=None, actor_name="", action="test.row",
-                       object_type="thing", object_id="x", data={}, prev_hash=made[-1].hash)  # fmt: skip
+    ghost = AuditEntry(
+        seq=6,
+        at=made[-1].at,
+        actor_id=None,
+        actor_name="",
+        action="test.row",
+        object_type="thing",
+        object_id="x",
+        data={},
+        prev_hash=made[-1].hash,
+    )
     raw_insert(6, prev_hash=made[-1].hash, hash=row_hash(ghost), at=made[-1].at)
     assert AuditEntry.objects.get(seq=6).hash == row_hash(AuditEntry.objects.get(seq=6))
     assert first_problem() == (6, "inserted")

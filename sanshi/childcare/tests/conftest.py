@@ -23,13 +23,17 @@ CLOSES = dt.time(18, 0)
 
 def make_home(world: World, manager: Any, name: str = "北部湾社区儿童之家") -> Place:
     place = Place.objects.create(
-        org=world.community, kind=PlaceKind.CHILDRENS_HOME, name=name, capacity=30,
+        org=world.community,
+        kind=PlaceKind.CHILDRENS_HOME,
+        name=name,
+        capacity=30,
         created_at=MONDAY_4PM,
-    )  # fmt: skip
+    )
     place.managers.add(manager)
     for weekday in range(7):
-        OpeningHours.objects.create(place=place, weekday=weekday, opens=dt.time(15, 0),
-                                    closes=CLOSES)  # fmt: skip
+        OpeningHours.objects.create(
+            place=place, weekday=weekday, opens=dt.time(15, 0), closes=CLOSES
+        )
     return place
 
 
@@ -57,14 +61,24 @@ def home(world: World, frozen: Any) -> Home:
     manager = make_user("home_manager")
     place = make_home(world, manager)
     lili, made = actions.enroll_child(
-        place, actor=world.social_worker, name="陈丽丽", first_name="丽丽", birth_year=2017,
+        place,
+        actor=world.social_worker,
+        name="陈丽丽",
+        first_name="丽丽",
+        birth_year=2017,
         guardian=actions.Adult("陈美华", "母亲", "13900001111"),
-        collectors=[actions.Adult("黄秀英", "外婆", "13900002222")], consent=True,
-    )  # fmt: skip
+        collectors=[actions.Adult("黄秀英", "外婆", "13900002222")],
+        consent=True,
+    )
     (mother, mother_code), (grandma, grandma_code) = made
     tao, made_tao = actions.enroll_child(
-        place, actor=world.social_worker, name="林小涛", first_name="小涛",
-        guardian=actions.Adult("林建国", "父亲", "13900003333"), consent=True,
-    )  # fmt: skip
-    return Home(place, manager, lili, grandma, grandma_code, mother, mother_code, tao,
-                made_tao[0][1])  # fmt: skip
+        place,
+        actor=world.social_worker,
+        name="林小涛",
+        first_name="小涛",
+        guardian=actions.Adult("林建国", "父亲", "13900003333"),
+        consent=True,
+    )
+    return Home(
+        place, manager, lili, grandma, grandma_code, mother, mother_code, tao, made_tao[0][1]
+    )

@@ -25,11 +25,14 @@ def test_enrolment_seals_names_and_keeps_only_code_hashes(world: World, home: Ho
     assert Collector.objects.filter(child=home.lili).count() == 2
     assert len(home.grandma_code) == 6 and home.grandma_code.isdigit()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, guardian_phone FROM childcare_child WHERE id = %s",
-                       [home.lili.pk])  # fmt: skip
+        cursor.execute(
+            "SELECT name, guardian_phone FROM childcare_child WHERE id = %s", [home.lili.pk]
+        )
         raw_name, raw_phone = cursor.fetchone()
-        cursor.execute("SELECT name, phone, code_hash FROM childcare_collector WHERE id = %s",
-                       [home.grandma.pk])  # fmt: skip
+        cursor.execute(
+            "SELECT name, phone, code_hash FROM childcare_collector WHERE id = %s",
+            [home.grandma.pk],
+        )
         raw_collector = cursor.fetchone()
     assert "陈丽丽" not in raw_name and "13900001111" not in raw_phone
     assert "黄秀英" not in raw_collector[0] and "13900002222" not in raw_collector[1]
@@ -40,9 +43,14 @@ def test_enrolment_seals_names_and_keeps_only_code_hashes(world: World, home: Ho
 
 def test_enrolment_without_consent_writes_nothing(world: World, home: Home) -> None:
     with pytest.raises(InvalidInput):
-        actions.enroll_child(home.place, actor=world.social_worker, name="王小明",
-                             first_name="小明", guardian=actions.Adult("王芳", "母亲", "13900004444"),
-                             consent=False)  # fmt: skip
+        actions.enroll_child(
+            home.place,
+            actor=world.social_worker,
+            name="王小明",
+            first_name="小明",
+            guardian=actions.Adult("王芳", "母亲", "13900004444"),
+            consent=False,
+        )
     assert Child.objects.count() == 2
     assert Collector.objects.count() == 3
 
@@ -56,8 +64,9 @@ def test_sign_in_then_out_to_grandma_with_her_code(world: World, home: Home) -> 
         dt.time(15, 0),
         dt.time(18, 0),
     )
-    out = actions.sign_out(home.lili, actor=world.social_worker, collector_id=home.grandma.pk,
-                           code=home.grandma_code)  # fmt: skip
+    out = actions.sign_out(
+        home.lili, actor=world.social_worker, collector_id=home.grandma.pk, code=home.grandma_code
+    )
     assert (out.status, out.collected_by_id, out.signed_out_by_id) == (
         Presence.OUT,
         home.grandma.pk,
@@ -76,22 +85,29 @@ def test_sign_in_then_out_to_grandma_with_her_code(world: World, home: Home) -> 
 
 @pytest.mark.parametrize(
     ("who", "code", "why"),
-    [("nobody", "", "not_on_list"), ("other_child", "tao", "not_on_list"),
-     ("grandma", "000000", "wrong_code"), ("grandma", "", "wrong_code")],
-)  # fmt: skip
+    [
+        ("nobody", "", "not_on_list"),
+        ("other_child", "tao", "not_on_list"),
+        ("grandma", "000000", "wrong_code"),
+        ("grandma", "", "wrong_code"),
+    ],
+)
 def test_sign_out_to_anyone_else_is_refused_and_audited(
     world: World, home: Home, who: str, code: str, why: str
 ) -> None:
     actions.sign_in(home.lili, actor=world.social_worker)
     collector_id: dict[str, Any] = {
-        "nobody": None, "other_child": home.tao.collectors.get().pk, "grandma": home.grandma.pk,
-    }  # fmt: skip
+        "nobody": None,
+        "other_child": home.tao.collectors.get().pk,
+        "grandma": home.grandma.pk,
+    }
     given = home.tao_code if code == "tao" else code
     if given == home.grandma_code:  # a one-in-a-million draw
         given = "999999" if given != "999999" else "111111"
     with pytest.raises(NotAllowed):
-        actions.sign_out(home.lili, actor=world.social_worker, collector_id=collector_id[who],
-                         code=given)  # fmt: skip
+        actions.sign_out(
+            home.lili, actor=world.social_worker, collector_id=collector_id[who], code=given
+        )
     row = Attendance.objects.get(child=home.lili)
     assert (row.status, row.signed_out_at, row.collected_by_id) == (Presence.IN, None, None)
     refusal = AuditEntry.objects.get(action="childcare.pickup_refused")
@@ -103,8 +119,12 @@ def test_a_removed_collector_can_no_longer_collect(world: World, home: Home) -> 
     actions.remove_collector(home.grandma, actor=world.chair)
     actions.sign_in(home.lili, actor=world.social_worker)
     with pytest.raises(NotAllowed):
-        actions.sign_out(home.lili, actor=world.social_worker, collector_id=home.grandma.pk,
-                         code=home.grandma_code)  # fmt: skip
+        actions.sign_out(
+            home.lili,
+            actor=world.social_worker,
+            collector_id=home.grandma.pk,
+            code=home.grandma_code,
+        )
     assert Attendance.objects.get(child=home.lili).status == Presence.IN
 
 
@@ -112,24 +132,26 @@ def test_a_child_is_signed_in_once_and_out_once(world: World, home: Home) -> Non
     actions.sign_in(home.lili, actor=world.social_worker)
     with pytest.raises(Conflict):
         actions.sign_in(home.lili, actor=world.social_worker)
-    actions.sign_out(home.lili, actor=world.social_worker, collector_id=home.mother.pk,
-                     code=home.mother_code)  # fmt: skip
+    actions.sign_out(
+        home.lili, actor=world.social_worker, collector_id=home.mother.pk, code=home.mother_code
+    )
     with pytest.raises(Conflict):
-        actions.sign_out(home.lili, actor=world.social_worker, collector_id=home.mother.pk,
-                         code=home.mother_code)  # fmt: skip
+        actions.sign_out(
+            home.lili, actor=world.social_worker, collector_id=home.mother.pk, code=home.mother_code
+        )
     assert Attendance.objects.filter(child=home.lili, status=Presence.OUT).count() == 1
 
 
-@pytest.mark.parametrize("persona", ["volunteer", "member", "protection", "leader",
-                                     "outside_member", "county_staff"])  # fmt: skip
+@pytest.mark.parametrize(
+    "persona", ["volunteer", "member", "protection", "leader", "outside_member", "county_staff"]
+)
 def test_only_carers_sign_children_in_and_out(world: World, home: Home, persona: str) -> None:
     actor = getattr(world, persona)
     with pytest.raises(NotAllowed):
         actions.sign_in(home.lili, actor=actor)
     actions.sign_in(home.lili, actor=world.social_worker)
     with pytest.raises(NotAllowed):
-        actions.sign_out(home.lili, actor=actor, collector_id=home.mother.pk,
-                         code=home.mother_code)  # fmt: skip
+        actions.sign_out(home.lili, actor=actor, collector_id=home.mother.pk, code=home.mother_code)
     with pytest.raises(NotAllowed):
         actions.add_collector(
             home.lili, actor=actor, adult=actions.Adult("张三", "邻居", "13900005555")

@@ -74,15 +74,23 @@ def test_sign_in_out_refusal_and_the_alert_after_closing(
         manager = make_user("home_manager")
         place = make_home(world, manager)
         lili, made = actions.enroll_child(
-            place, actor=world.social_worker, name="陈丽丽", first_name="丽丽",
+            place,
+            actor=world.social_worker,
+            name="陈丽丽",
+            first_name="丽丽",
             guardian=actions.Adult("陈美华", "母亲", "13900001111"),
-            collectors=[actions.Adult("黄秀英", "外婆", "13900002222")], consent=True,
-        )  # fmt: skip
+            collectors=[actions.Adult("黄秀英", "外婆", "13900002222")],
+            consent=True,
+        )
         grandma, grandma_code = made[1]
         tao, _made = actions.enroll_child(
-            place, actor=world.social_worker, name="林小涛", first_name="小涛",
-            guardian=actions.Adult("林建国", "父亲", "13900003333"), consent=True,
-        )  # fmt: skip
+            place,
+            actor=world.social_worker,
+            name="林小涛",
+            first_name="小涛",
+            guardian=actions.Adult("林建国", "父亲", "13900003333"),
+            consent=True,
+        )
         path = f"/childcare/places/{place.pk}/"
 
         worker = Phone(chromium, live_server.url)

@@ -25,9 +25,10 @@ def _state() -> tuple[Any, ...]:
         list(Attendance.objects.order_by("pk").values_list("status", "collected_by_id")),
         Collector.objects.filter(active=True).count(),
         Child.objects.count(),
-        AuditEntry.objects.filter(action__startswith="childcare.").exclude(
-            action="childcare.child_read").count(),
-    )  # fmt: skip
+        AuditEntry.objects.filter(action__startswith="childcare.")
+        .exclude(action="childcare.child_read")
+        .count(),
+    )
 
 
 def test_carer_sees_the_day_list_with_names_and_collectors(world: World, home: Home) -> None:
@@ -52,8 +53,10 @@ def test_volunteer_sees_only_first_names_of_children_present(world: World, home:
     assert AuditEntry.objects.filter(action="childcare.child_read").count() == 0
 
 
-@pytest.mark.parametrize("persona", ["volunteer", "protection", "member", "leader",
-                                     "outside_member", "county_staff", "city_staff"])  # fmt: skip
+@pytest.mark.parametrize(
+    "persona",
+    ["volunteer", "protection", "member", "leader", "outside_member", "county_staff", "city_staff"],
+)
 def test_child_page_and_every_write_are_not_found_to_others(
     world: World, home: Home, persona: str
 ) -> None:
@@ -63,14 +66,18 @@ def test_child_page_and_every_write_are_not_found_to_others(
     answers = [
         client.get(f"/childcare/children/{home.lili.pk}/").status_code,
         client.post(f"/childcare/children/{home.tao.pk}/sign-in/").status_code,
-        client.post(f"/childcare/children/{home.lili.pk}/sign-out/",
-                    {"collector": home.grandma.pk, "code": home.grandma_code}).status_code,
+        client.post(
+            f"/childcare/children/{home.lili.pk}/sign-out/",
+            {"collector": home.grandma.pk, "code": home.grandma_code},
+        ).status_code,
         client.post(f"/childcare/children/{home.tao.pk}/excuse/", {"reason": "病"}).status_code,
-        client.post(f"/childcare/children/{home.lili.pk}/collectors/",
-                    {"name": "张三", "relation": "邻居", "phone": "13900005555"}).status_code,
+        client.post(
+            f"/childcare/children/{home.lili.pk}/collectors/",
+            {"name": "张三", "relation": "邻居", "phone": "13900005555"},
+        ).status_code,
         client.post(f"/childcare/collectors/{home.grandma.pk}/remove/").status_code,
         client.get(f"/childcare/places/{home.place.pk}/enroll/").status_code,
-    ]  # fmt: skip
+    ]
     assert answers == [404] * 7
     assert _state() == before
     assert AuditEntry.objects.filter(action="childcare.child_read").count() == 0
@@ -103,8 +110,9 @@ def test_anonymous_is_sent_to_login(world: World, home: Home) -> None:
 def test_refused_sign_out_answers_403_and_says_why(world: World, home: Home) -> None:
     actions.sign_in(home.lili, actor=world.social_worker)
     client = _client(world.social_worker)
-    response = client.post(f"/childcare/children/{home.lili.pk}/sign-out/",
-                           {"collector": "other", "code": ""})  # fmt: skip
+    response = client.post(
+        f"/childcare/children/{home.lili.pk}/sign-out/", {"collector": "other", "code": ""}
+    )
     assert response.status_code == 403
     assert "只能把孩子交给名单上的接送人" in response.content.decode()
     assert Attendance.objects.get(child=home.lili).status == Presence.IN
@@ -112,11 +120,21 @@ def test_refused_sign_out_answers_403_and_says_why(world: World, home: Home) -> 
 
 def test_enrol_over_http_shows_each_code_once(world: World, home: Home) -> None:
     client = _client(world.social_worker)
-    response = client.post(f"/childcare/places/{home.place.pk}/enroll/", {
-        "name": "王小明", "first_name": "小明", "birth_year": "2016", "guardian_name": "王芳",
-        "guardian_relation": "母亲", "guardian_phone": "139 0000 4444", "c1_name": "王大山",
-        "c1_relation": "父亲", "c1_phone": "13900006666", "consent": "on",
-    })  # fmt: skip
+    response = client.post(
+        f"/childcare/places/{home.place.pk}/enroll/",
+        {
+            "name": "王小明",
+            "first_name": "小明",
+            "birth_year": "2016",
+            "guardian_name": "王芳",
+            "guardian_relation": "母亲",
+            "guardian_phone": "139 0000 4444",
+            "c1_name": "王大山",
+            "c1_relation": "父亲",
+            "c1_phone": "13900006666",
+            "consent": "on",
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     child = Child.objects.get(pk=max(Child.objects.values_list("pk", flat=True)))
@@ -126,10 +144,16 @@ def test_enrol_over_http_shows_each_code_once(world: World, home: Home) -> None:
 
 
 def test_enrol_without_consent_says_so_and_writes_nothing(world: World, home: Home) -> None:
-    response = _client(world.social_worker).post(f"/childcare/places/{home.place.pk}/enroll/", {
-        "name": "王小明", "first_name": "小明", "guardian_name": "王芳",
-        "guardian_relation": "母亲", "guardian_phone": "13900004444",
-    })  # fmt: skip
+    response = _client(world.social_worker).post(
+        f"/childcare/places/{home.place.pk}/enroll/",
+        {
+            "name": "王小明",
+            "first_name": "小明",
+            "guardian_name": "王芳",
+            "guardian_relation": "母亲",
+            "guardian_phone": "13900004444",
+        },
+    )
     assert response.status_code == 400
     assert "须经监护人同意" in response.content.decode()
     assert Child.objects.count() == 2

@@ -31,8 +31,12 @@ def test_not_collected_alerts_manager_then_protection_officer(
 ) -> None:
     actions.sign_in(home.lili, actor=world.social_worker)
     actions.sign_in(home.tao, actor=world.social_worker)
-    actions.sign_out(home.tao, actor=world.social_worker,
-                     collector_id=home.tao.collectors.get().pk, code=home.tao_code)  # fmt: skip
+    actions.sign_out(
+        home.tao,
+        actor=world.social_worker,
+        collector_id=home.tao.collectors.get().pk,
+        code=home.tao_code,
+    )
     frozen.move_to(MONDAY_4PM + dt.timedelta(hours=1, minutes=59))
     assert run_pickup_sweep(clock.now()).managers_alerted == 0
     frozen.move_to(MONDAY_4PM + dt.timedelta(hours=2, minutes=1))
@@ -67,8 +71,9 @@ def test_collected_after_the_manager_alert_the_officer_is_not_told(
     actions.sign_in(home.lili, actor=world.social_worker)
     frozen.move_to(MONDAY_4PM + dt.timedelta(hours=2, minutes=5))
     run_pickup_sweep(clock.now())
-    actions.sign_out(home.lili, actor=world.social_worker, collector_id=home.grandma.pk,
-                     code=home.grandma_code)  # fmt: skip
+    actions.sign_out(
+        home.lili, actor=world.social_worker, collector_id=home.grandma.pk, code=home.grandma_code
+    )
     frozen.move_to(MONDAY_4PM + dt.timedelta(hours=3))
     assert run_pickup_sweep(clock.now()).officers_alerted == 0
     assert _told() == ["home_manager"]
@@ -89,8 +94,9 @@ def test_two_sweeps_at_once_alert_once(world: World, home: Home, frozen: Any) ->
         pytest.skip("needs PostgreSQL (real concurrent connections)")
     actions.sign_in(home.lili, actor=world.social_worker)
     frozen.move_to(MONDAY_4PM + dt.timedelta(hours=2, minutes=31))
-    results = run_at_once(lambda: run_pickup_sweep(clock.now()),
-                          lambda: run_pickup_sweep(clock.now()))  # fmt: skip
+    results = run_at_once(
+        lambda: run_pickup_sweep(clock.now()), lambda: run_pickup_sweep(clock.now())
+    )
     assert sorted(r.managers_alerted for r in results) == [0, 1]
     assert sorted(r.officers_alerted for r in results) == [0, 1]
     assert _told() == ["home_manager", "protection"]
@@ -116,8 +122,10 @@ def test_three_unexplained_absences_ask_the_committee_member_to_visit(
         actions.sign_in(home.tao, actor=world.social_worker)  # the session is held
         _day(frozen, n, hour=19)
         run_pickup_sweep(clock.now())
-    assert list(Attendance.objects.filter(child=home.lili).values_list("status", flat=True)) == [
-        Presence.ABSENT] * 4  # fmt: skip
+    assert (
+        list(Attendance.objects.filter(child=home.lili).values_list("status", flat=True))
+        == [Presence.ABSENT] * 4
+    )
     follow_up = FollowUp.objects.get()
     assert (follow_up.child_id, follow_up.household_id) == (home.lili.pk, household.pk)
     assert follow_up.last_absence.session.day == dt.date(2026, 3, 4)

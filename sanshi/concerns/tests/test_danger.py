@@ -132,7 +132,10 @@ def test_unprotect_needs_a_person_a_reason_and_a_concern_no_longer_critical(
     last = concern.events.order_by("-pk").first()
     assert last is not None
     assert (last.kind, last.note, last.actor_id) == (
-        EventKind.UNPROTECTED, "核实为普通家庭矛盾", world.protection.pk)  # fmt: skip
+        EventKind.UNPROTECTED,
+        "核实为普通家庭矛盾",
+        world.protection.pk,
+    )
 
 
 def test_a_concern_about_a_child_under_14_cannot_be_unprotected(world: World) -> None:
@@ -154,7 +157,9 @@ def test_an_unsure_triage_puts_the_concern_on_the_check_list_with_a_30_minute_de
         concern = _unsure(world)
     concern.refresh_from_db()
     assert (concern.danger_check, concern.danger_check_due) == (
-        DangerCheck.PENDING, at + dt.timedelta(minutes=30))  # fmt: skip
+        DangerCheck.PENDING,
+        at + dt.timedelta(minutes=30),
+    )
     assert (concern.urgency, concern.protected) == ("normal", False)
     kinds = list(concern.events.order_by("pk").values_list("kind", "data"))
     assert kinds == [
@@ -207,7 +212,11 @@ def test_confirming_makes_it_critical_and_protected_with_who_and_why(
         )
     concern.refresh_from_db()
     assert (concern.danger_check, concern.urgency, concern.protected, concern.search_text) == (
-        DangerCheck.CONFIRMED, Urgency.CRITICAL, True, "")  # fmt: skip
+        DangerCheck.CONFIRMED,
+        Urgency.CRITICAL,
+        True,
+        "",
+    )
     assert concern.sign_due == at + dt.timedelta(minutes=30)
     event = concern.events.get(kind=EventKind.DANGER_CONFIRMED)
     assert (event.actor_id, event.note, event.data) == (
@@ -233,7 +242,10 @@ def test_clearing_keeps_the_record_of_who_and_why(world: World) -> None:
     )
     concern.refresh_from_db()
     assert (concern.danger_check, concern.urgency, concern.protected) == (
-        DangerCheck.CLEARED, "normal", False)  # fmt: skip
+        DangerCheck.CLEARED,
+        "normal",
+        False,
+    )
     event = concern.events.get(kind=EventKind.DANGER_CLEARED)
     assert (event.actor_id, event.note) == (world.protection.pk, "回电确认只是失眠")
 
@@ -327,9 +339,15 @@ def test_the_protection_officer_signs_contacts_notes_refers_and_records_legal_st
 ) -> None:
     concern = _critical_at_community(world)
     assert allowed_actions(world.protection, concern) == {
-        "sign", "return", "escalate", "note", "assign", "reclassify", "change_urgency",
+        "sign",
+        "return",
+        "escalate",
+        "note",
+        "assign",
+        "reclassify",
+        "change_urgency",
         "legal_step",
-    }  # fmt: skip
+    }
     actions.sign_concern(concern, actor=world.protection)
     actions.log_contact(concern, actor=world.protection, method="phone", outcome="约定安全时段回电")
     actions.add_note(concern, actor=world.protection, note="施暴者白天在家，只在上午联系")
@@ -340,9 +358,18 @@ def test_the_protection_officer_signs_contacts_notes_refers_and_records_legal_st
     concern.refresh_from_db()
     lead = Assignment.objects.get(concern=concern, active=True)
     assert (concern.status, lead.person_id, lead.role) == (
-        Status.IN_PROGRESS, person_of(world.protection).pk, "lead")  # fmt: skip
+        Status.IN_PROGRESS,
+        person_of(world.protection).pk,
+        "lead",
+    )
     assert list(concern.events.order_by("pk").values_list("kind", flat=True))[-6:] == [
-        "signed", "assigned", "contact", "note", "referral", "legal_step"]  # fmt: skip
+        "signed",
+        "assigned",
+        "contact",
+        "note",
+        "referral",
+        "legal_step",
+    ]
 
 
 def test_a_member_who_cannot_see_a_protected_concern_cannot_sign_it(world: World) -> None:
@@ -403,7 +430,11 @@ def test_the_protection_officer_takes_a_protected_concern_waiting_for_dispatch(
         actions.take_concern(concern, actor=world.protection)
     concern.refresh_from_db()
     assert (concern.status, concern.org_id, concern.signed_at, concern.contact_due) == (
-        Status.SIGNED, world.county.pk, at, at + dt.timedelta(minutes=30))  # fmt: skip
+        Status.SIGNED,
+        world.county.pk,
+        at,
+        at + dt.timedelta(minutes=30),
+    )
     lead = Assignment.objects.get(concern=concern, active=True)
     assert (lead.person_id, lead.role) == (person_of(world.protection).pk, "lead")
     with pytest.raises(IllegalTransition):

@@ -42,17 +42,35 @@ def test_a_dispatch_in_the_same_write_inserts_the_row_dispatched_once(world: Wor
     assert stored.dispatched_at == stored.first_dispatched_at == stored.received_at
     assert stored.sign_due is not None and stored.sign_due > stored.received_at
     # The instance the caller holds is what the database holds.
-    for field in ("status", "org_id", "dispatching_org_id", "dispatched_at", "sign_due",
-                  "contact_due", "resolve_due", "updated_at"):  # fmt: skip
+    for field in (
+        "status",
+        "org_id",
+        "dispatching_org_id",
+        "dispatched_at",
+        "sign_due",
+        "contact_due",
+        "resolve_due",
+        "updated_at",
+    ):
         assert getattr(concern, field) == getattr(stored, field), field
     assert (concern.org, concern.dispatching_org) == (world.community, world.county)
-    events = list(stored.events.values_list("kind", "from_status", "to_status", "org_id", "note",
-                                            "actor_id", "data"))  # fmt: skip
+    events = list(
+        stored.events.values_list(
+            "kind", "from_status", "to_status", "org_id", "note", "actor_id", "data"
+        )
+    )
     assert events == [
         (EventKind.RECEIVED, "", Status.RECEIVED, world.county.pk, "", None, {"channel": "web"}),
-        (EventKind.DISPATCHED, Status.RECEIVED, Status.DISPATCHED, world.community.pk,
-         "自动派单", None, {"from_org": world.county.pk}),
-    ]  # fmt: skip
+        (
+            EventKind.DISPATCHED,
+            Status.RECEIVED,
+            Status.DISPATCHED,
+            world.community.pk,
+            "自动派单",
+            None,
+            {"from_org": world.county.pk},
+        ),
+    ]
     ids = list(stored.events.values_list("pk", flat=True))
     audited = AuditEntry.objects.filter(object_type="concern", object_id=str(concern.pk))
     assert list(audited.order_by("seq").values_list("action", "data")) == [
@@ -75,7 +93,10 @@ def test_a_concern_may_be_dispatched_in_place_to_the_receiving_org(world: World)
     concern = world.concern(dispatch_to=world.county)
     concern.refresh_from_db()
     assert (concern.status, concern.org_id, concern.dispatching_org_id) == (
-        Status.DISPATCHED, world.county.pk, world.county.pk)  # fmt: skip
+        Status.DISPATCHED,
+        world.county.pk,
+        world.county.pk,
+    )
 
 
 def test_a_seeded_sequence_that_repeats_itself_draws_another_code(world: World) -> None:

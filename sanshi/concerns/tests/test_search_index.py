@@ -43,8 +43,14 @@ def test_staff_find_a_concern_by_a_word_of_its_text(world: World) -> None:
     lamp = h.received(world, text="小区门口的路灯坏了好几天，晚上很黑", reporter_name="王芳")
     h.received(world, text="想报名家政培训")
     client = h.logged_in(world.dispatcher)
-    for query, found in (("路灯", [lamp.pk]), ("路灯坏了", [lamp.pk]), ("晚上 路灯", [lamp.pk]),
-                         ("王芳", []), ("路", []), ("路灯修好", [])):  # fmt: skip
+    for query, found in (
+        ("路灯", [lamp.pk]),
+        ("路灯坏了", [lamp.pk]),
+        ("晚上 路灯", [lamp.pk]),
+        ("王芳", []),
+        ("路", []),
+        ("路灯修好", []),
+    ):
         page = client.get("/console/search/", {"q": query}).content.decode()
         assert [int(x) for x in re.findall(r'data-concern="(\d+)"', page)] == found, query
 

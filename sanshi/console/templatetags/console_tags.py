@@ -20,26 +20,58 @@ from sanshi.core.crypto import mask_phones_in_text
 register = template.Library()
 
 DATA_LABELS = {
-    "method": _("方式"), "body": _("转介单位"), "reference": _("编号"),
-    "follow_up_on": _("跟进日期"), "until": _("延期至"), "department": _("部门"),
-    "rating": _("评价"), "satisfaction": _("满意度"), "solved": _("解决"), "into_code": _("并入"),
-    "from_code": _("并入自"), "reported_to": _("报告对象"), "reported_at": _("报告时间"),
-    "police_station": _("公安机关"), "issued_on": _("出具日期"), "court": _("法院"),
-    "applied_on": _("申请日期"), "urgent": _("紧急"), "shelter": _("庇护场所"),
-    "referred_on": _("转介日期"), "due": _("期限"), "deadline": _("期限类型"), "auto": _("自动"),
-}  # fmt: skip
+    "method": _("方式"),
+    "body": _("转介单位"),
+    "reference": _("编号"),
+    "follow_up_on": _("跟进日期"),
+    "until": _("延期至"),
+    "department": _("部门"),
+    "rating": _("评价"),
+    "satisfaction": _("满意度"),
+    "solved": _("解决"),
+    "into_code": _("并入"),
+    "from_code": _("并入自"),
+    "reported_to": _("报告对象"),
+    "reported_at": _("报告时间"),
+    "police_station": _("公安机关"),
+    "issued_on": _("出具日期"),
+    "court": _("法院"),
+    "applied_on": _("申请日期"),
+    "urgent": _("紧急"),
+    "shelter": _("庇护场所"),
+    "referred_on": _("转介日期"),
+    "due": _("期限"),
+    "deadline": _("期限类型"),
+    "auto": _("自动"),
+}
 VALUE_LABELS = {
-    "phone": _("电话"), "visit": _("入户走访"), "online": _("线上"), "in_person": _("当面"),
+    "phone": _("电话"),
+    "visit": _("入户走访"),
+    "online": _("线上"),
+    "in_person": _("当面"),
     "resident": _("居民自评"),
-    "police": _("公安"), "court": _("法院"), "civil_affairs": _("民政"),
-    "legal_aid": _("法律援助"), "hospital": _("医院"), "school": _("学校"), "other": _("其他"),
-    "satisfied": _("满意"), "basic": _("基本满意"), "unsatisfied": _("不满意"),
-    "sign": _("签收"), "contact": _("联系"), "resolve": _("办结"),
+    "police": _("公安"),
+    "court": _("法院"),
+    "civil_affairs": _("民政"),
+    "legal_aid": _("法律援助"),
+    "hospital": _("医院"),
+    "school": _("学校"),
+    "other": _("其他"),
+    "satisfied": _("满意"),
+    "basic": _("基本满意"),
+    "unsatisfied": _("不满意"),
+    "sign": _("签收"),
+    "contact": _("联系"),
+    "resolve": _("办结"),
     **{str(s.value): s.label for s in LegalStep.Step},
-}  # fmt: skip
+}
 # Which clock an overdue or reminder event is about ("超期未办：首次联系", never "contact").
-DEADLINE_LABELS = {"sign": _("签收"), "contact": _("首次联系"), "resolve": _("答复办结"),
-                   "check": _("危险核查")}  # fmt: skip
+DEADLINE_LABELS = {
+    "sign": _("签收"),
+    "contact": _("首次联系"),
+    "resolve": _("答复办结"),
+    "check": _("危险核查"),
+}
 
 
 @register.filter

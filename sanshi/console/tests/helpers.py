@@ -65,9 +65,11 @@ def escalated(world: World, **kw: Any) -> Concern:
 def with_legal_step(world: World) -> Concern:
     c = signed(world, subcategory="safety.dv_help")
     actions.record_legal_step(
-        c, actor=world.member, step="police_warning",
+        c,
+        actor=world.member,
+        step="police_warning",
         details={"police_station": "海城派出所", "issued_on": "2026-11-20"},
-    )  # fmt: skip
+    )
     return c
 
 

@@ -32,8 +32,12 @@ def _shot(page: Any, name: str) -> None:
 def test_a_dispatcher_takes_a_call_from_a_caller_with_earlier_danger_by_keyboard_only(
     live_server: Any, chromium: Any, world: World
 ) -> None:
-    earlier = world.concern(text=EARLIER, reporter_phone="13800001111",
-                            urgency=Urgency.CRITICAL, subcategory="safety.dv_now")  # fmt: skip
+    earlier = world.concern(
+        text=EARLIER,
+        reporter_phone="13800001111",
+        urgency=Urgency.CRITICAL,
+        subcategory="safety.dv_now",
+    )
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     blocked: list[str] = []

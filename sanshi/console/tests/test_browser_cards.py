@@ -86,7 +86,10 @@ def _issue_and_report(base: str, world: World, chromium: Any) -> None:
     code = normalise_tracking_code(resident.locator("#tracking-code").inner_text())
     concern = Concern.objects.get(tracking_code=code)
     assert (concern.channel, concern.member, concern.community) == (
-        Channel.MEMBER_CARD, member, world.community)  # fmt: skip
+        Channel.MEMBER_CARD,
+        member,
+        world.community,
+    )
     desk.close()
     phone.close()
     assert blocked == []

@@ -171,8 +171,17 @@ def test_the_whole_loop_by_four_people(live_server: Any, chromium: Any, world: W
 
     page = member.go(f"/console/c/{concern.pk}/")
     kinds = page.eval_on_selector_all("#timeline li", "els => els.map(e => e.dataset.kind)")
-    assert kinds == ["received", "dispatched", "assigned", "signed", "visit", "replied", "reopened",
-                     "replied", "followed_up"]  # fmt: skip
+    assert kinds == [
+        "received",
+        "dispatched",
+        "assigned",
+        "signed",
+        "visit",
+        "replied",
+        "reopened",
+        "replied",
+        "followed_up",
+    ]
     assert page.locator("#no-actions").count() == 1
     member.shot("concern-closed")
     for person in (resident, dispatcher, member):

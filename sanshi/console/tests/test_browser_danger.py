@@ -37,8 +37,13 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 def _sanshi(data_dir: Path, *args: str) -> str:
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "sanshi.manage", *args],
-        cwd=ROOT, env=env_for(data_dir), check=True, timeout=600, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env_for(data_dir),
+        check=True,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
     return done.stdout
 
 
@@ -152,11 +157,13 @@ def test_the_check_list_is_on_the_duty_officers_home_at_once_and_she_settles_it(
         text="最近总觉得活着没什么意思，晚上睡不着，也不想见人",
         subcategory="health.counselling",
         triage={
-            "category": "health", "subcategory": "health.counselling", "critical": False,
+            "category": "health",
+            "subcategory": "health.counselling",
+            "critical": False,
             "needs_check": True,
             "danger": [{"kind": "self_harm", "words": "活着没什么意思", "detector": "model"}],
         },
-    )  # fmt: skip
+    )
     world.concern(text="想问问妇女之家周末有没有活动", subcategory="community.venues")
     page = chromium.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
     page.goto(live_server.url + "/console/login/")
@@ -182,5 +189,8 @@ def test_the_check_list_is_on_the_duty_officers_home_at_once_and_she_settles_it(
     _shot(page, "check-confirmed-concern")
     unsure.refresh_from_db()
     assert (unsure.danger_check, unsure.urgency, unsure.protected) == (
-        DangerCheck.CONFIRMED, "critical", True)  # fmt: skip
+        DangerCheck.CONFIRMED,
+        "critical",
+        True,
+    )
     page.context.close()

@@ -27,8 +27,13 @@ def _client(user: Any) -> Client:
 @pytest.fixture
 def earlier(world: World) -> tuple[Concern, Concern]:
     """Two earlier concerns from the same phone at the county: one danger, one everyday."""
-    danger = world.concern(text=DANGER, reporter_phone="13800001111", urgency=Urgency.CRITICAL,
-                           protected=True, subcategory="safety.dv_now")  # fmt: skip
+    danger = world.concern(
+        text=DANGER,
+        reporter_phone="13800001111",
+        urgency=Urgency.CRITICAL,
+        protected=True,
+        subcategory="safety.dv_now",
+    )
     everyday = world.concern(reporter_phone="+86 138-0000-1111")
     return danger, everyday
 
@@ -71,8 +76,9 @@ def test_a_committee_member_may_not_take_calls(world: World, earlier: Any) -> No
     assert history.status_code == 403
     assert "data-concern=" not in history.content.decode()
     before = Concern.objects.count()
-    saved = client.post("/console/call/", {"phone": PHONE, "channel": "phone",
-                                           "text": EVERYDAY, "consent": "on"})  # fmt: skip
+    saved = client.post(
+        "/console/call/", {"phone": PHONE, "channel": "phone", "text": EVERYDAY, "consent": "on"}
+    )
     assert saved.status_code == 403
     assert Concern.objects.count() == before
 
@@ -137,8 +143,9 @@ def test_an_everyday_call_without_consent_is_refused_and_nothing_is_saved(world:
 def test_bad_input_gets_a_message_and_saves_nothing(world: World) -> None:
     client = _client(world.dispatcher)
     empty = client.post("/console/call/", {"phone": PHONE, "channel": "phone", "text": ""})
-    bad_phone = client.post("/console/call/", {"phone": "12", "channel": "phone",
-                                               "text": EVERYDAY, "consent": "on"})  # fmt: skip
+    bad_phone = client.post(
+        "/console/call/", {"phone": "12", "channel": "phone", "text": EVERYDAY, "consent": "on"}
+    )
     bad_channel = client.post("/console/call/", {"channel": "web", "text": EVERYDAY})
     assert (empty.status_code, bad_phone.status_code, bad_channel.status_code) == (400, 400, 400)
     assert "请记下来电人说了什么。" in empty.content.decode()

@@ -99,7 +99,10 @@ def test_reissue_gives_a_new_code_and_the_old_qr_stops(world: World) -> None:
     assert Client().get(f"/m/{new.code}/").status_code == 200
     entry = AuditEntry.objects.get(action="card.reissued")
     assert (entry.object_id, entry.data["replaces"], entry.data["reason"]) == (
-        str(new.pk), old.pk, "名片遗失")  # fmt: skip
+        str(new.pk),
+        old.pk,
+        "名片遗失",
+    )
 
 
 def test_reissue_needs_a_reason_and_changes_nothing_without_one(world: World) -> None:
@@ -148,8 +151,15 @@ def test_nobody_else_reaches_a_card_and_nothing_changes(world: World) -> None:
     member = _membership(world.member)
     card = issue_member_card(member)
     before = _cards()
-    for user in (world.member, world.volunteer, world.leader, world.dispatcher, other_chair,
-                 world.outside_member, world.protection):  # fmt: skip
+    for user in (
+        world.member,
+        world.volunteer,
+        world.leader,
+        world.dispatcher,
+        other_chair,
+        world.outside_member,
+        world.protection,
+    ):
         client = h.logged_in(user)
         assert client.post(f"/console/cards/member/{member.pk}/issue/").status_code == 404
         assert (

@@ -51,8 +51,11 @@ def test_route_is_shown_and_ambiguity_flagged(world: World) -> None:
 
 
 def test_text_is_escaped(world: World) -> None:
-    c = h.signed(world, text="<script>alert(1)</script>求助",
-                 triage={"signals": [{"kind": "x<y", "start": 25, "end": 27}]})  # fmt: skip
+    c = h.signed(
+        world,
+        text="<script>alert(1)</script>求助",
+        triage={"signals": [{"kind": "x<y", "start": 25, "end": 27}]},
+    )
     html = str(highlighted_text(Concern.objects.get(pk=c.pk)))
     assert (
         html
@@ -61,8 +64,9 @@ def test_text_is_escaped(world: World) -> None:
 
 
 def test_facts_and_timeline(world: World) -> None:
-    c = h.in_progress(world, reporter_name="李秀兰", reporter_phone="13812345678",
-                      address="四川路18号")  # fmt: skip
+    c = h.in_progress(
+        world, reporter_name="李秀兰", reporter_phone="13812345678", address="四川路18号"
+    )
     body = h.logged_in(world.member).get(f"/console/c/{c.pk}/").content.decode()
     # Masked on screen until revealed; each reveal is audited.
     assert ("李**" in body, "138****5678" in body, "四川路18号" in body) == (True, True, True)
@@ -94,8 +98,14 @@ def test_sla_clocks_count_down_and_show_overdue(world: World) -> None:
 
 
 def test_protected_concern_is_a_stub_for_those_who_may_not_see_it(world: World) -> None:
-    c = h.received(world, text=TEXT, subcategory="safety.dv_now", reporter_name="王芳",
-                   reporter_phone="13900001111", address="某小区5栋")  # fmt: skip
+    c = h.received(
+        world,
+        text=TEXT,
+        subcategory="safety.dv_now",
+        reporter_name="王芳",
+        reporter_phone="13900001111",
+        address="某小区5栋",
+    )
     actions.add_note(c, actor=world.dispatcher, note="已电话联系王芳，她暂时安全")
     stub = h.logged_in(world.dispatcher).get(f"/console/c/{c.pk}/").content.decode()
     assert 'id="redacted"' in stub
@@ -161,9 +171,17 @@ def test_member_gets_exactly_the_buttons_of_a_signed_concern(world: World) -> No
     c = h.signed(world)
     body = h.logged_in(world.member).get(f"/console/c/{c.pk}/").content.decode()
     assert re.findall(r'id="step-(\w+)"', body) == [
-        "return", "contact", "refer", "reply", "request_extension", "escalate", "note", "assign",
-        "reclassify", "change_urgency",
-    ]  # fmt: skip
+        "return",
+        "contact",
+        "refer",
+        "reply",
+        "request_extension",
+        "escalate",
+        "note",
+        "assign",
+        "reclassify",
+        "change_urgency",
+    ]
 
 
 def test_duplicates_partial_lists_similar_open_concerns_i_may_see(world: World) -> None:

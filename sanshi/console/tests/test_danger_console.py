@@ -39,8 +39,14 @@ def _rows(body: str, section: str) -> list[str]:
 
 def _state(concern: Concern) -> tuple[Any, ...]:
     concern.refresh_from_db()
-    return (concern.status, concern.urgency, concern.protected, concern.danger_check,
-            concern.events.count(), Assignment.objects.filter(concern=concern).count())  # fmt: skip
+    return (
+        concern.status,
+        concern.urgency,
+        concern.protected,
+        concern.danger_check,
+        concern.events.count(),
+        Assignment.objects.filter(concern=concern).count(),
+    )
 
 
 def test_the_check_list_comes_first_on_the_protection_officers_home(world: World) -> None:
@@ -84,7 +90,10 @@ def test_the_check_page_shows_the_flag_and_the_duty_officer_settles_it(world: Wo
     assert response.status_code == 303
     concern.refresh_from_db()
     assert (concern.danger_check, concern.urgency, concern.protected) == (
-        DangerCheck.CONFIRMED, "critical", True)  # fmt: skip
+        DangerCheck.CONFIRMED,
+        "critical",
+        True,
+    )
     page = client.get(f"/console/c/{concern.pk}/").content.decode()
     assert 'id="check-settled"' in page and "回电核实：已写好遗书" in page
     assert 'id="step-check_danger"' not in page

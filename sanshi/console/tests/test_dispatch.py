@@ -141,9 +141,10 @@ def test_bulk_dispatch_reports_each_failure_and_keeps_the_rest(world: World) -> 
     already = h.dispatched(world)
     client = h.logged_in(world.dispatcher)
     response = client.post(
-        "/console/dispatch/bulk/", {"org": world.township.pk, "ids": [a.pk, already.pk, 99999]},
+        "/console/dispatch/bulk/",
+        {"org": world.township.pk, "ids": [a.pk, already.pk, 99999]},
         follow=True,
-    )  # fmt: skip
+    )
     body = response.content.decode()
     assert Concern.objects.get(pk=a.pk).status == "dispatched"
     assert Concern.objects.get(pk=already.pk).org_id == world.community.pk

@@ -63,8 +63,17 @@ def test_the_stats_csv_prefixes_a_risky_value_with_an_apostrophe(world: World, c
     Org.objects.filter(pk=world.community.pk).update(name="=HYPERLINK(1)")
     for _ in range(5):
         world.concern(subcategory="children.childcare", org=world.community)
-    call_command("stats_export", "--org", world.county.name, "--from", "2000-01-01",
-                 "--to", "2100-01-01", "--by", "org")  # fmt: skip
+    call_command(
+        "stats_export",
+        "--org",
+        world.county.name,
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+        "--by",
+        "org",
+    )
     assert capsys.readouterr().out.splitlines() == ["org,count", "'=HYPERLINK(1),5"]
 
 

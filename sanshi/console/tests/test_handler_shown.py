@@ -38,9 +38,12 @@ def test_the_member_who_signs_becomes_the_lead_and_the_first_named_assists(world
     taken = ConcernEvent.objects.filter(concern=c, kind=EventKind.ASSIGNED).order_by("pk")
     assert [e.data for e in taken] == [
         {"person": person_of(world.chair).pk, "role": "lead"},
-        {"person": person_of(world.member).pk, "role": "lead",
-         "replaces": [person_of(world.chair).pk]},
-    ]  # fmt: skip
+        {
+            "person": person_of(world.member).pk,
+            "role": "lead",
+            "replaces": [person_of(world.chair).pk],
+        },
+    ]
 
 
 def test_the_lead_who_does_the_work_stays_the_lead(world: World) -> None:

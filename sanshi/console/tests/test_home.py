@@ -19,8 +19,11 @@ SECTIONS = ["critical", "mine", "unsigned", "overdue"]  # a 执委's home
 
 
 def _counts(body: str) -> dict[str, int]:
-    found = re.findall(r'id="section-(\w+)"[^>]*>\s*<div class="section-head"><h2>[^<]*</h2>'
-                       r'<span class="count" data-count="(\d+)"', body)  # fmt: skip
+    found = re.findall(
+        r'id="section-(\w+)"[^>]*>\s*<div class="section-head"><h2>[^<]*</h2>'
+        r'<span class="count" data-count="(\d+)"',
+        body,
+    )
     return {k: int(v) for k, v in found}
 
 
@@ -155,8 +158,13 @@ def test_home_runs_a_fixed_number_of_queries(world: World, django_assert_num_que
     with django_assert_num_queries(11):
         response = client.get("/console/")
     assert _counts(response.content.decode()) == {
-        "dispatch": 3, "critical": 3, "mine": 0, "unsigned": 0, "overdue": 0, "follow_up": 3,
-    }  # fmt: skip
+        "dispatch": 3,
+        "critical": 3,
+        "mine": 0,
+        "unsigned": 0,
+        "overdue": 0,
+        "follow_up": 3,
+    }
 
 
 def _keys(body: str) -> list[str]:
@@ -168,9 +176,22 @@ def test_each_role_sees_only_the_sections_it_can_act_on(world: World) -> None:
         return _keys(h.logged_in(user).get("/console/").content.decode())
 
     assert keys(world.dispatcher) == [
-        "dispatch", "critical", "mine", "unsigned", "overdue", "follow_up"]  # fmt: skip
+        "dispatch",
+        "critical",
+        "mine",
+        "unsigned",
+        "overdue",
+        "follow_up",
+    ]
     assert keys(world.chair) == [
-        "dispatch", "check", "critical", "mine", "unsigned", "overdue", "follow_up"]  # fmt: skip
+        "dispatch",
+        "check",
+        "critical",
+        "mine",
+        "unsigned",
+        "overdue",
+        "follow_up",
+    ]
     assert keys(world.member) == ["critical", "mine", "unsigned", "overdue"]
     assert keys(world.social_worker) == ["critical", "mine", "unsigned", "overdue"]
     assert keys(world.volunteer) == ["critical", "mine", "overdue"]
@@ -199,9 +220,11 @@ def test_empty_sections_say_why(world: World) -> None:
 def test_a_member_does_not_see_overdue_concerns_of_other_communities(world: World) -> None:
     ours = h.dispatched(world)
     theirs = actions.dispatch_concern(
-        world.concern(), world.other_community, actor=world.dispatcher,
+        world.concern(),
+        world.other_community,
+        actor=world.dispatcher,
         handlers=[person_of(world.outside_member)],
-    )  # fmt: skip
+    )
     late = clock.now() - dt.timedelta(hours=1)
     Concern.objects.filter(pk__in=[ours.pk, theirs.pk]).update(sign_due=late)
     member = h.logged_in(world.member).get("/console/").content.decode()

@@ -35,8 +35,9 @@ def test_search_by_text_category_status_org_and_handler(world: World) -> None:
     a = h.signed(world, text="婆婆天天为彩礼的事吵架", subcategory="family.relations")
     b = h.received(world, text="想报名家政培训", subcategory="work.training")
     c = h.dispatched(world)
-    actions.dispatch_concern(b, world.other_community, actor=world.dispatcher,
-                             handlers=[person_of(world.outside_member)])  # fmt: skip
+    actions.dispatch_concern(
+        b, world.other_community, actor=world.dispatcher, handlers=[person_of(world.outside_member)]
+    )
     client = h.logged_in(world.dispatcher)
     assert _found(client, "q=彩礼") == [a.pk]
     assert _found(client, "category=family") == [a.pk]
@@ -122,10 +123,21 @@ def test_saving_a_filter_without_a_name_is_400(world: World) -> None:
 
 
 def test_export_masks_personal_data(world: World) -> None:
-    open_one = h.received(world, text="想问儿童之家几点关门", reporter_name="李秀兰",
-                          reporter_phone="13812345678", address="北海市海城区四川路18号3栋")  # fmt: skip
-    h.received(world, text="丈夫拿刀威胁我", subcategory="safety.dv_now", reporter_name="王芳",
-               reporter_phone="13900001111", address="北海市海城区某小区")  # fmt: skip
+    open_one = h.received(
+        world,
+        text="想问儿童之家几点关门",
+        reporter_name="李秀兰",
+        reporter_phone="13812345678",
+        address="北海市海城区四川路18号3栋",
+    )
+    h.received(
+        world,
+        text="丈夫拿刀威胁我",
+        subcategory="safety.dv_now",
+        reporter_name="王芳",
+        reporter_phone="13900001111",
+        address="北海市海城区某小区",
+    )
     response = h.logged_in(world.dispatcher).get("/console/search/export.xlsx?category=")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

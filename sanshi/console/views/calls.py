@@ -95,12 +95,16 @@ def call_triage(request: ConsoleRequest) -> HttpResponse:
     result = triage(text, address or None)
     kinds = [str(DangerKind(k).label) for k in result.kinds if k in DangerKind.values]
     danger = result.critical or result.needs_check
-    return page(request, "console/partials/call_triage.html", {
-        "result": result,
-        "danger": danger,
-        "urgency": Urgency(result.urgency).label if result.urgency in Urgency.values else "",
-        "kinds": kinds,
-        "questions": [_(q) for q in SAFETY_QUESTIONS] if danger else [],
-        "lines": lines_for(list(result.kinds)) if danger else [],
-        "route": result.route.as_dict() if result.route is not None else None,
-    })  # fmt: skip
+    return page(
+        request,
+        "console/partials/call_triage.html",
+        {
+            "result": result,
+            "danger": danger,
+            "urgency": Urgency(result.urgency).label if result.urgency in Urgency.values else "",
+            "kinds": kinds,
+            "questions": [_(q) for q in SAFETY_QUESTIONS] if danger else [],
+            "lines": lines_for(list(result.kinds)) if danger else [],
+            "route": result.route.as_dict() if result.route is not None else None,
+        },
+    )

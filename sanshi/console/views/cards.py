@@ -84,18 +84,22 @@ def print_card(request: ConsoleRequest, pk: int) -> HttpResponse:
     url = card_url(request, card)
     membership = card.membership
     org = membership.org
-    return render(request, "console/card_print.html", {
-        "card": card,
-        "size": size,
-        "sizes": PRINT_SIZES,
-        "url": url,
-        "qr_svg": qr_svg(url),
-        "person_name": membership.person.name,
-        "community": org.name,
-        "township": org.parent.name if org.parent is not None else "",
-        "role": membership.get_role_display(),
-        "helps_with": membership.helps_with,
-    })  # fmt: skip
+    return render(
+        request,
+        "console/card_print.html",
+        {
+            "card": card,
+            "size": size,
+            "sizes": PRINT_SIZES,
+            "url": url,
+            "qr_svg": qr_svg(url),
+            "person_name": membership.person.name,
+            "community": org.name,
+            "township": org.parent.name if org.parent is not None else "",
+            "role": membership.get_role_display(),
+            "helps_with": membership.helps_with,
+        },
+    )
 
 
 def qr_svg(url: str) -> str:

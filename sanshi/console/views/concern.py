@@ -109,13 +109,15 @@ def _legal_forms(failed: Any) -> list[dict[str, Any]]:
         again = failed_step == step
         form = failed if again else form_class(None)
         form.auto_id = f"{step}-%s"
-        forms_shown.append({
-            "step": step,
-            "label": LegalStep.Step(step).label,
-            "law": f.LEGAL_LAWS[step],
-            "form": form,
-            "open": again,
-        })  # fmt: skip
+        forms_shown.append(
+            {
+                "step": step,
+                "label": LegalStep.Step(step).label,
+                "law": f.LEGAL_LAWS[step],
+                "form": form,
+                "open": again,
+            }
+        )
     return forms_shown
 
 
@@ -146,8 +148,11 @@ def concern_duplicates(request: ConsoleRequest, pk: int) -> HttpResponse:
     concern = access_concern(request.user, pk)
     found = likely_duplicates(concern, request.viewer)
     may_merge = "merge" in allowed_actions(request.user, concern)
-    return page(request, "console/partials/duplicates.html",
-                {"concern": concern, "duplicates": found, "may_merge": may_merge})  # fmt: skip
+    return page(
+        request,
+        "console/partials/duplicates.html",
+        {"concern": concern, "duplicates": found, "may_merge": may_merge},
+    )
 
 
 @require_POST

@@ -28,12 +28,14 @@ def _rows(concerns: list[Concern], targets: dict[int, Org]) -> list[dict[str, An
     rows = []
     for c in concerns:
         suggested = presenters.suggested_org_id(c.triage)
-        rows.append({
-            "concern": c,
-            "route": presenters.route_steps(c.triage),
-            "ambiguous": presenters.route_ambiguous(c.triage),
-            "suggested": targets.get(suggested) if suggested is not None else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "concern": c,
+                "route": presenters.route_steps(c.triage),
+                "ambiguous": presenters.route_ambiguous(c.triage),
+                "suggested": targets.get(suggested) if suggested is not None else None,
+            }
+        )
     return rows
 
 
@@ -54,13 +56,23 @@ def board(request: ConsoleRequest) -> HttpResponse:
     waiting = list(queue[:BOARD_LIMIT])
     returned = list(returned_queue(viewer)[:BOARD_LIMIT])
     reasons = last_returns(returned)
-    return page(request, "console/dispatch.html", {
-        "rows": _rows(waiting, targets),
-        "waiting_count": queue.count() if len(waiting) == BOARD_LIMIT else len(waiting),
-        "returned": [{"concern": c, "event": reasons.get(c.pk),
-                      "suggested": _rows([c], targets)[0]["suggested"]} for c in returned],
-        "org_choices": org_choices(list(targets.values())),
-    })  # fmt: skip
+    return page(
+        request,
+        "console/dispatch.html",
+        {
+            "rows": _rows(waiting, targets),
+            "waiting_count": queue.count() if len(waiting) == BOARD_LIMIT else len(waiting),
+            "returned": [
+                {
+                    "concern": c,
+                    "event": reasons.get(c.pk),
+                    "suggested": _rows([c], targets)[0]["suggested"],
+                }
+                for c in returned
+            ],
+            "org_choices": org_choices(list(targets.values())),
+        },
+    )
 
 
 def _danger_board(request: ConsoleRequest) -> HttpResponse:
@@ -68,11 +80,15 @@ def _danger_board(request: ConsoleRequest) -> HttpResponse:
     (or check) herself; dispatching stays with the dispatchers."""
     queue = danger_queue(request.viewer)
     waiting = list(queue[:BOARD_LIMIT])
-    return page(request, "console/dispatch.html", {
-        "rows": _rows(waiting, {}),
-        "waiting_count": queue.count() if len(waiting) == BOARD_LIMIT else len(waiting),
-        "danger_only": True,
-    })  # fmt: skip
+    return page(
+        request,
+        "console/dispatch.html",
+        {
+            "rows": _rows(waiting, {}),
+            "waiting_count": queue.count() if len(waiting) == BOARD_LIMIT else len(waiting),
+            "danger_only": True,
+        },
+    )
 
 
 def _target(viewer_targets: list[Org], raw: str) -> Org:
@@ -128,8 +144,13 @@ def dispatch_one(request: ConsoleRequest, pk: int) -> HttpResponse:
     concern = access_concern(request.user, pk)
     org = _target(dispatch_targets(request.viewer), request.POST.get("org", ""))
     handlers = _handler(org, request.POST.get("handler", ""))
-    dispatch_concern(concern, org, actor=request.user, handlers=handlers,
-                     note=request.POST.get("note", "").strip())  # fmt: skip
+    dispatch_concern(
+        concern,
+        org,
+        actor=request.user,
+        handlers=handlers,
+        note=request.POST.get("note", "").strip(),
+    )
     return _done(request, concern, org)
 
 

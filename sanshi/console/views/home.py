@@ -46,10 +46,14 @@ def home(request: ConsoleRequest) -> HttpResponse:
     orgs = visible_orgs(request.viewer)
     filters = sticky_filters(request, set(orgs))
     sections = home_sections(request.viewer, filters, orgs)
-    return page(request, "console/home.html", {
-        "sections": sections,
-        "filters": filters,
-        "orgs": list(orgs.values()),
-        "sanshi_choices": Sanshi.choices,
-        "urgency_choices": Urgency.choices,
-    })  # fmt: skip
+    return page(
+        request,
+        "console/home.html",
+        {
+            "sections": sections,
+            "filters": filters,
+            "orgs": list(orgs.values()),
+            "sanshi_choices": Sanshi.choices,
+            "urgency_choices": Urgency.choices,
+        },
+    )

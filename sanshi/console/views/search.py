@@ -58,8 +58,12 @@ def search(request: ConsoleRequest) -> HttpResponse:
             page_obj = paginator.get_page(request.GET.get("page"))
             rows = list(page_obj.object_list)
             handlers = active_handlers(rows)
-        context |= {"page_obj": page_obj, "rows": rows, "handlers": handlers,
-                    "query_no_page": _without_page(request)}  # fmt: skip
+        context |= {
+            "page_obj": page_obj,
+            "rows": rows,
+            "handlers": handlers,
+            "query_no_page": _without_page(request),
+        }
     return page(request, "console/search.html", context)
 
 
@@ -97,8 +101,9 @@ def save_filter(request: ConsoleRequest) -> HttpResponse:
     name, query = form.cleaned_data["name"].strip(), form.cleaned_data["query"]
     try:
         with transaction.atomic():
-            SavedFilter.objects.create(user_id=request.viewer.user_id, name=name, query=query,
-                                       created_at=clock.now())  # fmt: skip
+            SavedFilter.objects.create(
+                user_id=request.viewer.user_id, name=name, query=query, created_at=clock.now()
+            )
     except IntegrityError:
         SavedFilter.objects.filter(user_id=request.viewer.user_id, name=name).update(query=query)
     messages.success(request, _("已保存筛选：%(name)s") % {"name": name})

@@ -34,11 +34,26 @@ class Served:
         self.data_dir = data_dir
         self.port = free_port()
         self.proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "sanshi.manage", "serve", "--port", str(self.port),
-             "--workers", "1", "--threads", "2", "--sweep-every", "1"],
-            cwd=ROOT, env=env_for(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "sanshi.manage",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                "--threads",
+                "2",
+                "--sweep-every",
+                "1",
+            ],
+            cwd=ROOT,
+            env=env_for(data_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         self.pids: dict[str, int] = {}
         assert self.proc.stdout is not None
         while len(self.pids) < 4:  # web, worker, sweep, rollup

@@ -81,8 +81,12 @@ def _sanshi(url: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess
     env = {**os.environ, "DATABASE_URL": url, "SANSHI_DATA_DIR": str(data_dir)}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "sanshi.manage", *args],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -104,8 +108,9 @@ def test_a_backup_restores_into_an_empty_database_whose_chain_verifies_with_ever
     for clear in (MARK.encode(), "王小红".encode(), b"13912345678", b"PGDMP", b"SQLite format"):
         assert clear not in raw
     assert list(backup.parent.iterdir()) == [backup]  # no partial file left beside it
-    done = _sanshi(empty_database, tmp_path / "data", "restore", str(backup),
-                   "--identity-file", str(keys))  # fmt: skip
+    done = _sanshi(
+        empty_database, tmp_path / "data", "restore", str(backup), "--identity-file", str(keys)
+    )
     assert done.returncode == 0, done.stderr
     assert f"audit chain ok: {before['audit_auditentry']} rows" in done.stdout
     assert _counts_in(empty_database) == before
@@ -137,8 +142,9 @@ def test_a_backup_does_not_open_with_another_identity(
     stranger = tmp_path / "stranger.txt"
     stranger.write_text(str(pyrage.x25519.Identity.generate()))
 
-    done = _sanshi(empty_database, tmp_path / "data", "restore", str(backup),
-                   "--identity-file", str(stranger))  # fmt: skip
+    done = _sanshi(
+        empty_database, tmp_path / "data", "restore", str(backup), "--identity-file", str(stranger)
+    )
 
     assert done.returncode == 1
     assert "does not open with this identity" in done.stderr

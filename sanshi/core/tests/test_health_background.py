@@ -29,11 +29,14 @@ def _health() -> tuple[int, dict[str, str]]:
 
 @pytest.mark.django_db
 def test_a_sweep_that_never_ran_is_reported(at_now: None) -> None:
-    assert _health() == (503, {
-        "status": "error",
-        "database": "ok",
-        "sweep": "the SLA sweep has never run (run `sanshi sla-sweep` every minute)",
-    })  # fmt: skip
+    assert _health() == (
+        503,
+        {
+            "status": "error",
+            "database": "ok",
+            "sweep": "the SLA sweep has never run (run `sanshi sla-sweep` every minute)",
+        },
+    )
 
 
 @pytest.mark.django_db
@@ -44,10 +47,14 @@ def test_a_sweep_run_is_recorded_and_goes_stale_after_five_minutes() -> None:
     with clock.at(NOW):
         assert _health() == (200, {"status": "ok", "database": "ok"})
     with clock.at(NOW + dt.timedelta(minutes=3)):
-        assert _health() == (503, {
-            "status": "error", "database": "ok",
-            "sweep": "the SLA sweep last finished 7 min ago",
-        })  # fmt: skip
+        assert _health() == (
+            503,
+            {
+                "status": "error",
+                "database": "ok",
+                "sweep": "the SLA sweep last finished 7 min ago",
+            },
+        )
 
 
 @pytest.mark.django_db
@@ -65,10 +72,14 @@ def test_a_task_waiting_for_the_worker_is_reported(settings: Any) -> None:
         assert _health() == (200, {"status": "ok", "database": "ok"})
     DBTaskResult.objects.update(enqueued_at=NOW - dt.timedelta(minutes=9))
     with clock.at(NOW):
-        assert _health() == (503, {
-            "status": "error", "database": "ok",
-            "worker": "a task has waited 9 min for the worker (run `sanshi db_worker`)",
-        })  # fmt: skip
+        assert _health() == (
+            503,
+            {
+                "status": "error",
+                "database": "ok",
+                "worker": "a task has waited 9 min for the worker (run `sanshi db_worker`)",
+            },
+        )
 
 
 @pytest.mark.django_db

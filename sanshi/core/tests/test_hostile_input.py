@@ -38,10 +38,39 @@ HOSTILE = [
     "x" * 300,
     "",
 ]
-PARAMS = ["page", "page_size", "start_date", "end_date", "q", "card", "code", "org", "status",
-          "category", "subcategory", "start", "end", "cursor", "limit", "service_request_id",
-          "service_code", "province", "city", "next", "handler", "id", "lat", "long",
-          "username", "password", "text", "phone", "name", "once", "area"]  # fmt: skip
+PARAMS = [
+    "page",
+    "page_size",
+    "start_date",
+    "end_date",
+    "q",
+    "card",
+    "code",
+    "org",
+    "status",
+    "category",
+    "subcategory",
+    "start",
+    "end",
+    "cursor",
+    "limit",
+    "service_request_id",
+    "service_code",
+    "province",
+    "city",
+    "next",
+    "handler",
+    "id",
+    "lat",
+    "long",
+    "username",
+    "password",
+    "text",
+    "phone",
+    "name",
+    "once",
+    "area",
+]
 SKIP = ("admin/",)  # Django's own admin
 
 
@@ -92,8 +121,14 @@ def _form(value: str) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def _no_rate_limits(settings: Any) -> None:
     """Every request reaches its view (a 429 would hide what comes after it)."""
-    for name in ("SANSHI_INTAKE_IP_RATE", "SANSHI_INTAKE_PHONE_RATE", "SANSHI_TRACK_RATE",
-                 "SANSHI_TRACK_MISS_RATE", "SANSHI_API_RATE", "SANSHI_OPEN311_RATE"):  # fmt: skip
+    for name in (
+        "SANSHI_INTAKE_IP_RATE",
+        "SANSHI_INTAKE_PHONE_RATE",
+        "SANSHI_TRACK_RATE",
+        "SANSHI_TRACK_MISS_RATE",
+        "SANSHI_API_RATE",
+        "SANSHI_OPEN311_RATE",
+    ):
         setattr(settings, name, 0)
     # No SLA sweep runs in a test: /healthz would rightly answer 503 about that, not the input.
     settings.SANSHI_HEALTH_STALE_MINUTES = 0

@@ -29,8 +29,10 @@ def log_lines(settings: Any) -> Iterator[io.StringIO]:
     stream = io.StringIO()
     config = copy.deepcopy(settings.LOGGING)
     config["handlers"]["console"] = {
-        "class": "logging.StreamHandler", "formatter": "structured", "stream": stream,
-    }  # fmt: skip
+        "class": "logging.StreamHandler",
+        "formatter": "structured",
+        "stream": stream,
+    }
     config["root"]["level"] = "DEBUG"
     logging.config.dictConfig(config)
     yield stream
@@ -62,8 +64,13 @@ def test_nothing_personal_reaches_the_logs_from_a_report_an_api_create_or_an_sms
 ) -> None:
     from sanshi.api.actions import issue_api_token
 
-    form = {"text": f"{TEXT}，身份证{ID_NUMBER}，电话{PHONE}", "consent": "on", "name": NAME,
-            "phone": PHONE, "address": "北部湾东路12号"}  # fmt: skip
+    form = {
+        "text": f"{TEXT}，身份证{ID_NUMBER}，电话{PHONE}",
+        "consent": "on",
+        "name": NAME,
+        "phone": PHONE,
+        "address": "北部湾东路12号",
+    }
     assert client.post("/report/", form).status_code == 302
     _token, raw = issue_api_token(world.dispatcher, name="hotline")
     api = client.post(

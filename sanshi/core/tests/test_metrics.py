@@ -55,8 +55,10 @@ def test_metrics_give_the_age_of_the_last_sla_sweep(client: Client, world: World
 
 
 def test_requests_are_counted_by_view_name_not_path(client: Client, world: World) -> None:
-    key = ("sanshi_http_requests_total",
-           (("method", "GET"), ("status", "4xx"), ("view", "intake-track")))  # fmt: skip
+    key = (
+        "sanshi_http_requests_total",
+        (("method", "GET"), ("status", "4xx"), ("view", "intake-track")),
+    )
     # The process's counter also holds earlier tests' requests: count the difference.
     before = _samples(client.get("/metrics").content).get(key, 0.0)
 
@@ -74,6 +76,7 @@ def test_metrics_are_not_found_from_elsewhere_without_the_token(
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 404
     settings.SANSHI_METRICS_TOKEN = "s3cret-scrape"
     assert client.get("/metrics").status_code == 404
-    allowed = client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape"},
-                         REMOTE_ADDR="203.0.113.9")  # fmt: skip
+    allowed = client.get(
+        "/metrics", headers={"Authorization": "Bearer s3cret-scrape"}, REMOTE_ADDR="203.0.113.9"
+    )
     assert allowed.status_code == 200

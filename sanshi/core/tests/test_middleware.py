@@ -39,8 +39,9 @@ def _not_found(request: HttpRequest) -> HttpResponseBase:
     return HttpResponse("gone", status=404)
 
 
-def _headers(middleware: type[Upstream], view: Callable[..., HttpResponseBase],
-             path: str) -> tuple[dict[str, str], str | None]:  # fmt: skip
+def _headers(
+    middleware: type[Upstream], view: Callable[..., HttpResponseBase], path: str
+) -> tuple[dict[str, str], str | None]:
     request = RequestFactory().get(path)
     mw = middleware(view)
     mw.process_request(request)

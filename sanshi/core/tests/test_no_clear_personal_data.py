@@ -26,8 +26,22 @@ OTHER_NAME, OTHER_PHONE = "Quentin Zebulon", "13933334444"
 # Words only a resident would write, in two concerns' texts.
 PHRASE = "紫藤花架下的秋千断了绳子"
 OTHER_PHRASE = "xylophonic marmalade reservoir"
-MARKERS = [NAME, PHONE, "1391111", "1111 2222", ID_NUMBER, "19900101", OTHER_NAME, "Zebulon",
-           OTHER_PHONE, PHRASE, "紫藤花架", "秋千断了", OTHER_PHRASE, "marmalade"]  # fmt: skip
+MARKERS = [
+    NAME,
+    PHONE,
+    "1391111",
+    "1111 2222",
+    ID_NUMBER,
+    "19900101",
+    OTHER_NAME,
+    "Zebulon",
+    OTHER_PHONE,
+    PHRASE,
+    "紫藤花架",
+    "秋千断了",
+    OTHER_PHRASE,
+    "marmalade",
+]
 
 
 def _dump() -> str:
@@ -56,10 +70,18 @@ def test_a_dump_and_the_logs_hold_no_marked_personal_data(
     sent = form.post("/report/", {"text": text, "name": NAME, "phone": PHONE, "consent": "on"})
     assert sent.status_code == 302
     key = create_open311_key("marker-client").raw
-    posted = Client().post("/open311/v2/requests.json", {
-        "api_key": key, "service_code": "community.environment", "address_string": "北海市海城区",
-        "description": f"{OTHER_PHRASE} near the lake", "first_name": "Quentin",
-        "last_name": "Zebulon", "phone": OTHER_PHONE})  # fmt: skip
+    posted = Client().post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": "community.environment",
+            "address_string": "北海市海城区",
+            "description": f"{OTHER_PHRASE} near the lake",
+            "first_name": "Quentin",
+            "last_name": "Zebulon",
+            "phone": OTHER_PHONE,
+        },
+    )
     assert posted.status_code == 201
     staff = h.logged_in(world.dispatcher)
     assert staff.get("/console/search/", {"q": PHONE}).status_code == 200

@@ -19,8 +19,9 @@ def test_with_redis_away_the_alert_runs_in_the_request_and_the_write_stands(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     concern = world.concern()
     with django_capture_on_commit_callbacks(execute=True):
-        dispatch_concern(concern, world.community, actor=world.dispatcher,
-                         handlers=[person_of(world.member)])  # fmt: skip
+        dispatch_concern(
+            concern, world.community, actor=world.dispatcher, handlers=[person_of(world.member)]
+        )
     notified = Notification.objects.order_by("pk").values_list("user__username", "kind")
     assert list(notified) == [("member", "dispatched"), ("member", "assigned")]
     concern.refresh_from_db()

@@ -5,6 +5,7 @@ ports in a temporary folder) and runs sanshi against them in a subprocess, as a 
 with SANSHI_REPLICA_URL would.
 """
 
+# ruff: noqa: S603, S607 - the test starts PostgreSQL and sanshi, our own fixed commands
 from __future__ import annotations
 
 import os
@@ -30,8 +31,13 @@ def _free_port() -> int:
 
 
 def _as_postgres(*args: str) -> None:
-    done = subprocess.run(["runuser", "-u", "postgres", "--", *args],  # noqa: S603, S607
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["runuser", "-u", "postgres", "--", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, f"{args[0]}: {done.stderr}"
 
 
@@ -56,20 +62,47 @@ def standby() -> Iterator[tuple[str, str]]:
         hba.write("host replication all 127.0.0.1/32 trust\n")
     _as_postgres(str(BIN / "pg_ctl"), "-D", str(primary), "-l", str(root / "p.log"), "-w", "start")
     try:
-        _as_postgres(str(BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(p1), "-U", "postgres",
-                     "-D", str(copy), "-R", "-X", "stream")  # fmt: skip
+        _as_postgres(
+            str(BIN / "pg_basebackup"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(p1),
+            "-U",
+            "postgres",
+            "-D",
+            str(copy),
+            "-R",
+            "-X",
+            "stream",
+        )
         with (copy / "postgresql.auto.conf").open("a") as conf:
             conf.write(f"port = {p2}\n")
         _as_postgres(str(BIN / "pg_ctl"), "-D", str(copy), "-l", str(root / "s.log"), "-w", "start")
         _as_postgres(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(p1), "sanshi")
-        yield (f"postgres://postgres@127.0.0.1:{p1}/sanshi",
-               f"postgres://postgres@127.0.0.1:{p2}/sanshi")  # fmt: skip
+        yield (
+            f"postgres://postgres@127.0.0.1:{p1}/sanshi",
+            f"postgres://postgres@127.0.0.1:{p2}/sanshi",
+        )
     finally:
         for folder in (copy, primary):
             if folder.exists():
-                subprocess.run(["runuser", "-u", "postgres", "--", str(BIN / "pg_ctl"),  # noqa: S603, S607
-                                "-D", str(folder), "-m", "immediate", "stop"],
-                               capture_output=True, check=False)  # fmt: skip
+                subprocess.run(
+                    [
+                        "runuser",
+                        "-u",
+                        "postgres",
+                        "--",
+                        str(BIN / "pg_ctl"),
+                        "-D",
+                        str(folder),
+                        "-m",
+                        "immediate",
+                        "stop",
+                    ],
+                    capture_output=True,
+                    check=False,
+                )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -118,18 +151,41 @@ def test_marked_reads_come_from_the_standby_and_writes_from_the_primary(
     standby: tuple[str, str], tmp_path: Path
 ) -> None:
     primary_url, standby_url = standby
-    env = {**os.environ, "DATABASE_URL": primary_url, "SANSHI_REPLICA_URL": standby_url,
-           "SANSHI_DATA_DIR": str(tmp_path), "SANSHI_2FA_REQUIRED": "false"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": primary_url,
+        "SANSHI_REPLICA_URL": standby_url,
+        "SANSHI_DATA_DIR": str(tmp_path),
+        "SANSHI_2FA_REQUIRED": "false",
+    }
     manage = [sys.executable, "-m", "sanshi.manage"]
-    migrate = subprocess.run([*manage, "migrate", "-v0"], env=env, capture_output=True,  # noqa: S603
-                             text=True, timeout=600, check=False)  # fmt: skip
+    migrate = subprocess.run(
+        [*manage, "migrate", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert migrate.returncode == 0, migrate.stderr
-    static = subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env,  # noqa: S603
-                            capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    static = subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert static.returncode == 0, static.stderr
 
-    run = subprocess.run([*manage, "shell", "--no-imports", "-c", CHECK], env=env, capture_output=True,  # noqa: S603
-                         text=True, timeout=300, check=False)  # fmt: skip
+    run = subprocess.run(
+        [*manage, "shell", "--no-imports", "-c", CHECK],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [

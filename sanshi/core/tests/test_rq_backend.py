@@ -45,8 +45,9 @@ def test_a_dispatch_notifies_through_redis_and_an_rq_worker(
     queue.empty()
     concern = world.concern()
     with django_capture_on_commit_callbacks(execute=True):
-        dispatch_concern(concern, world.community, actor=world.dispatcher,
-                         handlers=[person_of(world.member)])  # fmt: skip
+        dispatch_concern(
+            concern, world.community, actor=world.dispatcher, handlers=[person_of(world.member)]
+        )
     # After the commit the two tasks (dispatched, assigned) wait in Redis; none has run yet.
     assert (queue.count, Notification.objects.count()) == (2, 0)
     worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)

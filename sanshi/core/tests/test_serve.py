@@ -21,8 +21,11 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("serve")
     subprocess.run(
         [sys.executable, "-m", "sanshi.manage", "migrate", "--noinput", "-v0"],
-        cwd=ROOT, env=env_for(path), check=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env_for(path),
+        check=True,
+        timeout=300,
+    )
     return path
 
 

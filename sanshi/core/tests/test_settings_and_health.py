@@ -119,9 +119,15 @@ def test_postgresql_binds_server_side_and_prepares_unless_turned_off(
 ) -> None:
     show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
     result = _sanshi(
-        "shell", "-v", "0", "-c", show, SANSHI_DATA_DIR=str(tmp_path),
-        DATABASE_URL="postgres://someone@db.invalid:5432/sanshi", **flag,
-    )  # fmt: skip
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        show,
+        SANSHI_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://someone@db.invalid:5432/sanshi",
+        **flag,
+    )
     assert (result.returncode, result.stdout) == (0, options + "\n")
 
 
@@ -155,15 +161,22 @@ def test_check_deploy_is_clean_with_the_production_settings_of_docs_operations(
     tmp_path: Path,
 ) -> None:
     # Only the production settings: nothing another test or the shell left in the environment.
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("SANSHI_", "DATABASE_", "DJANGO_"))}  # fmt: skip
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SANSHI_", "DATABASE_", "DJANGO_"))
+    }
     env = {**clean, **PRODUCTION, "SANSHI_DATA_DIR": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-m", "sanshi.manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert (done.returncode, done.stdout.strip()) == (
-        0, "System check identified no issues (1 silenced)."), done.stderr  # fmt: skip
+        0,
+        "System check identified no issues (1 silenced).",
+    ), done.stderr
 
 
 def test_a_site_without_csrf_middleware_fails_the_check(settings: Any) -> None:

@@ -35,14 +35,20 @@ def test_the_demo_childrens_home_studio_and_honours(guangxi: None) -> None:
     # The last weekday's last child was collected late: her manager, then the officer.
     told = Notification.objects.filter(kind="child_not_collected")
     assert sorted(told.values_list("user__username", flat=True)) == [
-        "haicheng_protection", "social_worker"]  # fmt: skip
+        "haicheng_protection",
+        "social_worker",
+    ]
     assert told.filter(read_at__isnull=True).count() == 0  # seen at the time
     # A week away without a word: the 执委 of her household is asked to visit.
     assert FollowUp.objects.count() == 1
     assert FollowUp.objects.get().keeper.user.username == "beibuwan_member"
     studio = Studio.objects.get()
     assert (studio.place.name, studio.leader_name, studio.team.count(), studio.works.count()) == (
-        "许海鸥工作室", "许海鸥", 4, 9)  # fmt: skip
+        "许海鸥工作室",
+        "许海鸥",
+        4,
+        9,
+    )
     assert Nomination.objects.filter(year=2020).count() == 5
     body = Client().get("/honours/").content.decode()
     assert body.count('data-nomination="') == 3

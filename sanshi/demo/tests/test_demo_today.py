@@ -18,8 +18,14 @@ from sanshi.intake.models import MemberCard
 from sanshi.orgs.models import Membership, Org
 
 UNTIL = dt.datetime(2026, 11, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
-OPEN = (Status.RECEIVED, Status.RETURNED, Status.DISPATCHED, Status.SIGNED,
-        Status.IN_PROGRESS, Status.REOPENED)  # fmt: skip
+OPEN = (
+    Status.RECEIVED,
+    Status.RETURNED,
+    Status.DISPATCHED,
+    Status.SIGNED,
+    Status.IN_PROGRESS,
+    Status.REOPENED,
+)
 DAY = dt.timedelta(days=1)
 
 
@@ -39,14 +45,20 @@ def test_no_danger_concern_is_left_overdue_by_more_than_a_day(guangxi: None) -> 
     load_demo(concerns=400, until=UNTIL)
     danger = Concern.objects.filter(urgency=Urgency.CRITICAL)
     open_danger = list(danger.filter(status__in=OPEN))
-    late_open = [(c.tracking_code, c.status, _running_deadline(c)) for c in open_danger
-                 if _running_deadline(c) < UNTIL - DAY]  # fmt: skip
+    late_open = [
+        (c.tracking_code, c.status, _running_deadline(c))
+        for c in open_danger
+        if _running_deadline(c) < UNTIL - DAY
+    ]
     assert late_open == []
     late_steps = LegalStep.objects.filter(completed_at__isnull=True, due__lt=UNTIL - DAY)
     assert list(late_steps.values_list("concern__tracking_code", "step")) == []
     # Nor does any ordinary concern sit overdue for months: the stalled ones are answered late.
-    stale = [c.tracking_code for c in Concern.objects.filter(status__in=OPEN)
-             if _running_deadline(c) < UNTIL - dt.timedelta(days=45)]  # fmt: skip
+    stale = [
+        c.tracking_code
+        for c in Concern.objects.filter(status__in=OPEN)
+        if _running_deadline(c) < UNTIL - dt.timedelta(days=45)
+    ]
     assert stale == []
     # Like a real federation: most answered within their two hours, a few late.
     answered = [c for c in danger if c.replied_at is not None]
@@ -95,8 +107,11 @@ def test_every_demo_account_has_its_expected_work_on_its_home(guangxi: None) -> 
     assert danger in homes["haicheng_protection"]["critical"]
     assert danger in homes["leader"]["watch_critical"]
     # The volunteer sees exactly the two concerns she helps with, nothing else.
-    assert homes["volunteer"] == {"critical": [], "mine": sorted(helps, key=helps.index),
-                                  "overdue": []}  # fmt: skip
+    assert homes["volunteer"] == {
+        "critical": [],
+        "mine": sorted(helps, key=helps.index),
+        "overdue": [],
+    }
 
 
 @pytest.mark.django_db

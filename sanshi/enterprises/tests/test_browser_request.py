@@ -35,8 +35,12 @@ def test_an_entrepreneur_sends_a_request_from_her_phone(
     live_server: Any, chromium: Any, world: World
 ) -> None:
     cache.clear()
-    pearl = create_org(name="黑珍珠海洋生物科技有限公司妇联", level=Org.Level.DOMAIN,
-                       parent=world.city, kind=Org.Kind.ENTERPRISE)  # fmt: skip
+    pearl = create_org(
+        name="黑珍珠海洋生物科技有限公司妇联",
+        level=Org.Level.DOMAIN,
+        parent=world.city,
+        kind=Org.Kind.ENTERPRISE,
+    )
     context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
     page = context.new_page()
     blocked: list[str] = []

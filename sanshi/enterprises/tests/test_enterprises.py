@@ -29,8 +29,12 @@ def _no_limits() -> None:
 
 @pytest.fixture
 def pearl(world: World) -> Org:
-    return create_org(name="黑珍珠海洋生物科技有限公司妇联", level=Org.Level.DOMAIN,
-                      parent=world.city, kind=Org.Kind.ENTERPRISE)  # fmt: skip
+    return create_org(
+        name="黑珍珠海洋生物科技有限公司妇联",
+        level=Org.Level.DOMAIN,
+        parent=world.city,
+        kind=Org.Kind.ENTERPRISE,
+    )
 
 
 def _as(user: Any) -> Client:
@@ -65,8 +69,10 @@ def test_a_request_goes_to_the_enterprises_federation(world: World, pearl: Org) 
     assert response["Location"] == "/done/" or response["Location"].endswith("done/")
     concern = Concern.objects.get()
     assert (concern.org_id, concern.category, concern.subcategory) == (
-        pearl.pk, "work", "work.enterprise",
-    )  # fmt: skip
+        pearl.pk,
+        "work",
+        "work.enterprise",
+    )
     assert (
         concern.text
         == "【融资贷款】黑珍珠海洋生物科技有限公司：疫情后订单恢复，想申请创业担保贷款扩大生产"
@@ -74,24 +80,32 @@ def test_a_request_goes_to_the_enterprises_federation(world: World, pearl: Org) 
     assert (concern.reporter_phone, concern.consent_version) == ("13977001234", "ent-2026-1")
     request = EnterpriseRequest.objects.get()
     assert (request.kind, request.federation_id, request.concern_id) == (
-        "financing", pearl.pk, concern.pk,
-    )  # fmt: skip
+        "financing",
+        pearl.pk,
+        concern.pk,
+    )
     assert AuditEntry.objects.filter(action="enterprises.request_received").count() == 1
 
 
 def test_a_request_without_a_federation_goes_to_the_city(world: World, pearl: Org) -> None:
-    response = Client().post("/enterprises/request/", {**FORM, "federation": "0",
-                                                       "kind": "hiring"})  # fmt: skip
+    response = Client().post("/enterprises/request/", {**FORM, "federation": "0", "kind": "hiring"})
     assert response.status_code == 302
     concern = Concern.objects.get()
     assert concern.org_id == world.city.pk
     assert EnterpriseRequest.objects.get().federation_id is None
 
 
-@pytest.mark.parametrize("change", [
-    {"consent": ""}, {"kind": "bribe"}, {"phone": "12"}, {"text": "   "}, {"enterprise": ""},
-    {"federation": "999999"},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"consent": ""},
+        {"kind": "bribe"},
+        {"phone": "12"},
+        {"text": "   "},
+        {"enterprise": ""},
+        {"federation": "999999"},
+    ],
+)
 def test_bad_requests_write_nothing(world: World, pearl: Org, change: dict[str, str]) -> None:
     before = _state()
     data = {k: v for k, v in {**FORM, **change}.items() if v != ""}
@@ -103,18 +117,31 @@ def test_bad_requests_write_nothing(world: World, pearl: Org, change: dict[str, 
 def test_a_community_federation_is_not_an_enterprise_federation(world: World) -> None:
     before = _state()
     with pytest.raises(Exception) as refused:
-        actions.submit_request(actions.RequestForm(kind="training", enterprise="某公司",
-                               contact_name="王", phone="13900001111", text="想办培训",
-                               federation=world.community, consent=True))  # fmt: skip
+        actions.submit_request(
+            actions.RequestForm(
+                kind="training",
+                enterprise="某公司",
+                contact_name="王",
+                phone="13900001111",
+                text="想办培训",
+                federation=world.community,
+                consent=True,
+            )
+        )
     assert type(refused.value).__name__ == "InvalidInput"
     assert _state() == before
 
 
 def test_coverage_counts_listed_enterprises_with_a_federation(world: World, pearl: Org) -> None:
     staff = world.county_staff
-    listed = [actions.list_enterprise(world.county, actor=staff, name=n, women_led=w)
-              for n, w in (("黑珍珠海洋生物科技有限公司", True), ("合浦穗香食品有限公司", True),
-                           ("北海某船厂", False))]  # fmt: skip
+    listed = [
+        actions.list_enterprise(world.county, actor=staff, name=n, women_led=w)
+        for n, w in (
+            ("黑珍珠海洋生物科技有限公司", True),
+            ("合浦穗香食品有限公司", True),
+            ("北海某船厂", False),
+        )
+    ]
     actions.link_federation(listed[0], pearl, actor=staff)
     [row] = coverage(Org.objects.filter(pk=world.county.pk))
     assert (row.listed, row.with_federation, row.women_led, str(row.percent)) == (3, 1, 2, "33.3")
@@ -130,13 +157,16 @@ def test_listing_twice_or_linking_twice_changes_nothing(world: World, pearl: Org
     before = _state()
     client = _as(staff)
     before = _state()
-    response = client.post(f"/enterprises/staff/districts/{world.county.pk}/enterprises/",
-                           {"name": "黑珍珠海洋生物科技有限公司"})  # fmt: skip
+    response = client.post(
+        f"/enterprises/staff/districts/{world.county.pk}/enterprises/",
+        {"name": "黑珍珠海洋生物科技有限公司"},
+    )
     assert response.status_code == 409
     other = actions.list_enterprise(world.county, actor=staff, name="合浦穗香食品有限公司")
     before = _state()
-    response = client.post(f"/enterprises/staff/enterprises/{other.pk}/federation/",
-                           {"federation": pearl.pk})  # fmt: skip
+    response = client.post(
+        f"/enterprises/staff/enterprises/{other.pk}/federation/", {"federation": pearl.pk}
+    )
     assert response.status_code == 409
     assert _state() == before
 
@@ -149,10 +179,15 @@ def test_only_district_staff_keep_the_lists(world: World, pearl: Org, who: str) 
     base = f"/enterprises/staff/districts/{world.county.pk}"
     assert client.get(f"{base}/").status_code == 404
     assert client.post(f"{base}/enterprises/", {"name": "新公司"}).status_code == 404
-    assert client.post(f"{base}/entrepreneurs/", {"name": "王", "enterprise": "x",
-                                                  "consent": "on"}).status_code == 404  # fmt: skip
-    response = client.post(f"/enterprises/staff/enterprises/{listed.pk}/federation/",
-                           {"federation": pearl.pk})  # fmt: skip
+    assert (
+        client.post(
+            f"{base}/entrepreneurs/", {"name": "王", "enterprise": "x", "consent": "on"}
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        f"/enterprises/staff/enterprises/{listed.pk}/federation/", {"federation": pearl.pk}
+    )
     assert response.status_code == 404
     assert _state() == before
 
@@ -164,10 +199,26 @@ def test_the_directory_shows_only_what_she_agreed_to(world: World) -> None:
     refused = staff.post(url, {"name": "陈海燕", "enterprise": "黑珍珠", "phone": "13977001234"})
     assert refused.status_code == 400  # no consent, nothing listed
     assert _state() == before
-    staff.post(url, {"name": "陈海燕", "enterprise": "黑珍珠海洋生物", "sector": "海洋生物",
-                     "phone": "13977001234", "consent": "on"})  # fmt: skip
-    staff.post(url, {"name": "林秀梅", "enterprise": "穗香食品", "phone": "13977005678",
-                     "show_phone": "on", "consent": "on"})  # fmt: skip
+    staff.post(
+        url,
+        {
+            "name": "陈海燕",
+            "enterprise": "黑珍珠海洋生物",
+            "sector": "海洋生物",
+            "phone": "13977001234",
+            "consent": "on",
+        },
+    )
+    staff.post(
+        url,
+        {
+            "name": "林秀梅",
+            "enterprise": "穗香食品",
+            "phone": "13977005678",
+            "show_phone": "on",
+            "consent": "on",
+        },
+    )
     page = Client().get("/enterprises/directory/").content.decode()
     assert "陈海燕" in page and "林秀梅" in page
     assert "13977001234" not in page

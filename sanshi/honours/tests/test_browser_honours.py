@@ -22,16 +22,36 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 def test_roll_studio_and_case_on_a_phone(live_server: Any, chromium: Any, world: World) -> None:
     _awarded(world, consent=True)
     _awarded(world, consent=False, name="王秀兰")
-    place = Place.objects.create(org=world.community, kind=PlaceKind.STUDIO, name="许海鸥工作室",
-                                 created_at=dt.datetime(2020, 7, 16, tzinfo=dt.UTC))  # fmt: skip
-    studio = actions.set_up_studio(place, actor=world.county_staff, leader_name="许海鸥",
-                                   leader_title="广西三八红旗手", opened_on=dt.date(2020, 7, 16),
-                                   intro="北海首家“广西三八红旗手工作室”。")  # fmt: skip
+    place = Place.objects.create(
+        org=world.community,
+        kind=PlaceKind.STUDIO,
+        name="许海鸥工作室",
+        created_at=dt.datetime(2020, 7, 16, tzinfo=dt.UTC),
+    )
+    studio = actions.set_up_studio(
+        place,
+        actor=world.county_staff,
+        leader_name="许海鸥",
+        leader_title="广西三八红旗手",
+        opened_on=dt.date(2020, 7, 16),
+        intro="北海首家“广西三八红旗手工作室”。",
+    )
     actions.add_team_member(studio, actor=world.county_staff, name="黄丽萍", role="社工")
-    actions.add_work(studio, actor=world.county_staff, kind="project", title="“儿童之家”志愿服务",
-                     summary="社工和巾帼志愿者每天下午辅导孩子功课", held_on=dt.date(2020, 7, 1))  # fmt: skip
-    case = actions.write_case(_closed_concern(world), actor=world.county_staff,
-                              title="放学后有人管", body=CASE_BODY, reporter_consented=True)  # fmt: skip
+    actions.add_work(
+        studio,
+        actor=world.county_staff,
+        kind="project",
+        title="“儿童之家”志愿服务",
+        summary="社工和巾帼志愿者每天下午辅导孩子功课",
+        held_on=dt.date(2020, 7, 1),
+    )
+    case = actions.write_case(
+        _closed_concern(world),
+        actor=world.county_staff,
+        title="放学后有人管",
+        body=CASE_BODY,
+        reporter_consented=True,
+    )
     actions.approve_case(case, actor=world.city_staff)
 
     context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)

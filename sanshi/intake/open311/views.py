@@ -242,8 +242,15 @@ def _attribute_values(data: QueryDict, s: Service, errors: list[str]) -> dict[st
 
 # The personal fields the spec defines, with the most each may hold: a longer or malformed
 # value is refused with its name (never cut short, which would store something else).
-PERSONAL_LIMITS = {"first_name": 32, "last_name": 32, "phone": 32, "email": 254,
-                   "address_string": 300, "device_id": 128, "account_id": 128}  # fmt: skip
+PERSONAL_LIMITS = {
+    "first_name": 32,
+    "last_name": 32,
+    "phone": 32,
+    "email": 254,
+    "address_string": 300,
+    "device_id": 128,
+    "account_id": 128,
+}
 MAX_NAME = 64
 _PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

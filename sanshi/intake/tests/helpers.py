@@ -14,8 +14,11 @@ REPLY = "已安排北部湾社区儿童之家接收，社工王芳跟进"
 
 def replied(world: World, **kwargs: Any) -> Concern:
     """A concern dispatched to the community, signed, noted internally and answered."""
-    values: dict[str, Any] = {"reporter_name": "李春花", "reporter_phone": "13800000001",
-                              "address": "北部湾东路12号3栋"}  # fmt: skip
+    values: dict[str, Any] = {
+        "reporter_name": "李春花",
+        "reporter_phone": "13800000001",
+        "address": "北部湾东路12号3栋",
+    }
     values.update(kwargs)
     concern = world.concern(**values)
     actions.dispatch_concern(concern, world.community, actor=world.dispatcher)

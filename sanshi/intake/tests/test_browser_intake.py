@@ -76,8 +76,9 @@ def _rate(page: Any, solved: str, satisfaction: str) -> str:
 
 
 # The page comes last so that the browser closes before the database is flushed.
-def test_report_track_and_rate_on_a_phone(transactional_db: None, live_server: Any, world: World,
-                                          page: Any) -> None:  # fmt: skip
+def test_report_track_and_rate_on_a_phone(
+    transactional_db: None, live_server: Any, world: World, page: Any
+) -> None:
     # The ORM calls below run in Playwright's greenlet context, which gets a database
     # connection of its own; unclosed, PostgreSQL cannot drop the test database afterwards.
     try:
@@ -115,8 +116,9 @@ def _report_track_and_rate(page: Any, base: str, world: World) -> None:
     assert (reopened.status, reopened.solved, reopened.reopen_count) == (Status.REOPENED, False, 1)
 
 
-def test_danger_puts_the_emergency_numbers_first(transactional_db: None, live_server: Any,
-                                                 world: World, page: Any) -> None:  # fmt: skip
+def test_danger_puts_the_emergency_numbers_first(
+    transactional_db: None, live_server: Any, world: World, page: Any
+) -> None:
     page.goto(live_server.url + "/report/")
     page.get_by_label("发生了什么？").fill("他现在正拿着刀打我，说要杀了我，我躲在厕所里")
     page.get_by_role("button", name="提交").click()  # no consent box: danger needs none

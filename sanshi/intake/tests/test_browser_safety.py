@@ -88,9 +88,15 @@ def test_a_neighbour_reports_a_beaten_child_on_a_phone(
     page.screenshot(path=str(SCREENSHOTS / "safety-2-neighbour-receipt.png"), full_page=True)
     concern = Concern.objects.get()
     assert (concern.urgency, concern.protected, concern.triage["critical"]) == (
-        Urgency.CRITICAL, True, True)  # fmt: skip
+        Urgency.CRITICAL,
+        True,
+        True,
+    )
     assert (concern.minor_under_14, concern.guardian_consent, concern.legal_basis) == (
-        True, False, LegalBasis.STATUTORY_DUTY)  # fmt: skip
+        True,
+        False,
+        LegalBasis.STATUTORY_DUTY,
+    )
 
 
 def test_a_suicide_text_shows_12356_on_the_receipt(
@@ -197,8 +203,12 @@ def test_without_javascript_the_form_and_the_quick_exit_still_work(
     two_townships: dict[str, Org],
     chromium: Any,
 ) -> None:
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                                   is_mobile=True, java_script_enabled=False)  # fmt: skip
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        is_mobile=True,
+        java_script_enabled=False,
+    )
     context.route(NEUTRAL + "**", lambda route: route.fulfill(status=200, body="neutral"))
     try:
         page = context.new_page()

@@ -43,8 +43,12 @@ def test_a_malformed_personal_field_is_refused_with_its_name(
 
 def test_names_that_fit_apart_but_not_together_are_refused(client: Client, key: str) -> None:
     response = post(client, "json", **good(key, first_name="a" * 32, last_name="b" * 32))
-    assert errors(response) == [{"code": 400, "description":
-        "first_name and last_name together are limited to 64 characters"}]  # fmt: skip
+    assert errors(response) == [
+        {
+            "code": 400,
+            "description": "first_name and last_name together are limited to 64 characters",
+        }
+    ]
 
 
 def test_a_well_formed_phone_is_stored_as_sent(client: Client, key: str) -> None:

@@ -163,8 +163,10 @@ def test_unknown_service_is_404_with_errors(client: Client, fmt: str) -> None:
 # ---------------------------------------------------------------- jurisdiction
 
 
-@pytest.mark.parametrize("path", ["discovery", "services", "services/family.divorce", "requests",
-                                  "servicerequestupdates"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    ["discovery", "services", "services/family.divorce", "requests", "servicerequestupdates"],
+)
 def test_jurisdiction_must_match_when_given(client: Client, path: str) -> None:
     get_json(client, path, jurisdiction_id="sanshi")
     get_json(client, path, jurisdiction_id="")  # empty counts as absent
@@ -239,8 +241,9 @@ def test_request_shows_township_address_and_no_personal_data(
 
 
 def test_description_only_with_publish_consent(client: Client, world: World) -> None:
-    shared = world.concern(subcategory="community.venues", publish_consent=True,
-                           text="妇女之家周末能不能开放？")  # fmt: skip
+    shared = world.concern(
+        subcategory="community.venues", publish_consent=True, text="妇女之家周末能不能开放？"
+    )
     [item] = get_json(client, f"requests/{shared.pk}")
     assert item["description"] == "妇女之家周末能不能开放？"
     root = get_xml(client, f"requests/{shared.pk}")
@@ -347,13 +350,23 @@ def test_date_window_selects_on_requested_datetime_and_spans_at_most_90_days(
     assert ids(start_date="2026-11-20T11:59:59.5+08:00") == [str(new.pk)]  # fractions accepted
     assert ids(start_date="2026-11-20T11:59:00 08:00") == [str(new.pk)]  # '+' decoded as a space
     assert ids(end_date="2026-09-02T00:00:00Z") == [str(old.pk)]
-    span = get_json(client, "requests", expect=400, start_date="2026-08-01T00:00:00Z",
-                    end_date="2026-11-01T00:00:00Z")  # fmt: skip
+    span = get_json(
+        client,
+        "requests",
+        expect=400,
+        start_date="2026-08-01T00:00:00Z",
+        end_date="2026-11-01T00:00:00Z",
+    )
     assert span == [
         {"code": 400, "description": "start_date and end_date may not span more than 90 days"}
     ]
-    reversed_ = get_json(client, "requests", expect=400, start_date="2026-11-01T00:00:00Z",
-                         end_date="2026-10-01T00:00:00Z")  # fmt: skip
+    reversed_ = get_json(
+        client,
+        "requests",
+        expect=400,
+        start_date="2026-11-01T00:00:00Z",
+        end_date="2026-10-01T00:00:00Z",
+    )
     assert reversed_ == [{"code": 400, "description": "end_date is before start_date"}]
     with time_machine.travel(dt.datetime(2026, 12, 5, tzinfo=dt.UTC), tick=False):
         assert ids() == [str(new.pk)]  # the latest 90 days by default: from 6 September
@@ -415,7 +428,9 @@ def test_updates_after_a_status_change_and_their_window(client: Client, world: W
     with time_machine.travel(dt.datetime(2026, 11, 28, tzinfo=dt.UTC), tick=False):
         updates = get_json(client, "servicerequestupdates")
         assert [(u["status"], u["external_status_code"]) for u in updates] == [
-            ("for_triage", Status.RECEIVED), ("action_scheduled", Status.DISPATCHED)]  # fmt: skip
+            ("for_triage", Status.RECEIVED),
+            ("action_scheduled", Status.DISPATCHED),
+        ]
         dispatched = updates[1]
         assert dispatched["service_request_id"] == str(concern.pk)
         assert dispatched["updated_datetime"] == "2026-11-21T09:00:00+08:00"
@@ -429,7 +444,9 @@ def test_updates_after_a_status_change_and_their_window(client: Client, world: W
         assert outside == []
         root = get_xml(client, "servicerequestupdates")
         assert [e.findtext("status") for e in root.findall("request_update")] == [
-            "for_triage", "action_scheduled"]  # fmt: skip
+            "for_triage",
+            "action_scheduled",
+        ]
 
 
 def test_updates_never_carry_notes_or_names(client: Client, world: World) -> None:

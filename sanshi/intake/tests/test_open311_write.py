@@ -34,14 +34,23 @@ def post(
 ) -> Any:
     from urllib.parse import urlencode
 
-    body = urlencode([(k, v) for k, values in fields.items()
-                      for v in (values if isinstance(values, list) else [values])])  # fmt: skip
+    body = urlencode(
+        [
+            (k, v)
+            for k, values in fields.items()
+            for v in (values if isinstance(values, list) else [values])
+        ]
+    )
     return client.post(f"{BASE}/requests.{fmt}", body, content_type=FORM, headers=headers or {})
 
 
 def good(key: str, **extra: Any) -> dict[str, Any]:
-    fields = {"api_key": key, "service_code": "community.environment",
-              "address_string": "北海市海城区东街街道", "description": "楼道里堆满杂物，有火灾隐患"}  # fmt: skip
+    fields = {
+        "api_key": key,
+        "service_code": "community.environment",
+        "address_string": "北海市海城区东街街道",
+        "description": "楼道里堆满杂物，有火灾隐患",
+    }
     fields.update(extra)
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -52,12 +61,18 @@ def errors(response: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_post_creates_a_concern_and_reads_back(client: Client, key: str, fmt: str) -> None:
-    response = post(client, fmt, **good(key, first_name="春花", last_name="李", phone="13800000001",
-                                        email="li@example.com"))  # fmt: skip
+    response = post(
+        client,
+        fmt,
+        **good(key, first_name="春花", last_name="李", phone="13800000001", email="li@example.com"),
+    )
     assert response.status_code == 201
     concern = Concern.objects.get()
     assert (concern.channel, concern.source_client, concern.subcategory) == (
-        Channel.OPEN311, "fixmystreet", "community.environment")  # fmt: skip
+        Channel.OPEN311,
+        "fixmystreet",
+        "community.environment",
+    )
     assert (concern.reporter_name, concern.reporter_phone) == ("李春花", "13800000001")
     assert concern.text == "楼道里堆满杂物，有火灾隐患"
     if fmt == "json":
@@ -89,7 +104,8 @@ def test_missing_or_wrong_key_is_403(client: Client, key: str, fmt: str) -> None
     else:
         root = ET.fromstring(wrong.content)  # noqa: S314
         assert [(e.findtext("code"), e.findtext("description")) for e in root.findall("error")] == [
-            ("403", "api_key invalid")]  # fmt: skip
+            ("403", "api_key invalid")
+        ]
     assert Concern.objects.count() == 0
 
 
@@ -116,24 +132,36 @@ def test_key_in_the_query_string_is_accepted(client: Client, key: str) -> None:
         ({"service_code": None}, 400, ["service_code is required"]),
         ({"service_code": ""}, 400, ["service_code is required"]),
         ({"service_code": "no.such"}, 404, ["service_code 'no.such' not found"]),
-        ({"address_string": None}, 400,
-         ["a location is required: lat and long, address_string or address_id"]),
+        (
+            {"address_string": None},
+            400,
+            ["a location is required: lat and long, address_string or address_id"],
+        ),
         ({"address_string": None, "lat": "21.48"}, 400, ["lat and long must be given together"]),
         ({"lat": "north", "long": "109.1"}, 400, ["lat and long must be decimal numbers (WGS84)"]),
         ({"lat": "95", "long": "109.1"}, 400, ["lat must be within ±90 and long within ±180"]),
         ({"address_id": "999999"}, 400, ["address_id '999999' is not an official division code"]),
         ({"description": None}, 400, ["description is required: what happened"]),
         ({"description": "长" * 4001}, 400, ["description is limited to 4000 characters"]),
-        ({"description": None, "address_string": None}, 400,
-         ["a location is required: lat and long, address_string or address_id",
-          "description is required: what happened"]),
+        (
+            {"description": None, "address_string": None},
+            400,
+            [
+                "a location is required: lat and long, address_string or address_id",
+                "description is required: what happened",
+            ],
+        ),
         ({"service_code": "children.childcare"}, 400, ["attribute[minor_under_14] is required"]),
-        ({"service_code": "children.childcare", "attribute[minor_under_14]": "maybe"}, 400,
-         ["attribute[minor_under_14] must be one of ['false', 'true']"]),
+        (
+            {"service_code": "children.childcare", "attribute[minor_under_14]": "maybe"},
+            400,
+            ["attribute[minor_under_14] must be one of ['false', 'true']"],
+        ),
     ],
-)  # fmt: skip
-def test_bad_posts(client: Client, key: str, fields: dict[str, Any], status: int,
-                   descriptions: list[str]) -> None:  # fmt: skip
+)
+def test_bad_posts(
+    client: Client, key: str, fields: dict[str, Any], status: int, descriptions: list[str]
+) -> None:
     response = post(client, **good(key, **fields))
     assert response.status_code == status
     assert errors(response) == [{"code": status, "description": d} for d in descriptions]
@@ -141,10 +169,17 @@ def test_bad_posts(client: Client, key: str, fields: dict[str, Any], status: int
 
 
 def test_attributes_and_location_by_coordinates(client: Client, key: str) -> None:
-    response = post(client, **good(key, service_code="children.childcare", address_string=None,
-                                   lat="21.4812345", long="109.1209871",
-                                   **{"attribute[minor_under_14][]": "true",
-                                      "attribute[guardian_consent]": "true"}))  # fmt: skip
+    response = post(
+        client,
+        **good(
+            key,
+            service_code="children.childcare",
+            address_string=None,
+            lat="21.4812345",
+            long="109.1209871",
+            **{"attribute[minor_under_14][]": "true", "attribute[guardian_consent]": "true"},
+        ),
+    )
     assert response.status_code == 201
     concern = Concern.objects.get()
     assert (concern.minor_under_14, concern.guardian_consent, concern.protected) == (
@@ -171,8 +206,9 @@ def test_address_id_names_the_division(client: Client, key: str, guangxi: None) 
 
 
 def test_batch_service_answers_a_token_that_resolves_to_the_id(client: Client, key: str) -> None:
-    response = post(client, "xml", **good(key, service_code="safety.dv_now",
-                                          description="丈夫正在打我"))  # fmt: skip
+    response = post(
+        client, "xml", **good(key, service_code="safety.dv_now", description="丈夫正在打我")
+    )
     assert response.status_code == 201
     root = ET.fromstring(response.content)  # noqa: S314
     token = root.findtext("request/token")
@@ -254,8 +290,15 @@ def test_jurisdiction_in_the_post_body(client: Client, key: str) -> None:
 
 def test_injection_payloads_are_stored_verbatim(client: Client, key: str) -> None:
     payload = "'); DROP TABLE concerns_concern; -- <svg onload=alert(1)>"
-    response = post(client, **good(key, description=payload, address_string=payload,
-                                   **{"attribute[publish_consent]": "true"}))  # fmt: skip
+    response = post(
+        client,
+        **good(
+            key,
+            description=payload,
+            address_string=payload,
+            **{"attribute[publish_consent]": "true"},
+        ),
+    )
     assert response.status_code == 201
     concern = Concern.objects.get()
     assert concern.text == payload
@@ -267,8 +310,12 @@ def test_injection_payloads_are_stored_verbatim(client: Client, key: str) -> Non
 def test_nul_bytes_are_refused_at_the_edge_with_the_field_named(client: Client, key: str) -> None:
     response = post(client, **good(key, description="求助\x00\x01"))
     assert response.status_code == 400
-    assert response.json() == [{"code": 400, "description":
-        "description: contains a control character (such as NUL) that is not allowed"}]  # fmt: skip
+    assert response.json() == [
+        {
+            "code": 400,
+            "description": "description: contains a control character (such as NUL) that is not allowed",
+        }
+    ]
     assert Concern.objects.count() == 0
 
 
@@ -339,11 +386,16 @@ def test_clients_need_no_csrf_token(key: str) -> None:
 
 @pytest.mark.parametrize(
     ("content_type", "body"),
-    [("multipart/form-data; boundary=zzz", "garbage--"), ("multipart/form-data", "garbage"),
-     ("application/json", '{"service_code": 1}'), (FORM, "%ff%fe=%00&api_key=%zz")],
-)  # fmt: skip
-def test_malformed_bodies_are_4xx_never_5xx(client: Client, key: str, content_type: str,
-                                             body: str) -> None:  # fmt: skip
+    [
+        ("multipart/form-data; boundary=zzz", "garbage--"),
+        ("multipart/form-data", "garbage"),
+        ("application/json", '{"service_code": 1}'),
+        (FORM, "%ff%fe=%00&api_key=%zz"),
+    ],
+)
+def test_malformed_bodies_are_4xx_never_5xx(
+    client: Client, key: str, content_type: str, body: str
+) -> None:
     response = client.post(f"{BASE}/requests.json", body, content_type=content_type)
     assert response.status_code in (400, 403)
     assert response["Content-Type"] == "application/json; charset=utf-8"

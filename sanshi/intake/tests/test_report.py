@@ -28,8 +28,19 @@ def test_form_renders_with_labels_and_no_external_assets(client: Client, world: 
     response = client.get("/report/")
     page = response.content.decode()
     assert response.status_code == 200
-    for field in ("text", "subcategory", "community", "address", "name", "phone", "anonymous",
-                  "minor_under_14", "guardian_consent", "consent", "publish_consent"):  # fmt: skip
+    for field in (
+        "text",
+        "subcategory",
+        "community",
+        "address",
+        "name",
+        "phone",
+        "anonymous",
+        "minor_under_14",
+        "guardian_consent",
+        "consent",
+        "publish_consent",
+    ):
         assert f'for="id_{field}"' in page
         assert f'id="id_{field}"' in page
     assert "http://" not in page and "https://" not in page  # everything served by the app
@@ -57,13 +68,24 @@ def test_division_picker_lists_beihai_townships_by_county(
 def test_submit_then_confirmation_with_code_and_deadlines(
     client: Client, world: World, guangxi: None
 ) -> None:
-    response = post(client, township="450502002", community=str(world.community.pk),
-                    area="450500", address="北部湾东路12号", name="李春花", phone="138 0000 0001")  # fmt: skip
+    response = post(
+        client,
+        township="450502002",
+        community=str(world.community.pk),
+        area="450500",
+        address="北部湾东路12号",
+        name="李春花",
+        phone="138 0000 0001",
+    )
     assert response.status_code == 302
     assert response["Location"] == "/report/done/"
     concern = Concern.objects.get()
     assert (concern.channel, concern.reporter_name, concern.reporter_phone, concern.anonymous) == (
-        Channel.WEB, "李春花", "13800000001", False)  # fmt: skip
+        Channel.WEB,
+        "李春花",
+        "13800000001",
+        False,
+    )
     assert concern.division is not None and concern.division.code == "450502002"
     assert concern.community == world.community
     assert concern.address == "广西壮族自治区 北海市 海城区 东街街道 北部湾社区 北部湾东路12号"
@@ -161,7 +183,10 @@ def test_member_card_tags_the_concern(client: Client, world: World) -> None:
     assert post(client, card=card.code, community=str(world.community.pk)).status_code == 302
     concern = Concern.objects.get()
     assert (concern.channel, concern.member, concern.community) == (
-        Channel.MEMBER_CARD, membership.person, world.community)  # fmt: skip
+        Channel.MEMBER_CARD,
+        membership.person,
+        world.community,
+    )
 
 
 def test_per_ip_rate_limit(client: Client, world: World, settings: Any) -> None:

@@ -55,7 +55,10 @@ def test_a_neighbour_reports_a_beaten_child_without_the_guardian(
     assert (response.status_code, response["Location"]) == (302, "/report/done/")
     concern = Concern.objects.get()
     assert (concern.minor_under_14, concern.guardian_consent, concern.legal_basis) == (
-        True, False, LegalBasis.STATUTORY_DUTY)  # fmt: skip
+        True,
+        False,
+        LegalBasis.STATUTORY_DUTY,
+    )
     assert (concern.urgency, concern.protected) == (Urgency.CRITICAL, True)
 
 
@@ -63,12 +66,20 @@ def test_a_neighbour_needs_neither_the_guardian_nor_the_consent_box(
     client: Client, world: World
 ) -> None:
     # Not (yet) seen as danger: the duty to protect a child stands in for consent all the same.
-    response = post(client, text="邻居家的孩子经常一个人在家，饭也吃不上", consent=None,
-                    minor_under_14="on", reporter="third_party")  # fmt: skip
+    response = post(
+        client,
+        text="邻居家的孩子经常一个人在家，饭也吃不上",
+        consent=None,
+        minor_under_14="on",
+        reporter="third_party",
+    )
     assert response.status_code == 302
     concern = Concern.objects.get()
     assert (concern.legal_basis, concern.guardian_consent, concern.consent_version) == (
-        LegalBasis.STATUTORY_DUTY, False, "")  # fmt: skip
+        LegalBasis.STATUTORY_DUTY,
+        False,
+        "",
+    )
 
 
 def test_the_guardians_own_report_is_the_guardians_consent(client: Client, world: World) -> None:
@@ -116,8 +127,12 @@ def test_the_consent_rule_speaks_the_visitors_language() -> None:
         assert minor_consent_problem(**refused) == REFUSAL_ZH
     with translation.override("en"):
         assert minor_consent_problem(**refused) == REFUSAL_EN
-    for allowed in ({"guardian_consent": True}, {"legal_basis": LegalBasis.STATUTORY_DUTY},
-                    {"legal_basis": LegalBasis.EMERGENCY}, {"minor_under_14": False}):  # fmt: skip
+    for allowed in (
+        {"guardian_consent": True},
+        {"legal_basis": LegalBasis.STATUTORY_DUTY},
+        {"legal_basis": LegalBasis.EMERGENCY},
+        {"minor_under_14": False},
+    ):
         assert minor_consent_problem(**{**refused, **allowed}) == ""
 
 
@@ -129,16 +144,25 @@ def key(world: World) -> str:
     return create_open311_key("fixmystreet").raw
 
 
-def open311(client: Client, key: str, headers: dict[str, str] | None = None,
-            **attributes: str) -> Any:  # fmt: skip
+def open311(
+    client: Client, key: str, headers: dict[str, str] | None = None, **attributes: str
+) -> Any:
     from urllib.parse import urlencode
 
-    fields = {"api_key": key,
-              "service_code": "children.abuse", "address_string": "北海市海城区东街街道",
-              "description": BEATEN, "attribute[minor_under_14]": "true"}  # fmt: skip
+    fields = {
+        "api_key": key,
+        "service_code": "children.abuse",
+        "address_string": "北海市海城区东街街道",
+        "description": BEATEN,
+        "attribute[minor_under_14]": "true",
+    }
     fields.update({f"attribute[{k}]": v for k, v in attributes.items()})
-    return client.post("/open311/v2/requests.json", urlencode(fields),
-                       content_type="application/x-www-form-urlencoded", headers=headers or {})  # fmt: skip
+    return client.post(
+        "/open311/v2/requests.json",
+        urlencode(fields),
+        content_type="application/x-www-form-urlencoded",
+        headers=headers or {},
+    )
 
 
 @pytest.mark.parametrize(("language", "message"), [("zh-hans", REFUSAL_ZH), ("en", REFUSAL_EN)])
@@ -158,8 +182,7 @@ def test_open311_takes_a_third_partys_report_about_a_child(client: Client, key: 
     assert open311(client, key, reporter_relation="third_party").status_code == 201
     assert open311(client, key, reporter_relation="guardian").status_code == 201
     neighbour, guardian = Concern.objects.order_by("pk")
-    assert (neighbour.legal_basis, neighbour.guardian_consent) == (
-        LegalBasis.STATUTORY_DUTY, False)  # fmt: skip
+    assert (neighbour.legal_basis, neighbour.guardian_consent) == (LegalBasis.STATUTORY_DUTY, False)
     assert (guardian.legal_basis, guardian.guardian_consent) == (LegalBasis.CONSENT, True)
 
 
@@ -232,9 +255,18 @@ def test_every_public_page_has_the_quick_exit(client: Client, world: World) -> N
     )
     assert post(client).status_code == 302
     code = Concern.objects.get().tracking_code
-    pages = ["/", "/report/", "/report/done/", "/track/", "/track/?code=AAAA-BBBB",
-             f"/track/{code}/", "/track/XXXX-XXXX-XX/", f"/m/{card.code}/",
-             f"/m/{card.code}/print/", "/m/nosuchcard/"]  # fmt: skip
+    pages = [
+        "/",
+        "/report/",
+        "/report/done/",
+        "/track/",
+        "/track/?code=AAAA-BBBB",
+        f"/track/{code}/",
+        "/track/XXXX-XXXX-XX/",
+        f"/m/{card.code}/",
+        f"/m/{card.code}/print/",
+        "/m/nosuchcard/",
+    ]
     for url in pages:
         page = client.get(url).content.decode()
         assert page.count('<a class="quick-exit" id="quick-exit" href="/exit/"') == 1, url

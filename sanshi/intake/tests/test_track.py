@@ -40,8 +40,15 @@ def test_track_page_shows_status_org_role_and_no_private_text(client: Client, wo
     assert '已派单：北部湾社区妇联</span> <span class="by">（海城区妇联 · 派单员）' in page
     assert '已答复：北部湾社区妇联</span> <span class="by">（北部湾社区妇联 · 执委）' in page
     assert f"<p>{REPLY}</p>" in page  # the answer is for the resident
-    for private in (INTERNAL_NOTE, "member", "dispatcher", "李春花", "13800000001",
-                    "北部湾东路12号3栋", concern.text):  # fmt: skip
+    for private in (
+        INTERNAL_NOTE,
+        "member",
+        "dispatcher",
+        "李春花",
+        "13800000001",
+        "北部湾东路12号3栋",
+        concern.text,
+    ):
         assert private not in page
     assert "指派" not in page  # assignments name people; they stay inside
 
@@ -87,8 +94,9 @@ def test_rating_form_appears_only_once_replied(client: Client, world: World) -> 
     waiting = world.concern()
     page = client.get(f"/track/{waiting.tracking_code}/").content.decode()
     assert "请评价办理结果" not in page
-    posted = client.post(f"/track/{waiting.tracking_code}/",
-                         {"solved": "yes", "satisfaction": "satisfied"})  # fmt: skip
+    posted = client.post(
+        f"/track/{waiting.tracking_code}/", {"solved": "yes", "satisfaction": "satisfied"}
+    )
     assert posted.status_code == 400
     waiting.refresh_from_db()
     assert waiting.status == Status.RECEIVED
@@ -104,7 +112,10 @@ def test_rating_solved_closes_the_concern(client: Client, world: World) -> None:
     assert response.status_code == 302
     concern.refresh_from_db()
     assert (concern.status, concern.solved, concern.satisfaction) == (
-        Status.CLOSED, True, Satisfaction.BASIC)  # fmt: skip
+        Status.CLOSED,
+        True,
+        Satisfaction.BASIC,
+    )
     assert concern.rating_comment == "<script>alert(1)</script>谢谢"
     page = client.get(response["Location"]).content.decode()
     assert "已办结" in page
@@ -114,8 +125,9 @@ def test_rating_solved_closes_the_concern(client: Client, world: World) -> None:
 
 def test_rating_not_solved_reopens_it(client: Client, world: World) -> None:
     concern = replied(world)
-    response = client.post(f"/track/{concern.tracking_code}/",
-                           {"solved": "no", "satisfaction": "unsatisfied"})  # fmt: skip
+    response = client.post(
+        f"/track/{concern.tracking_code}/", {"solved": "no", "satisfaction": "unsatisfied"}
+    )
     assert response.status_code == 302
     concern.refresh_from_db()
     assert (concern.status, concern.solved, concern.reopen_count) == (Status.REOPENED, False, 1)

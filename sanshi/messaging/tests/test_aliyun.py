@@ -31,9 +31,12 @@ class FakeAliyun(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         FakeAliyun.received.append(
-            {"path": self.path, "content_type": self.headers["Content-Type"],
-             "form": dict(urllib.parse.parse_qsl(body, keep_blank_values=True))}
-        )  # fmt: skip
+            {
+                "path": self.path,
+                "content_type": self.headers["Content-Type"],
+                "form": dict(urllib.parse.parse_qsl(body, keep_blank_values=True)),
+            }
+        )
         payload = json.dumps(FakeAliyun.answer).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -51,8 +54,12 @@ def fake_aliyun(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[type
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     FakeAliyun.received = []
-    FakeAliyun.answer = {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0",
-                         "RequestId": "F655A8D5-B967-440B-8683-DAD6FF8DE990"}  # fmt: skip
+    FakeAliyun.answer = {
+        "Code": "OK",
+        "Message": "OK",
+        "BizId": "900619746936498440^0",
+        "RequestId": "F655A8D5-B967-440B-8683-DAD6FF8DE990",
+    }
     settings.SANSHI_SMS_BACKEND = "sanshi.messaging.backends.AliyunSmsBackend"
     settings.SANSHI_SMS_ALIYUN = {
         "access_key_id": "testId",
@@ -72,13 +79,21 @@ def fake_aliyun(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[type
 def test_the_signature_matches_aliyuns_documented_example() -> None:
     # help.aliyun.com, SendSms request signing example (GET, AccessKeySecret "testSecret").
     params = {
-        "AccessKeyId": "testId", "Action": "SendSms", "Format": "XML", "OutId": "123",
-        "PhoneNumbers": "15300000001", "RegionId": "cn-hangzhou", "SignName": "阿里云短信测试专用",
-        "SignatureMethod": "HMAC-SHA1", "SignatureNonce": "45e25e9b-0a6f-4070-8c85-2956eda1b466",
-        "SignatureVersion": "1.0", "TemplateCode": "SMS_71390007",
-        "TemplateParam": '{"customer":"test"}', "Timestamp": "2017-07-12T02:42:19Z",
+        "AccessKeyId": "testId",
+        "Action": "SendSms",
+        "Format": "XML",
+        "OutId": "123",
+        "PhoneNumbers": "15300000001",
+        "RegionId": "cn-hangzhou",
+        "SignName": "阿里云短信测试专用",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "45e25e9b-0a6f-4070-8c85-2956eda1b466",
+        "SignatureVersion": "1.0",
+        "TemplateCode": "SMS_71390007",
+        "TemplateParam": '{"customer":"test"}',
+        "Timestamp": "2017-07-12T02:42:19Z",
         "Version": "2017-05-25",
-    }  # fmt: skip
+    }
     assert aliyun_signature("GET", params, "testSecret") == "zJDF+Lrzhj/ThnlvIToysFRq6t4="
 
 
@@ -118,7 +133,10 @@ def test_the_fake_provider_receives_the_exact_sendsms_request(
     ]
     log = MessageLog.objects.get()
     assert (log.template, log.status, log.provider_id) == (
-        "receipt", MessageStatus.SENT, "900619746936498440^0")  # fmt: skip
+        "receipt",
+        MessageStatus.SENT,
+        "900619746936498440^0",
+    )
 
 
 @pytest.mark.django_db

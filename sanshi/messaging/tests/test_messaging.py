@@ -75,19 +75,29 @@ def test_a_danger_concern_with_a_safe_window_gets_the_discreet_text_only_inside_
     assert message.text == f"您的预约已登记，编号{concern.tracking_code}。"
     assert "http" not in message.text and "妇联" not in message.text
     preference = ContactPreference.objects.get(concern=concern)
-    assert (preference.channel, preference.window_start, preference.window_end,
-            preference.recorded_by) == (SafeChannel.SMS, dt.time(9), dt.time(11), None)  # fmt: skip
+    assert (
+        preference.channel,
+        preference.window_start,
+        preference.window_end,
+        preference.recorded_by,
+    ) == (SafeChannel.SMS, dt.time(9), dt.time(11), None)
 
 
 def test_outside_the_window_the_message_waits_for_it(world: World) -> None:
     concern = world.concern(text=DANGER, reporter_phone=PHONE, urgency=Urgency.CRITICAL)
     preference = record_contact_preference(
-        concern, channel=SafeChannel.SMS, window_start=dt.time(21), window_end=dt.time(7),
+        concern,
+        channel=SafeChannel.SMS,
+        window_start=dt.time(21),
+        window_end=dt.time(7),
         actor=world.protection,
-    )  # fmt: skip
+    )
     decision = rules.decide(concern, preference, "receipt", MORNING)  # 10:00 Beijing
     assert (decision.action, decision.reason, decision.at) == (
-        rules.LATER, "outside_window", dt.datetime(2026, 12, 7, 13, 0, tzinfo=dt.UTC))  # fmt: skip
+        rules.LATER,
+        "outside_window",
+        dt.datetime(2026, 12, 7, 13, 0, tzinfo=dt.UTC),
+    )
     night = dt.datetime(2026, 12, 7, 16, 30, tzinfo=dt.UTC)  # 00:30 Beijing
     assert rules.decide(concern, preference, "receipt", night) == rules.Decision(rules.SEND)
 
@@ -97,9 +107,12 @@ def test_the_immediate_queue_cannot_wait_so_nothing_is_sent_outside_the_window(
 ) -> None:
     concern = world.concern(text=DANGER, reporter_phone=PHONE, urgency=Urgency.CRITICAL)
     record_contact_preference(
-        concern, channel=SafeChannel.SMS, window_start=dt.time(21), window_end=dt.time(7),
+        concern,
+        channel=SafeChannel.SMS,
+        window_start=dt.time(21),
+        window_end=dt.time(7),
         actor=None,
-    )  # fmt: skip
+    )
     event = ConcernEvent.objects.get(concern=concern, kind=EventKind.RECEIVED)
     with time_machine.travel(MORNING, tick=False):
         decision = send_about(concern, event, "receipt", can_wait=False)
@@ -149,8 +162,12 @@ def test_a_reply_sends_the_reply_and_the_rating_invitation_in_english(
     link = f"https://sanshi.example.cn/track/{concern.tracking_code}/"
     assert [(m.template, m.language, m.text) for _p, m in outbox] == [
         ("reply", "en", f"There is an answer to your report {concern.tracking_code}: {link}"),
-        ("rating", "en", f"Your report {concern.tracking_code} has been handled. Please tell us how we did: {link}"),
-    ]  # fmt: skip
+        (
+            "rating",
+            "en",
+            f"Your report {concern.tracking_code} has been handled. Please tell us how we did: {link}",
+        ),
+    ]
 
 
 def test_a_message_is_decided_once_even_when_its_task_runs_twice(
@@ -162,7 +179,11 @@ def test_a_message_is_decided_once_even_when_its_task_runs_twice(
         first = send_about(concern, event, "receipt")
         second = send_about(concern, event, "receipt")
     assert (first.action, second.action, second.reason, len(outbox)) == (
-        rules.SEND, rules.SKIP, "already_decided", 1)  # fmt: skip
+        rules.SEND,
+        rules.SKIP,
+        "already_decided",
+        1,
+    )
 
 
 def test_anonymous_and_declining_residents_get_nothing(
@@ -188,8 +209,12 @@ def test_staff_record_a_safe_window_for_a_danger_concern(
         f"/console/c/{concern.pk}/#safe-contact",
     )
     preference = ContactPreference.objects.get(concern=concern)
-    assert (preference.channel, preference.window_start, preference.window_end,
-            preference.recorded_by_id) == ("sms", dt.time(9), dt.time(10, 30), world.protection.pk)  # fmt: skip
+    assert (
+        preference.channel,
+        preference.window_start,
+        preference.window_end,
+        preference.recorded_by_id,
+    ) == ("sms", dt.time(9), dt.time(10, 30), world.protection.pk)
     page = client.get(f"/console/c/{concern.pk}/").content.decode()
     assert "安全时间 09:00–10:30" in page
     # A dispatcher sees only a stub of this protected concern: she cannot change it.
@@ -203,14 +228,26 @@ def test_the_json_api_takes_a_safe_contact_choice(world: World, outbox: list[Any
     from sanshi.api.tests.conftest import Api
 
     api = Api(world.dispatcher)
-    response = api.post("/concerns", {
-        "text": DANGER, "reporter_phone": PHONE,
-        "safe_contact": {"channel": "sms", "window_start": "20:00:00", "window_end": "21:00:00"},
-    })  # fmt: skip
+    response = api.post(
+        "/concerns",
+        {
+            "text": DANGER,
+            "reporter_phone": PHONE,
+            "safe_contact": {
+                "channel": "sms",
+                "window_start": "20:00:00",
+                "window_end": "21:00:00",
+            },
+        },
+    )
     assert response.status_code == 201, response.content
     preference = ContactPreference.objects.get()
-    assert (preference.channel, preference.window_start, preference.window_end,
-            preference.recorded_by_id) == ("sms", dt.time(20), dt.time(21), world.dispatcher.pk)  # fmt: skip
+    assert (
+        preference.channel,
+        preference.window_start,
+        preference.window_end,
+        preference.recorded_by_id,
+    ) == ("sms", dt.time(20), dt.time(21), world.dispatcher.pk)
 
 
 def test_with_the_database_queue_a_message_outside_the_window_waits_for_it(
@@ -223,9 +260,12 @@ def test_with_the_database_queue_a_message_outside_the_window_waits_for_it(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     concern = world.concern(text=DANGER, reporter_phone=PHONE, urgency=Urgency.CRITICAL)
     record_contact_preference(
-        concern, channel=SafeChannel.SMS, window_start=dt.time(21), window_end=dt.time(7),
+        concern,
+        channel=SafeChannel.SMS,
+        window_start=dt.time(21),
+        window_end=dt.time(7),
         actor=None,
-    )  # fmt: skip
+    )
     event = ConcernEvent.objects.get(concern=concern, kind=EventKind.RECEIVED)
     DBTaskResult.objects.all().delete()
     with time_machine.travel(MORNING, tick=False):

@@ -115,9 +115,12 @@ def test_a_visit_logged_late_does_not_move_the_due_date_back(
 @time_machine.travel(NOON, tick=False)
 @pytest.mark.parametrize(
     ("day", "found", "field"),
-    [(TODAY + dt.timedelta(days=1), "好", "visited_on"), (TODAY, "  ", "found"),
-     (TODAY - dt.timedelta(days=400), "好", "visited_on")],
-)  # fmt: skip
+    [
+        (TODAY + dt.timedelta(days=1), "好", "visited_on"),
+        (TODAY, "  ", "found"),
+        (TODAY - dt.timedelta(days=400), "好", "visited_on"),
+    ],
+)
 def test_bad_visits_write_nothing(
     world: World, household: Household, day: dt.date, found: str, field: str
 ) -> None:
@@ -187,9 +190,13 @@ def test_update_applies_the_new_rule_from_the_last_visit(
     with time_machine.travel(NOON, tick=False):
         actions.log_visit(household, actor=world.member, found="好")
         actions.update_household(
-            household, actor=world.member, address="3栋 2单元 501", people=[], consent=False,
+            household,
+            actor=world.member,
+            address="3栋 2单元 501",
+            people=[],
+            consent=False,
             flags=[CareFlag.ELDER_ALONE],
-        )  # fmt: skip
+        )
     household.refresh_from_db()
     assert household.flags == [CareFlag.ELDER_ALONE]
     assert household.next_visit_due == TODAY + dt.timedelta(days=7)

@@ -24,9 +24,15 @@ def test_a_phone_adds_a_household_logs_a_visit_and_raises_a_concern(
     world: World, api_as: Callable[..., Api]
 ) -> None:
     api = api_as(world.member)
-    created = api.post("/network/households", {
-        "address": "北部湾社区 9栋 101", "people": [{"name": "陈阿婆", "relation": "本人"}],
-        "consent": True, "flags": ["elder_alone"]})  # fmt: skip
+    created = api.post(
+        "/network/households",
+        {
+            "address": "北部湾社区 9栋 101",
+            "people": [{"name": "陈阿婆", "relation": "本人"}],
+            "consent": True,
+            "flags": ["elder_alone"],
+        },
+    )
     assert created.status_code == 201
     body = created.json()
     assert (body["address"], body["flags"], body["keeper"]) == (
@@ -40,8 +46,10 @@ def test_a_phone_adds_a_household_logs_a_visit_and_raises_a_concern(
     )
     assert visit.status_code == 201
     visit_id = visit.json()["id"]
-    raised = api.post(f"/network/visits/{visit_id}/concern",
-                      {"text": "阿婆腿脚不便，缺人买菜，想找志愿者帮忙", "consent": True})  # fmt: skip
+    raised = api.post(
+        f"/network/visits/{visit_id}/concern",
+        {"text": "阿婆腿脚不便，缺人买菜，想找志愿者帮忙", "consent": True},
+    )
     assert raised.status_code == 201
     concern = Concern.objects.get()
     assert raised.json() == {
@@ -61,8 +69,9 @@ def test_others_get_not_found_and_change_nothing(
 ) -> None:
     api = api_as(getattr(world, who))
     member_api = api_as(world.member)
-    visit_id = member_api.post("/network/visits", {"household_id": household.pk,
-                               "found": "她说最近还好"}).json()["id"]  # fmt: skip
+    visit_id = member_api.post(
+        "/network/visits", {"household_id": household.pk, "found": "她说最近还好"}
+    ).json()["id"]
     before = (Visit.objects.count(), Concern.objects.count(), AuditEntry.objects.count())
     assert api.get("/network/households").json() == []
     assert api.get(f"/network/households/{household.pk}").status_code == 404

@@ -119,8 +119,9 @@ def test_overdue_visits_on_the_chair_phone(live_server: Any, chromium: Any, worl
     from sanshi.network import actions
     from sanshi.network.models import CareFlag
 
-    h = actions.add_household(actor=world.member, address="北部湾社区 6栋 102",
-                              flags=[CareFlag.ELDER_ALONE])  # fmt: skip
+    h = actions.add_household(
+        actor=world.member, address="北部湾社区 6栋 102", flags=[CareFlag.ELDER_ALONE]
+    )
     Household.objects.filter(pk=h.pk).update(next_visit_due=dt.date(2020, 1, 1))
     phone = Phone(chromium, live_server.url)
     phone.login("chair")

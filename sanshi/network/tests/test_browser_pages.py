@@ -27,36 +27,63 @@ def _collect_csp(sink: list[str]) -> Any:
 
 
 def test_the_other_new_pages_on_a_phone(live_server: Any, chromium: Any, world: World) -> None:
-    household = actions.add_household(actor=world.member, address="北部湾社区 5栋 301",
-                                      flags=[CareFlag.ELDER_ALONE])  # fmt: skip
-    term = rosters.open_term(world.community, actor=world.chair, number=2,
-                             starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2028, 12, 31))  # fmt: skip
-    seat = rosters.seat_member(term, person_of(world.member), actor=world.chair,
-                               office=Office.COMMITTEE_MEMBER, joined_on=dt.date(2024, 2, 1),
-                               helps_with="儿童托管")  # fmt: skip
+    household = actions.add_household(
+        actor=world.member, address="北部湾社区 5栋 301", flags=[CareFlag.ELDER_ALONE]
+    )
+    term = rosters.open_term(
+        world.community,
+        actor=world.chair,
+        number=2,
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+    )
+    seat = rosters.seat_member(
+        term,
+        person_of(world.member),
+        actor=world.chair,
+        office=Office.COMMITTEE_MEMBER,
+        joined_on=dt.date(2024, 2, 1),
+        helps_with="儿童托管",
+    )
     rosters.set_directory_consent(seat, actor=world.member, show={"show_name", "show_helps_with"})
-    agency = create_org(name="北海益众社会工作服务中心", level=Org.Level.DOMAIN,
-                        kind=Org.Kind.SOCIAL_ORG, parent=world.county)  # fmt: skip
+    agency = create_org(
+        name="北海益众社会工作服务中心",
+        level=Org.Level.DOMAIN,
+        kind=Org.Kind.SOCIAL_ORG,
+        parent=world.county,
+    )
     worker = make_user("yizhong", role=Role.SOCIAL_WORKER, org=agency)
     today = dt.date.today()
-    project = agencies.create_project(agency, actor=worker, serves=world.community,
-                                      name="妇女儿童关爱项目", funder="海城区民政局",
-                                      starts_on=today - dt.timedelta(days=100),
-                                      ends_on=today + dt.timedelta(days=200),
-                                      promises={"activities": 10, "participants": 200})  # fmt: skip
-    agencies.record_activity(project, actor=worker, title="亲子阅读会", held_on=today,
-                             participants=24, hours="2")  # fmt: skip
+    project = agencies.create_project(
+        agency,
+        actor=worker,
+        serves=world.community,
+        name="妇女儿童关爱项目",
+        funder="海城区民政局",
+        starts_on=today - dt.timedelta(days=100),
+        ends_on=today + dt.timedelta(days=200),
+        promises={"activities": 10, "participants": 200},
+    )
+    agencies.record_activity(
+        project, actor=worker, title="亲子阅读会", held_on=today, participants=24, hours="2"
+    )
     pages = {
-        "member": [("household-edit", f"/network/households/{household.pk}/edit/", "#household-form"),
-                   ("consent", "/network/directory/consent/", "#consent-form")],
-        "chair": [("roster", "/network/roster/", "#current"),
-                  ("volunteers-staff-home", "/volunteers/staff/", "#totals"),
-                  ("agencies-project", f"/agencies/projects/{project.pk}/", "#report"),
-                  ("agencies-projects", "/agencies/", "#projects")],
-        "": [("directory", f"/network/directory/{world.community.pk}/", "#directory"),
-             ("volunteers-lookup", "/volunteers/me/", "#lookup-form"),
-             ("volunteers-verify-lookup", "/volunteers/verify/", "#verify-form")],
-    }  # fmt: skip
+        "member": [
+            ("household-edit", f"/network/households/{household.pk}/edit/", "#household-form"),
+            ("consent", "/network/directory/consent/", "#consent-form"),
+        ],
+        "chair": [
+            ("roster", "/network/roster/", "#current"),
+            ("volunteers-staff-home", "/volunteers/staff/", "#totals"),
+            ("agencies-project", f"/agencies/projects/{project.pk}/", "#report"),
+            ("agencies-projects", "/agencies/", "#projects"),
+        ],
+        "": [
+            ("directory", f"/network/directory/{world.community.pk}/", "#directory"),
+            ("volunteers-lookup", "/volunteers/me/", "#lookup-form"),
+            ("volunteers-verify-lookup", "/volunteers/verify/", "#verify-form"),
+        ],
+    }
     SHOTS.mkdir(exist_ok=True)
     for username, visits in pages.items():
         context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)

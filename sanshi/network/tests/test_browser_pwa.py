@@ -52,8 +52,9 @@ def test_a_visit_made_offline_arrives_exactly_once_when_the_network_returns(
         page.click("button[type=submit]")
     assert page.url == live_server.url + "/network/visits/new/"
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") in (
-        "activating", "activated"
-    )  # fmt: skip
+        "activating",
+        "activated",
+    )
     page.reload()  # now under the worker, which keeps this page
 
     context.set_offline(True)

@@ -48,8 +48,19 @@ def test_member_sees_only_her_households(world: World, household: Household) -> 
     assert _state() == before
 
 
-@pytest.mark.parametrize("who", ["volunteer", "leader", "outside_member", "social_worker",
-                                 "dispatcher", "county_staff", "protection", "city_staff"])  # fmt: skip
+@pytest.mark.parametrize(
+    "who",
+    [
+        "volunteer",
+        "leader",
+        "outside_member",
+        "social_worker",
+        "dispatcher",
+        "county_staff",
+        "protection",
+        "city_staff",
+    ],
+)
 def test_nobody_else_sees_a_household_or_its_flags(
     world: World, household: Household, who: str
 ) -> None:
@@ -59,8 +70,11 @@ def test_nobody_else_sees_a_household_or_its_flags(
     home = client.get("/network/").content.decode()
     assert "3栋" not in home
     assert "家暴史" not in home
-    for url in (f"/network/households/{household.pk}/", f"/network/households/{household.pk}/edit/",
-                f"/network/visits/{visit.pk}/"):  # fmt: skip
+    for url in (
+        f"/network/households/{household.pk}/",
+        f"/network/households/{household.pk}/edit/",
+        f"/network/visits/{visit.pk}/",
+    ):
         response = client.get(url)
         assert response.status_code == 404
         assert "家暴史" not in response.content.decode()
@@ -72,8 +86,10 @@ def test_nobody_else_sees_a_household_or_its_flags(
     ]
     for url, data in writes:
         assert client.post(url, data).status_code == 404
-    response = client.post("/network/visits/new/", {"household": household.pk,
-                           "visited_on": "2026-03-01", "found": "好"})  # fmt: skip
+    response = client.post(
+        "/network/visits/new/",
+        {"household": household.pk, "visited_on": "2026-03-01", "found": "好"},
+    )
     assert response.status_code == 400
     assert _state() == before
     console = client.get("/console/").content.decode()
@@ -123,9 +139,15 @@ def test_a_member_logs_a_visit_and_raises_a_concern(world: World, household: Hou
     client = _as(world.member)
     form = client.get(f"/network/visits/new/?household={household.pk}").content.decode()
     assert f'<option value="{household.pk}" selected>' in form
-    response = client.post("/network/visits/new/", {
-        "household": household.pk, "visited_on": dt.date.today().isoformat(),
-        "found": "孩子晚上没人照看", "follow_up": "联系儿童之家"})  # fmt: skip
+    response = client.post(
+        "/network/visits/new/",
+        {
+            "household": household.pk,
+            "visited_on": dt.date.today().isoformat(),
+            "found": "孩子晚上没人照看",
+            "follow_up": "联系儿童之家",
+        },
+    )
     visit = Visit.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/network/visits/{visit.pk}/"
@@ -134,8 +156,9 @@ def test_a_member_logs_a_visit_and_raises_a_concern(world: World, household: Hou
     refused = client.post(f"/network/visits/{visit.pk}/concern/", {"text": "孩子晚上没人照看"})
     assert refused.status_code == 400
     assert Concern.objects.count() == 0
-    done = client.post(f"/network/visits/{visit.pk}/concern/",
-                       {"text": "孩子晚上没人照看", "consent": "on"})  # fmt: skip
+    done = client.post(
+        f"/network/visits/{visit.pk}/concern/", {"text": "孩子晚上没人照看", "consent": "on"}
+    )
     assert done.status_code == 302
     concern = Concern.objects.get()
     visit.refresh_from_db()
@@ -145,14 +168,21 @@ def test_a_member_logs_a_visit_and_raises_a_concern(world: World, household: Hou
 
 def test_bad_input_on_the_household_form_says_why_and_writes_nothing(world: World) -> None:
     client = _as(world.member)
-    response = client.post("/network/households/new/", {
-        "address": "7栋", "people": "张三 母亲 13800002222"})  # fmt: skip
+    response = client.post(
+        "/network/households/new/", {"address": "7栋", "people": "张三 母亲 13800002222"}
+    )
     assert response.status_code == 400
     assert "record people only with their consent" in response.content.decode()
     assert Household.objects.count() == 0
-    ok = client.post("/network/households/new/", {
-        "address": "7栋", "people": "张三 母亲 13800002222", "consent": "on",
-        "flags": ["elder_alone"]})  # fmt: skip
+    ok = client.post(
+        "/network/households/new/",
+        {
+            "address": "7栋",
+            "people": "张三 母亲 13800002222",
+            "consent": "on",
+            "flags": ["elder_alone"],
+        },
+    )
     assert ok.status_code == 302
     h = Household.objects.get()
     assert h.people == [{"name": "张三", "relation": "母亲", "phone": "13800002222"}]

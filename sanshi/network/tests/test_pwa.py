@@ -27,8 +27,7 @@ def _client(user: Any) -> Client:
 
 
 def _visit(household: Household, found: str = "她说最近还好，孩子上学了") -> dict[str, Any]:
-    return {"household": household.pk, "visited_on": "2026-12-01", "found": found,
-            "follow_up": ""}  # fmt: skip
+    return {"household": household.pk, "visited_on": "2026-12-01", "found": found, "follow_up": ""}
 
 
 def test_a_queued_visit_sent_twice_with_one_key_is_stored_once(
@@ -107,8 +106,10 @@ def test_the_worker_is_served_under_network_and_keeps_the_shell(db: None) -> Non
 def test_the_manifest_is_installable(world: World) -> None:
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     assert (manifest["start_url"], manifest["scope"], manifest["display"]) == (
-        "/network/", "/network/", "standalone"
-    )  # fmt: skip
+        "/network/",
+        "/network/",
+        "standalone",
+    )
     assert [i["sizes"] for i in manifest["icons"]] == ["192x192", "512x512"]
     page = _client(world.member).get("/network/").content.decode()
     assert 'rel="manifest"' in page

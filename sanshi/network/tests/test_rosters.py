@@ -31,14 +31,21 @@ def _as(user: Any) -> Client:
 
 @pytest.fixture
 def term(world: World) -> Term:
-    return rosters.open_term(world.community, actor=world.chair, number=3, starts_on=START,
-                             ends_on=END)  # fmt: skip
+    return rosters.open_term(
+        world.community, actor=world.chair, number=3, starts_on=START, ends_on=END
+    )
 
 
 def test_joining_gives_the_role_and_leaving_ends_it(world: World, term: Term) -> None:
     person = create_person(name="林秀珍")
-    seat = rosters.seat_member(term, person, actor=world.chair, office=Office.PART_TIME_VICE_CHAIR,
-                               joined_on=dt.date(2024, 3, 1), sector="教育")  # fmt: skip
+    seat = rosters.seat_member(
+        term,
+        person,
+        actor=world.chair,
+        office=Office.PART_TIME_VICE_CHAIR,
+        joined_on=dt.date(2024, 3, 1),
+        sector="教育",
+    )
     assert seat.membership.role == Role.VICE_CHAIR
     assert seat.membership.term_end == END
     assert [m.role for m in active_memberships(person, dt.date(2025, 1, 1))] == [Role.VICE_CHAIR]
@@ -57,11 +64,17 @@ def test_only_the_chair_and_staff_keep_the_roster(world: World, term: Term, who:
     person = create_person(name="林秀珍")
     before = (Seat.objects.count(), Membership.objects.count())
     with pytest.raises(NotAllowed):
-        rosters.seat_member(term, person, actor=getattr(world, who), office=Office.COMMITTEE_MEMBER,
-                            joined_on=START)  # fmt: skip
+        rosters.seat_member(
+            term, person, actor=getattr(world, who), office=Office.COMMITTEE_MEMBER, joined_on=START
+        )
     with pytest.raises(NotAllowed):
-        rosters.open_term(world.community, actor=getattr(world, who), number=4,
-                          starts_on=END, ends_on=END + dt.timedelta(days=1800))  # fmt: skip
+        rosters.open_term(
+            world.community,
+            actor=getattr(world, who),
+            number=4,
+            starts_on=END,
+            ends_on=END + dt.timedelta(days=1800),
+        )
     assert (Seat.objects.count(), Membership.objects.count()) == before
     assert Term.objects.count() == 1
 
@@ -71,22 +84,39 @@ def test_bad_roster_input_writes_nothing(world: World, term: Term) -> None:
     with pytest.raises(InvalidInput):
         rosters.seat_member(term, person, actor=world.chair, office="queen", joined_on=START)
     with pytest.raises(InvalidInput):
-        rosters.seat_member(term, person, actor=world.chair, office=Office.COMMITTEE_MEMBER,
-                            joined_on=dt.date(2030, 1, 1))  # fmt: skip
+        rosters.seat_member(
+            term,
+            person,
+            actor=world.chair,
+            office=Office.COMMITTEE_MEMBER,
+            joined_on=dt.date(2030, 1, 1),
+        )
     with pytest.raises(InvalidInput):
-        rosters.open_term(world.community, actor=world.chair, number=3, starts_on=START,
-                          ends_on=END)  # fmt: skip
+        rosters.open_term(
+            world.community, actor=world.chair, number=3, starts_on=START, ends_on=END
+        )
     assert Seat.objects.count() == 0
     assert Membership.objects.filter(person=person).count() == 0
 
 
 def test_the_directory_shows_only_what_each_member_agreed_to(world: World, term: Term) -> None:
-    shy = rosters.seat_member(term, create_person(name="赵静"), actor=world.chair,
-                              office=Office.COMMITTEE_MEMBER, joined_on=START,
-                              helps_with="婚姻家庭")  # fmt: skip
-    open_ = rosters.seat_member(term, create_person(name="周丽"), actor=world.chair,
-                                office=Office.CHAIR, joined_on=START, sector="社区",
-                                helps_with="儿童托管、就业")  # fmt: skip
+    shy = rosters.seat_member(
+        term,
+        create_person(name="赵静"),
+        actor=world.chair,
+        office=Office.COMMITTEE_MEMBER,
+        joined_on=START,
+        helps_with="婚姻家庭",
+    )
+    open_ = rosters.seat_member(
+        term,
+        create_person(name="周丽"),
+        actor=world.chair,
+        office=Office.CHAIR,
+        joined_on=START,
+        sector="社区",
+        helps_with="儿童托管、就业",
+    )
     rosters.set_directory_consent(open_, actor=world.chair, show={"show_name", "show_helps_with"})
     page = Client().get(f"/network/directory/{world.community.pk}/").content.decode()
     assert "周丽" in page
@@ -103,8 +133,13 @@ def test_the_directory_shows_only_what_each_member_agreed_to(world: World, term:
 def test_a_member_sets_her_own_directory_consent(world: World, term: Term) -> None:
     from sanshi.testing import person_of
 
-    seat = rosters.seat_member(term, person_of(world.member), actor=world.chair,
-                               office=Office.COMMITTEE_MEMBER, joined_on=dt.date(2023, 2, 1))  # fmt: skip
+    seat = rosters.seat_member(
+        term,
+        person_of(world.member),
+        actor=world.chair,
+        office=Office.COMMITTEE_MEMBER,
+        joined_on=dt.date(2023, 2, 1),
+    )
     client = _as(world.member)
     response = client.post("/network/directory/consent/", {"show": ["show_name", "show_card"]})
     assert response.status_code == 302
@@ -122,9 +157,16 @@ def test_a_member_sets_her_own_directory_consent(world: World, term: Term) -> No
 
 def test_the_chair_keeps_the_roster_on_its_page(world: World, term: Term) -> None:
     client = _as(world.chair)
-    response = client.post(f"/network/roster/terms/{term.pk}/seats/", {
-        "name": "吴梅", "office": "committee_member", "joined_on": "2024-05-01",
-        "sector": "", "helps_with": "法律"})  # fmt: skip
+    response = client.post(
+        f"/network/roster/terms/{term.pk}/seats/",
+        {
+            "name": "吴梅",
+            "office": "committee_member",
+            "joined_on": "2024-05-01",
+            "sector": "",
+            "helps_with": "法律",
+        },
+    )
     assert response.status_code == 302
     seat = Seat.objects.get()
     page = client.get("/network/roster/").content.decode()
@@ -135,5 +177,9 @@ def test_the_chair_keeps_the_roster_on_its_page(world: World, term: Term) -> Non
     page = client.get("/network/roster/").content.decode()
     assert "搬离社区" in page.split('id="past"')[1]
     assert _as(world.member).get("/network/roster/").status_code == 404
-    assert _as(world.volunteer).post(f"/network/roster/seats/{seat.pk}/leave/",
-                                     {"left_on": "2025-02-01", "reason": "x"}).status_code == 404  # fmt: skip
+    assert (
+        _as(world.volunteer)
+        .post(f"/network/roster/seats/{seat.pk}/leave/", {"left_on": "2025-02-01", "reason": "x"})
+        .status_code
+        == 404
+    )

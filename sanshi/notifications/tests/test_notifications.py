@@ -211,8 +211,9 @@ def test_no_task_is_skipped_for_an_event_someone_would_hear_of(world: World, urg
     silent = [kind for kind in EventKind.values if not notifies(kind, urgency)]
     receipt_heard = urgency == Urgency.CRITICAL
     assert (EventKind.RECEIVED in silent, EventKind.URGENCY_CHANGED in silent) == (
-        not receipt_heard, not receipt_heard
-    )  # fmt: skip
+        not receipt_heard,
+        not receipt_heard,
+    )
     for kind in silent:
         event = ConcernEvent(concern=concern, kind=kind, org=world.community)
         assert (kind, recipients_for(event)) == (kind, set())

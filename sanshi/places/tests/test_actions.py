@@ -35,17 +35,22 @@ def _phone(n: int) -> str:
 # ---------------------------------------------------------------- places
 
 
-def test_staff_of_the_org_create_a_place_and_its_address_is_routed(world: World, guangxi: None
-                                                                   ) -> None:  # fmt: skip
-    place = actions.create_place(world.community, actor=world.chair, kind="womens_home",
-                                 name="北部湾社区妇女之家", address="北海市海城区东街街道")  # fmt: skip
+def test_staff_of_the_org_create_a_place_and_its_address_is_routed(
+    world: World, guangxi: None
+) -> None:
+    place = actions.create_place(
+        world.community,
+        actor=world.chair,
+        kind="womens_home",
+        name="北部湾社区妇女之家",
+        address="北海市海城区东街街道",
+    )
     assert place.division is not None
     assert place.division.name == "东街街道"
     assert Division.objects.get(pk=place.division_id).level == 4
 
 
-def test_people_outside_the_org_cannot_create_or_change_a_place(world: World, place: Place
-                                                                ) -> None:  # fmt: skip
+def test_people_outside_the_org_cannot_create_or_change_a_place(world: World, place: Place) -> None:
     audits = AuditEntry.objects.count()
     for actor in (world.outside_member, world.volunteer, world.leader, world.member):
         with pytest.raises(NotAllowed):
@@ -56,8 +61,10 @@ def test_people_outside_the_org_cannot_create_or_change_a_place(world: World, pl
             actions.set_opening_hours(place, [(0, dt.time(9), dt.time(10))], actor=actor)
     place.refresh_from_db()
     assert (Place.objects.count(), place.name, OpeningHours.objects.count()) == (
-        1, "北部湾社区儿童之家", 0,
-    )  # fmt: skip
+        1,
+        "北部湾社区儿童之家",
+        0,
+    )
     assert AuditEntry.objects.count() == audits
 
 
@@ -74,15 +81,21 @@ def test_a_manager_may_edit_her_place_but_not_create_places(world: World, place:
 
 
 def test_opening_hours_refuse_overlaps_and_replace_the_week(world: World, place: Place) -> None:
-    actions.set_opening_hours(place, [(0, dt.time(14, 30), dt.time(18)),
-                                      (5, dt.time(9), dt.time(11, 30))], actor=world.chair)  # fmt: skip
+    actions.set_opening_hours(
+        place,
+        [(0, dt.time(14, 30), dt.time(18)), (5, dt.time(9), dt.time(11, 30))],
+        actor=world.chair,
+    )
     with pytest.raises(InvalidInput):
-        actions.set_opening_hours(place, [(1, dt.time(9), dt.time(12)),
-                                          (1, dt.time(11), dt.time(13))], actor=world.chair)  # fmt: skip
+        actions.set_opening_hours(
+            place, [(1, dt.time(9), dt.time(12)), (1, dt.time(11), dt.time(13))], actor=world.chair
+        )
     with pytest.raises(InvalidInput):
         actions.set_opening_hours(place, [(7, dt.time(9), dt.time(12))], actor=world.chair)
-    assert sorted(place.hours.values_list("weekday", "opens")) == [(0, dt.time(14, 30)),
-                                                                   (5, dt.time(9))]  # fmt: skip
+    assert sorted(place.hours.values_list("weekday", "opens")) == [
+        (0, dt.time(14, 30)),
+        (5, dt.time(9)),
+    ]
 
 
 def _jpeg_with_exif() -> bytes:
@@ -95,8 +108,9 @@ def _jpeg_with_exif() -> bytes:
     return out.getvalue()
 
 
-def test_a_photo_is_stored_without_its_metadata(world: World, place: Place, settings: Any,
-                                                tmp_path: Any) -> None:  # fmt: skip
+def test_a_photo_is_stored_without_its_metadata(
+    world: World, place: Place, settings: Any, tmp_path: Any
+) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
     raw = _jpeg_with_exif()
     assert b"SecretCam" in raw
@@ -114,8 +128,12 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(
     world: World, place: Place, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
-    for bad in (b"", b"GIF89a not really", b"<svg xmlns='http://www.w3.org/2000/svg'/>",
-                _jpeg_with_exif()[:200]):  # fmt: skip
+    for bad in (
+        b"",
+        b"GIF89a not really",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        _jpeg_with_exif()[:200],
+    ):
         with pytest.raises(InvalidInput):
             actions.add_photo(place, bad, actor=world.chair)
     with pytest.raises(NotAllowed):
@@ -135,8 +153,12 @@ def test_sign_ups_fill_the_places_then_wait_and_move_up_in_order(
     actions.cancel_signup(made[1])
     statuses = dict(SignUp.objects.values_list("pk", "status"))
     assert [statuses[s.pk] for s in made] == [
-        "confirmed", "cancelled", "confirmed", "confirmed", "waiting",
-    ]  # fmt: skip
+        "confirmed",
+        "cancelled",
+        "confirmed",
+        "confirmed",
+        "waiting",
+    ]
     activity.refresh_from_db()
     assert activity.taken == 3
     actions.cancel_signup(made[4])  # a waiting one leaves: nobody moves
@@ -144,8 +166,9 @@ def test_sign_ups_fill_the_places_then_wait_and_move_up_in_order(
     assert activity.taken == 3
 
 
-def test_moving_up_texts_the_resident(world: World, activity: Activity, settings: Any,
-                                      django_capture_on_commit_callbacks: Any) -> None:  # fmt: skip
+def test_moving_up_texts_the_resident(
+    world: World, activity: Activity, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.SANSHI_SMS_SENDER = "sanshi.notifications.sms.MemorySmsSender"
     MemorySmsSender.outbox.clear()
     made = [actions.sign_up(activity, name=f"居民{n}", phone=_phone(n)) for n in range(4)]
@@ -180,21 +203,32 @@ def test_sign_up_outside_its_window_or_of_a_cancelled_activity_is_refused(
     assert SignUp.objects.count() == 0
 
 
-def test_a_child_is_signed_up_only_with_the_guardians_consent(world: World, place: Place
-                                                              ) -> None:  # fmt: skip
+def test_a_child_is_signed_up_only_with_the_guardians_consent(world: World, place: Place) -> None:
     kids = make_activity(world, place, title="作业辅导", audience=Audience.CHILDREN)
     with pytest.raises(InvalidInput) as no_consent:
         actions.sign_up(kids, name="李梅", phone="13900001111", child_name="小雨", child_age=8)
     assert no_consent.value.fields == {"guardian_consent": "required"}
     with pytest.raises(InvalidInput):
-        actions.sign_up(kids, name="李梅", phone="13900001111", child_name="小雨", child_age=19,
-                        guardian_consent=True)  # fmt: skip
+        actions.sign_up(
+            kids,
+            name="李梅",
+            phone="13900001111",
+            child_name="小雨",
+            child_age=19,
+            guardian_consent=True,
+        )
     grown = make_activity(world, place, title="手工课")
     with pytest.raises(InvalidInput):  # a child's data only where the activity is for children
         actions.sign_up(grown, name="李梅", phone="13900001111", child_name="小雨", child_age=8)
     assert SignUp.objects.count() == 0
-    signup = actions.sign_up(kids, name="李梅", phone="13900001111", child_name="小雨",
-                             child_age=8, guardian_consent=True)  # fmt: skip
+    signup = actions.sign_up(
+        kids,
+        name="李梅",
+        phone="13900001111",
+        child_name="小雨",
+        child_age=8,
+        guardian_consent=True,
+    )
     signup.refresh_from_db()
     assert (signup.child_name, signup.child_age, signup.guardian_consent) == ("小雨", 8, True)
 
@@ -205,23 +239,48 @@ def test_activities_are_created_only_by_those_who_run_the_org_or_place(
     start = soon()
     for actor in (world.outside_member, world.volunteer, world.leader):
         with pytest.raises(NotAllowed):
-            actions.create_activity(actor=actor, place=place, title="x", starts_at=start,
-                                    ends_at=start + dt.timedelta(hours=1), capacity=5)  # fmt: skip
+            actions.create_activity(
+                actor=actor,
+                place=place,
+                title="x",
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                capacity=5,
+            )
         with pytest.raises(NotAllowed):
-            actions.create_series(actor=actor, place=place, title="x", starts_at=start,
-                                  ends_at=start + dt.timedelta(hours=1), capacity=5, weeks=4)  # fmt: skip
+            actions.create_series(
+                actor=actor,
+                place=place,
+                title="x",
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                capacity=5,
+                weeks=4,
+            )
     assert Activity.objects.count() == 0
-    own = actions.create_activity(actor=world.county_staff, org=world.county, title="区里讲座",
-                                  starts_at=start, ends_at=start + dt.timedelta(hours=1),
-                                  capacity=50, location="海城区妇女儿童活动中心")  # fmt: skip
+    own = actions.create_activity(
+        actor=world.county_staff,
+        org=world.county,
+        title="区里讲座",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        capacity=50,
+        location="海城区妇女儿童活动中心",
+    )
     assert (own.org, own.place) == (world.county, None)
 
 
 def test_a_weekly_series_makes_one_activity_a_week(world: World, place: Place) -> None:
     start = soon()
-    series = actions.create_series(actor=world.chair, place=place, title="周六绘本共读",
-                                   starts_at=start, ends_at=start + dt.timedelta(hours=2),
-                                   capacity=10, weeks=4)  # fmt: skip
+    series = actions.create_series(
+        actor=world.chair,
+        place=place,
+        title="周六绘本共读",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        capacity=10,
+        weeks=4,
+    )
     starts = list(series.activities.order_by("starts_at").values_list("starts_at", flat=True))
     assert starts == [start + dt.timedelta(weeks=n) for n in range(4)]
     assert len({a.door_token for a in series.activities.all()}) == 4
@@ -260,8 +319,9 @@ def test_staff_check_in_is_for_those_who_run_it(world: World, activity: Activity
     assert SignUp.objects.get(pk=signup.pk).checked_in_by == world.chair
 
 
-def test_feedback_comes_once_from_those_who_came_after_the_end(world: World, activity: Activity
-                                                               ) -> None:  # fmt: skip
+def test_feedback_comes_once_from_those_who_came_after_the_end(
+    world: World, activity: Activity
+) -> None:
     came = actions.sign_up(activity, name="王芳", phone="13900001111")
     absent = actions.sign_up(activity, name="李梅", phone="13900002222")
     with time_machine.travel(activity.starts_at, tick=False):
@@ -277,15 +337,19 @@ def test_feedback_comes_once_from_those_who_came_after_the_end(world: World, act
         with pytest.raises(Conflict):
             actions.leave_feedback(came, rating=1)
     assert list(SignUp.objects.order_by("pk").values_list("rating", "feedback")) == [
-        (4, "孩子很喜欢"), (None, ""),
-    ]  # fmt: skip
+        (4, "孩子很喜欢"),
+        (None, ""),
+    ]
 
 
-def test_duty_hours_go_to_the_volunteers_service_record(world: World, activity: Activity
-                                                        ) -> None:  # fmt: skip
-    v = volunteer_actions.register_volunteer(org=world.community, name="黄丽萍",
-                                             phone="13900003333", id_number=id_number(3),
-                                             consent=True)  # fmt: skip
+def test_duty_hours_go_to_the_volunteers_service_record(world: World, activity: Activity) -> None:
+    v = volunteer_actions.register_volunteer(
+        org=world.community,
+        name="黄丽萍",
+        phone="13900003333",
+        id_number=id_number(3),
+        consent=True,
+    )
     volunteer_actions.review_volunteer(v, actor=world.chair, approve=True)
     duty = actions.put_on_duty(activity, v, actor=world.chair)
     with pytest.raises(Conflict):  # not before it begins
@@ -299,8 +363,11 @@ def test_duty_hours_go_to_the_volunteers_service_record(world: World, activity: 
             actions.record_duty_hours(duty, "1", actor=world.chair)
     record = ServiceRecord.objects.get()
     assert (record.volunteer_id, record.hours, record.activity, record.status) == (
-        v.pk, Decimal("2.5"), "周六绘本共读", "entered",
-    )  # fmt: skip
+        v.pk,
+        Decimal("2.5"),
+        "周六绘本共读",
+        "entered",
+    )
     assert Duty.objects.get().record_id == record.pk
 
 

@@ -81,19 +81,32 @@ def _segno_path(url: str, *, scale: int) -> str:
     return found.group(1)
 
 
-def test_sign_up_on_a_phone_and_check_in_by_qr(live_server: Any, chromium: Any, world: World
-                                               ) -> None:  # fmt: skip
+def test_sign_up_on_a_phone_and_check_in_by_qr(
+    live_server: Any, chromium: Any, world: World
+) -> None:
     cache.clear()
     base = live_server.url
-    place = actions.create_place(world.community, actor=world.chair, kind="childrens_home",
-                                 name="北部湾社区儿童之家", address="北海市海城区东街街道北部湾社区",
-                                 phone="0779-2021234")  # fmt: skip
-    actions.set_opening_hours(place, [(d, dt.time(8), dt.time(20)) for d in range(7)],
-                              actor=world.chair)  # fmt: skip
+    place = actions.create_place(
+        world.community,
+        actor=world.chair,
+        kind="childrens_home",
+        name="北部湾社区儿童之家",
+        address="北海市海城区东街街道北部湾社区",
+        phone="0779-2021234",
+    )
+    actions.set_opening_hours(
+        place, [(d, dt.time(8), dt.time(20)) for d in range(7)], actor=world.chair
+    )
     start = clock.now().replace(microsecond=0) + dt.timedelta(minutes=30)
-    activity = actions.create_activity(actor=world.chair, place=place, title="亲子绘本共读",
-                                       starts_at=start, ends_at=start + dt.timedelta(hours=2),
-                                       capacity=10, description="带上孩子喜欢的一本书")  # fmt: skip
+    activity = actions.create_activity(
+        actor=world.chair,
+        place=place,
+        title="亲子绘本共读",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        capacity=10,
+        description="带上孩子喜欢的一本书",
+    )
 
     resident = Device(chromium, base)
     page = resident.go(f"/places/?org={world.community.pk}")

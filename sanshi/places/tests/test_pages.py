@@ -41,8 +41,11 @@ def _as(user: Any) -> Client:
 
 
 def _hours(world: World, place: Place) -> None:
-    actions.set_opening_hours(place, [(d, dt.time(14, 30), dt.time(18)) for d in range(5)]
-                              + [(5, dt.time(9), dt.time(11, 30))], actor=world.chair)  # fmt: skip
+    actions.set_opening_hours(
+        place,
+        [(d, dt.time(14, 30), dt.time(18)) for d in range(5)] + [(5, dt.time(9), dt.time(11, 30))],
+        actor=world.chair,
+    )
 
 
 # ---------------------------------------------------------------- public
@@ -51,15 +54,23 @@ def _hours(world: World, place: Place) -> None:
 def test_the_directory_lists_public_places_of_a_community_phone_first(
     world: World, place: Place
 ) -> None:
-    actions.create_place(world.other_community, actor=world.county_staff, kind="overseas_home",
-                         name="侨中社区侨之家", phone="0779-3050000")  # fmt: skip
-    actions.create_place(world.community, actor=world.chair, kind="other", name="内部仓库",
-                         is_public=False)  # fmt: skip
+    actions.create_place(
+        world.other_community,
+        actor=world.county_staff,
+        kind="overseas_home",
+        name="侨中社区侨之家",
+        phone="0779-3050000",
+    )
+    actions.create_place(
+        world.community, actor=world.chair, kind="other", name="内部仓库", is_public=False
+    )
     client = Client()
     all_of_them = client.get("/places/")
     assert all_of_them.status_code == 200
-    assert [p.name for p, *_ in all_of_them.context["rows"]] == ["北部湾社区儿童之家",
-                                                                "侨中社区侨之家"]  # fmt: skip
+    assert [p.name for p, *_ in all_of_them.context["rows"]] == [
+        "北部湾社区儿童之家",
+        "侨中社区侨之家",
+    ]
     one = client.get(f"/places/?org={world.community.pk}")
     assert [p.name for p, *_ in one.context["rows"]] == ["北部湾社区儿童之家"]
     assert 'href="tel:0779-2021234"' in one.content.decode()
@@ -72,8 +83,9 @@ def test_a_resident_signs_up_sees_her_code_and_cancels(world: World, activity: A
     client = Client()
     page = client.get(f"/places/activities/{activity.pk}/")
     assert page.status_code == 200
-    posted = client.post(f"/places/activities/{activity.pk}/",
-                         {"name": "王芳", "phone": "13900001111"})  # fmt: skip
+    posted = client.post(
+        f"/places/activities/{activity.pk}/", {"name": "王芳", "phone": "13900001111"}
+    )
     signup = SignUp.objects.get()
     assert posted.status_code == 302
     assert posted["Location"] == f"/places/signup/{signup.code}/"
@@ -91,9 +103,11 @@ def test_a_resident_signs_up_sees_her_code_and_cancels(world: World, activity: A
 def test_bad_sign_up_input_answers_400_and_writes_nothing(world: World, place: Place) -> None:
     kids = make_activity(world, place, audience=Audience.CHILDREN)
     client = Client()
-    for data in ({"name": "", "phone": "13900001111"}, {"name": "王芳", "phone": "12345"},
-                 {"name": "王芳", "phone": "13900001111", "child_name": "小雨",
-                  "child_age": "8"}):  # fmt: skip
+    for data in (
+        {"name": "", "phone": "13900001111"},
+        {"name": "王芳", "phone": "12345"},
+        {"name": "王芳", "phone": "13900001111", "child_name": "小雨", "child_age": "8"},
+    ):
         assert client.post(f"/places/activities/{kids.pk}/", data).status_code == 400
     assert SignUp.objects.count() == 0
     assert client.get("/places/signup/nope/").status_code == 404
@@ -124,13 +138,16 @@ def test_the_calendar_feed_parses_back_and_validates(world: World, place: Place)
     cal = icalendar.Calendar.from_ical(response.content)
     assert cal.errors == []
     assert (str(cal["version"]), str(cal["prodid"]), str(cal["x-wr-calname"])) == (
-        "2.0", "-//sanshi//places//ZH", "北部湾社区儿童之家",
-    )  # fmt: skip
+        "2.0",
+        "-//sanshi//places//ZH",
+        "北部湾社区儿童之家",
+    )
     events = cal.walk("VEVENT")
     assert [e.errors for e in events] == [[], []]
     assert [(str(e["summary"]), str(e["status"])) for e in events] == [
-        ("周六绘本共读", "CONFIRMED"), ("家长课堂", "CANCELLED"),
-    ]  # fmt: skip
+        ("周六绘本共读", "CONFIRMED"),
+        ("家长课堂", "CANCELLED"),
+    ]
     one = events[0]
     assert one.decoded("dtstart") == first.starts_at
     assert one.decoded("dtend") == first.ends_at
@@ -151,19 +168,31 @@ def test_the_calendar_feed_parses_back_and_validates(world: World, place: Place)
 def test_staff_create_a_place_and_set_its_hours(world: World) -> None:
     client = _as(world.chair)
     assert client.get("/places/staff/").status_code == 200
-    made = client.post("/places/staff/new/", {
-        "org": world.community.pk, "kind": "womens_home", "name": "北部湾社区妇女之家",
-        "address": "", "phone": "0779-1", "capacity": "20", "facilities": "", "is_public": "on",
-    })  # fmt: skip
+    made = client.post(
+        "/places/staff/new/",
+        {
+            "org": world.community.pk,
+            "kind": "womens_home",
+            "name": "北部湾社区妇女之家",
+            "address": "",
+            "phone": "0779-1",
+            "capacity": "20",
+            "facilities": "",
+            "is_public": "on",
+        },
+    )
     place = Place.objects.get()
     assert made["Location"] == f"/places/staff/{place.pk}/"
-    hours = client.post(f"/places/staff/{place.pk}/hours/",
-                        {"day0": "08:30-11:30、14:30-18:00", "day5": "9:00-11:30"})  # fmt: skip
+    hours = client.post(
+        f"/places/staff/{place.pk}/hours/",
+        {"day0": "08:30-11:30、14:30-18:00", "day5": "9:00-11:30"},
+    )
     assert hours.status_code == 302
     assert sorted(place.hours.values_list("weekday", "opens", "closes")) == [
-        (0, dt.time(8, 30), dt.time(11, 30)), (0, dt.time(14, 30), dt.time(18)),
+        (0, dt.time(8, 30), dt.time(11, 30)),
+        (0, dt.time(14, 30), dt.time(18)),
         (5, dt.time(9), dt.time(11, 30)),
-    ]  # fmt: skip
+    ]
     garbled = client.post(f"/places/staff/{place.pk}/hours/", {"day1": "afternoon"})
     assert garbled.status_code == 400
     assert place.hours.count() == 3
@@ -197,13 +226,22 @@ def test_others_cannot_open_or_change_a_place_or_its_activities(
         f"/places/staff/activities/{activity.pk}/cancel/": {},
         f"/places/staff/activities/{activity.pk}/checkin/{signup.pk}/": {},
         f"/places/staff/scan/{signup.code}/": {},
-        "/places/staff/activities/new/": {"place": place.pk, "title": "x", "audience": "everyone",
-                                          "starts_at": "2030-01-01T10:00",
-                                          "ends_at": "2030-01-01T11:00", "capacity": "5",
-                                          "weeks": "1"},
-        "/places/staff/new/": {"org": world.community.pk, "kind": "other", "name": "新",
-                               "capacity": "0"},
-    }  # fmt: skip
+        "/places/staff/activities/new/": {
+            "place": place.pk,
+            "title": "x",
+            "audience": "everyone",
+            "starts_at": "2030-01-01T10:00",
+            "ends_at": "2030-01-01T11:00",
+            "capacity": "5",
+            "weeks": "1",
+        },
+        "/places/staff/new/": {
+            "org": world.community.pk,
+            "kind": "other",
+            "name": "新",
+            "capacity": "0",
+        },
+    }
     for url, data in posts.items():
         assert client.post(url, data).status_code == 404, url
     place.refresh_from_db()
@@ -220,11 +258,16 @@ def test_others_cannot_open_or_change_a_place_or_its_activities(
     assert list(tmp_path.rglob("*")) == []
 
 
-def test_the_roster_masks_phones_and_a_volunteer_sees_nothing(world: World, place: Place
-                                                              ) -> None:  # fmt: skip
+def test_the_roster_masks_phones_and_a_volunteer_sees_nothing(world: World, place: Place) -> None:
     kids = make_activity(world, place, audience=Audience.CHILDREN, title="作业辅导")
-    actions.sign_up(kids, name="李梅", phone="13900001111", child_name="王小雨", child_age=8,
-                    guardian_consent=True)  # fmt: skip
+    actions.sign_up(
+        kids,
+        name="李梅",
+        phone="13900001111",
+        child_name="王小雨",
+        child_age=8,
+        guardian_consent=True,
+    )
     page = _as(world.chair).get(f"/places/staff/activities/{kids.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
@@ -258,20 +301,24 @@ def test_hours_open_take_out_public_holidays(world: World, place: Place) -> None
     assert hours == (Decimal("3.5") * len(weekdays) + Decimal("2.5") * len(saturdays)).quantize(
         Decimal("0.1")
     )
-    CalendarOverride.objects.create(date=dt.date(2026, 10, 9), is_working_day=False,
-                                    note="test")  # fmt: skip
+    CalendarOverride.objects.create(date=dt.date(2026, 10, 9), is_working_day=False, note="test")
     from sanshi.core.refcache import ReferenceCache
 
     ReferenceCache.forget_all()
     assert hours_open(place, 2026, 10) == hours - Decimal("3.5")
 
 
-def test_monthly_figures_count_sessions_people_and_volunteer_hours(world: World, place: Place
-                                                                   ) -> None:  # fmt: skip
+def test_monthly_figures_count_sessions_people_and_volunteer_hours(
+    world: World, place: Place
+) -> None:
     _hours(world, place)
-    v = volunteer_actions.register_volunteer(org=world.community, name="黄丽萍",
-                                             phone="13900003333", id_number=id_number(3),
-                                             consent=True)  # fmt: skip
+    v = volunteer_actions.register_volunteer(
+        org=world.community,
+        name="黄丽萍",
+        phone="13900003333",
+        id_number=id_number(3),
+        consent=True,
+    )
     volunteer_actions.review_volunteer(v, actor=world.chair, approve=True)
     with time_machine.travel(local(2026, 11, 1, 9), tick=False):
         a = make_activity(world, place, starts_at=local(2026, 11, 7, 9), capacity=10)
@@ -310,8 +357,9 @@ def test_the_directory_reads_a_fixed_number_of_queries(
     world: World, place: Place, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(5):
-        other = actions.create_place(world.community, actor=world.chair, kind="womens_home",
-                                     name=f"妇女之家{n}")  # fmt: skip
+        other = actions.create_place(
+            world.community, actor=world.chair, kind="womens_home", name=f"妇女之家{n}"
+        )
         _hours(world, other)
     client = Client()
     client.get("/places/")  # warm the reference caches (calendar overrides)
@@ -325,25 +373,39 @@ def test_staff_publish_a_weekly_series_at_a_place_and_an_activity_of_the_org(
 ) -> None:
     client = _as(world.chair)
     start = soon(5, 9)
-    form = {"title": "周六绘本共读", "description": "", "audience": "children", "location": "",
-            "starts_at": f"{start:%Y-%m-%dT%H:%M}",
-            "ends_at": f"{start + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}",
-            "capacity": "15", "signup_closes": "", "weeks": "4"}  # fmt: skip
+    form = {
+        "title": "周六绘本共读",
+        "description": "",
+        "audience": "children",
+        "location": "",
+        "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+        "ends_at": f"{start + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}",
+        "capacity": "15",
+        "signup_closes": "",
+        "weeks": "4",
+    }
     series = client.post("/places/staff/activities/new/", {**form, "place": place.pk})
     assert series["Location"] == f"/places/staff/{place.pk}/"
     assert list(Activity.objects.values_list("place_id", "audience").distinct()) == [
         (place.pk, "children")
     ]
     assert Activity.objects.count() == 4
-    org_one = client.post("/places/staff/activities/new/", {
-        **form, "weeks": "1", "org": world.community.pk, "audience": "women",
-        "location": "社区广场",
-    })  # fmt: skip
+    org_one = client.post(
+        "/places/staff/activities/new/",
+        {
+            **form,
+            "weeks": "1",
+            "org": world.community.pk,
+            "audience": "women",
+            "location": "社区广场",
+        },
+    )
     made = Activity.objects.get(audience="women")
     assert org_one["Location"] == f"/places/staff/activities/{made.pk}/"
     assert (made.org, made.place, made.location) == (world.community, None, "社区广场")
-    other_org = client.post("/places/staff/activities/new/",
-                            {**form, "weeks": "1", "org": world.county.pk})  # fmt: skip
+    other_org = client.post(
+        "/places/staff/activities/new/", {**form, "weeks": "1", "org": world.county.pk}
+    )
     assert other_org.status_code == 404
     assert Activity.objects.count() == 5
 

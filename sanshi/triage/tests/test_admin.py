@@ -121,9 +121,12 @@ def test_a_threshold_above_one_or_for_no_category_is_refused(admin_client: Clien
 
 def test_model_versions_are_read_only(admin_client: Client) -> None:
     row = TriageModel.objects.create(
-        version="m-0123456789", created_at="2026-01-01T00:00:00Z", active=True,
-        metrics={"category_accuracy": 0.9, "critical_recall": 1.0}, examples=[],
-    )  # fmt: skip
+        version="m-0123456789",
+        created_at="2026-01-01T00:00:00Z",
+        active=True,
+        metrics={"category_accuracy": 0.9, "critical_recall": 1.0},
+        examples=[],
+    )
     listing = admin_client.get("/admin/triage/triagemodel/")
     view = admin_client.get(f"/admin/triage/triagemodel/{row.pk}/change/")
     change = admin_client.post(

@@ -33,13 +33,24 @@ def test_the_model_file_holds_weights_and_figures_but_no_text() -> None:
     data = MODEL_FILE.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == [
-            "bias.npy", "kept.npy", "meta.json", "sem_bias.npy", "sem_weights.npy", "weights.npy",
-        ]  # fmt: skip
+            "bias.npy",
+            "kept.npy",
+            "meta.json",
+            "sem_bias.npy",
+            "sem_weights.npy",
+            "weights.npy",
+        ]
         meta = json.loads(archive.read("meta.json"))
     assert sorted(meta) == [
-        "cat_names", "fusion", "info", "recipe", "sub_names", "temperatures", "thresholds",
+        "cat_names",
+        "fusion",
+        "info",
+        "recipe",
+        "sub_names",
+        "temperatures",
+        "thresholds",
         "version",
-    ]  # fmt: skip
+    ]
     # No training text survives in the file: not even a short phrase of the corpus.
     for example in eval_part()[:50]:
         assert example.text[:6].encode() not in data

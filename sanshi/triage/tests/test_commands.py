@@ -42,8 +42,11 @@ def test_triage_prints_one_json_object() -> None:
     result = json.loads(_run("triage", "我真的不想活了，药都攒好了"))
     assert list(result) == KEYS
     assert (result["category"], result["subcategory"], result["urgency"], result["critical"]) == (
-        "health", "health.crisis", "critical", True,
-    )  # fmt: skip
+        "health",
+        "health.crisis",
+        "critical",
+        True,
+    )
     assert result["signals"][0] == {"kind": "self_harm", "phrase": "不想活", "start": 3, "end": 6}
 
 
@@ -110,8 +113,13 @@ def test_triage_train_without_data_says_where_to_find_it(db: None, tmp_path: Pat
 
 def test_triage_train_learns_from_a_correction(world: World, shared_triage: Path) -> None:
     concern = world.concern(text="楼道里堆满了纸箱，物业不管")
-    reclassify_concern(concern, actor=world.dispatcher, category="community",
-                       subcategory="community.environment", reason="公共安全隐患")  # fmt: skip
+    reclassify_concern(
+        concern,
+        actor=world.dispatcher,
+        category="community",
+        subcategory="community.environment",
+        reason="公共安全隐患",
+    )
     out = _run("triage_train", "--data", str(shared_triage))
     assert "1 confirmed concerns added" in out
     row = TriageModel.objects.get()
@@ -132,11 +140,17 @@ def test_triage_train_refuses_a_model_with_lower_recall_than_the_live_one(
         version="m-everything",
         thresholds=Thresholds(critical=0.0, check=0.0, sure=0.0),
     )
-    TriageModel.objects.create(version="m-everything", created_at=clock.now(), active=True,
-                               weights=everything.dumps())  # fmt: skip
+    TriageModel.objects.create(
+        version="m-everything", created_at=clock.now(), active=True, weights=everything.dumps()
+    )
     concern = world.concern(text="小区门口的路灯坏了一个月")
-    reclassify_concern(concern, actor=world.dispatcher, category="community",
-                       subcategory="community.environment", reason="路灯")  # fmt: skip
+    reclassify_concern(
+        concern,
+        actor=world.dispatcher,
+        category="community",
+        subcategory="community.environment",
+        reason="路灯",
+    )
     out = _run("triage_train", "--data", str(shared_triage))
     assert "lower than the live model's 1.000" in out
     assert out.splitlines()[-1].startswith("kept m-everything: critical recall on dev 0.9")

@@ -45,11 +45,19 @@ def test_danger_goes_in_place_to_the_county_whose_protection_officer_takes_it(
     concern.refresh_from_db()
     assert result.critical is True
     assert (concern.status, concern.org_id, concern.dispatching_org_id) == (
-        Status.DISPATCHED, tree["county"].pk, tree["county"].pk)  # fmt: skip
+        Status.DISPATCHED,
+        tree["county"].pk,
+        tree["county"].pk,
+    )
     assert (concern.community_id, concern.protected, concern.search_text) == (
-        tree["community"].pk, True, "")  # fmt: skip
+        tree["community"].pk,
+        True,
+        "",
+    )
     assert list(concern.events.values_list("kind", flat=True)) == [
-        EventKind.RECEIVED, EventKind.DISPATCHED]  # fmt: skip
+        EventKind.RECEIVED,
+        EventKind.DISPATCHED,
+    ]
 
 
 def test_danger_goes_to_the_lowest_org_with_a_protection_officer(tree: dict[str, Org]) -> None:

@@ -97,11 +97,15 @@ def test_a_danger_score_between_the_thresholds_asks_a_person_to_check() -> None:
     text = "最近总觉得活着很累，不知道还能撑多久"
     thresholds = Thresholds(critical=0.6, check=0.3)
     calm = danger.DangerVerdict(False, False, "", (), False)
-    unsure = combine(text, _prediction(0.45), calm, "v", thresholds=thresholds,
-                     model_words=("撑多久",))  # fmt: skip
+    unsure = combine(
+        text, _prediction(0.45), calm, "v", thresholds=thresholds, model_words=("撑多久",)
+    )
     assert (unsure.critical, unsure.needs_check, unsure.urgency) == (False, True, "normal")
-    assert unsure.evidence[0].as_dict() == {"kind": "violence", "words": "撑多久",
-                                            "detector": "model"}  # fmt: skip
+    assert unsure.evidence[0].as_dict() == {
+        "kind": "violence",
+        "words": "撑多久",
+        "detector": "model",
+    }
     sure = combine(text, _prediction(0.6), calm, "v", thresholds=thresholds)
     assert (sure.critical, sure.needs_check) == (True, False)
     below = combine(text, _prediction(0.29), calm, "v", thresholds=thresholds)
@@ -109,8 +113,9 @@ def test_a_danger_score_between_the_thresholds_asks_a_person_to_check() -> None:
 
 
 def test_the_semantic_check_names_the_nearest_kind_and_the_words_it_read() -> None:
-    thresholds = Thresholds(critical=0.99, check=0.98, sure=0.995, semantic_critical=0.05,
-                            semantic_check=0.03)  # fmt: skip
+    thresholds = Thresholds(
+        critical=0.99, check=0.98, sure=0.995, semantic_critical=0.05, semantic_check=0.03
+    )
     calm = danger.DangerVerdict(False, False, "", (), False)
     text = "我想从楼上下去，再也不用醒来"
     near = Nearest("self_harm", 0.04, "我站在楼顶，想跳下去", text)
@@ -172,8 +177,10 @@ def test_the_shipped_engine_meets_the_targets_on_dev(shared_triage: Path) -> Non
     assert report.category_accuracy >= 0.85
     # The figures recorded in the file are the ones the engine gives.
     assert (report.critical_recall, report.critical_precision, report.category_accuracy) == (
-        figures["critical_recall"], figures["critical_precision"], figures["category_accuracy"],
-    )  # fmt: skip
+        figures["critical_recall"],
+        figures["critical_precision"],
+        figures["category_accuracy"],
+    )
 
 
 def test_each_concern_records_the_model_version_that_triaged_it(world: World) -> None:
@@ -181,5 +188,8 @@ def test_each_concern_records_the_model_version_that_triaged_it(world: World) ->
     concern.refresh_from_db()
     assert concern.triage_version == result.model_version
     assert result.model_version == f"{shipped_model().version}+{RULES_VERSION}+s1"
-    assert concern.triage["danger"][0] == {"kind": "violence", "words": "老公又打我",
-                                           "detector": "rules"}  # fmt: skip
+    assert concern.triage["danger"][0] == {
+        "kind": "violence",
+        "words": "老公又打我",
+        "detector": "rules",
+    }

@@ -158,8 +158,13 @@ def test_social_workers_come_first_for_a_protected_concern(world: World) -> None
 
 def test_skills_and_load_move_a_member_up_or_down(world: World) -> None:
     busy = make_user("busy_member", role=Role.COMMITTEE_MEMBER, org=world.community)
-    add_membership(person_of(world.member), world.community, role=Role.COMMITTEE_MEMBER,
-                   term_start=START + dt.timedelta(days=1), helps_with="托管、儿童之家")  # fmt: skip
+    add_membership(
+        person_of(world.member),
+        world.community,
+        role=Role.COMMITTEE_MEMBER,
+        term_start=START + dt.timedelta(days=1),
+        helps_with="托管、儿童之家",
+    )
     for _ in range(2):
         other = world.concern(org=world.community)
         other.assignments.create(person=person_of(busy), assigned_at=other.received_at)
@@ -175,8 +180,13 @@ def test_a_reclassification_is_a_confirmed_example(world: World) -> None:
     from sanshi.triage.selectors import confirmed_examples
 
     concern = world.concern(text="楼下天天吵架摔东西")
-    reclassify_concern(concern, actor=world.dispatcher, category="community",
-                       subcategory="community.neighbours", reason="邻里纠纷")  # fmt: skip
+    reclassify_concern(
+        concern,
+        actor=world.dispatcher,
+        category="community",
+        subcategory="community.neighbours",
+        reason="邻里纠纷",
+    )
     assert ConcernEvent.objects.filter(concern=concern, kind=EventKind.RECLASSIFIED).count() == 1
     assert [(e.text, e.subcategory, e.critical) for e in confirmed_examples()] == [
         ("楼下天天吵架摔东西", "community.neighbours", False)
@@ -196,15 +206,20 @@ def test_the_api_answers_an_auto_dispatched_concern_as_a_fresh_read_shows_it(
     DispatchThreshold.objects.create(category="", enabled=True, min_confidence=0.5)
     _, raw = issue_api_token(User.objects.get(username="county_dispatcher"), name="tests")
     client, auth = Client(), {"Authorization": f"Bearer {raw}"}
-    body = {"text": "孩子放学后没人照看，想问问儿童之家几点开门",
-            "address": "北海市海城区东街街道北部湾社区"}  # fmt: skip
-    created = client.post("/api/v1/concerns", json.dumps(body), content_type="application/json",
-                          headers=auth)  # fmt: skip
+    body = {
+        "text": "孩子放学后没人照看，想问问儿童之家几点开门",
+        "address": "北海市海城区东街街道北部湾社区",
+    }
+    created = client.post(
+        "/api/v1/concerns", json.dumps(body), content_type="application/json", headers=auth
+    )
     assert created.status_code == 201
     concern = created.json()["concern"]
     assert (concern["status"], concern["org"]["id"], concern["handlers"]) == (
-        "dispatched", beihai["community"].pk, []
-    )  # fmt: skip
+        "dispatched",
+        beihai["community"].pk,
+        [],
+    )
     read = client.get(f"/api/v1/concerns/{concern['id']}", headers=auth)
     assert read.json() == concern
 

@@ -118,8 +118,9 @@ def test_within_the_check_interval_routing_asks_the_database_nothing(
     triage_batch(["路灯坏了"], ["北海市"])  # builds the gazetteer, looks the model up
     with django_assert_num_queries(0):
         results = triage_batch(["路灯坏了"] * len(addresses), addresses)
-    assert [r.route.township["name"] if r.route and r.route.township else None
-            for r in results] == ["东街街道", "廉州镇", "东街街道", None, "东街街道"]  # fmt: skip
+    assert [
+        r.route.township["name"] if r.route and r.route.township else None for r in results
+    ] == ["东街街道", "廉州镇", "东街街道", None, "东街街道"]
 
 
 def test_a_batch_checks_the_gazetteer_once_for_all_its_addresses(

@@ -18,7 +18,12 @@ def id_number(serial: int = 1) -> str:
 def volunteer(world: World) -> Volunteer:
     """An approved volunteer of the community."""
     v = actions.register_volunteer(
-        org=world.community, name="黄丽萍", phone="13900002222", id_number=id_number(7),
-        consent=True, skills="tutoring", availability="weekend",
-    )  # fmt: skip
+        org=world.community,
+        name="黄丽萍",
+        phone="13900002222",
+        id_number=id_number(7),
+        consent=True,
+        skills="tutoring",
+        availability="weekend",
+    )
     return actions.review_volunteer(v, actor=world.chair, approve=True)

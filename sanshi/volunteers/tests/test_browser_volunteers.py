@@ -28,8 +28,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 class Phone:
     def __init__(self, browser: Any, base: str) -> None:
-        self.context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                           accept_downloads=True)  # fmt: skip
+        self.context = browser.new_context(
+            viewport=PHONE, locale="zh-CN", is_mobile=True, accept_downloads=True
+        )
         self.page = self.context.new_page()
         self.blocked: list[str] = []
         self.page.on(

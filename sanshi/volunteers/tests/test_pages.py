@@ -34,8 +34,9 @@ def _as(user: Any) -> Client:
 
 
 def _certified(world: World, volunteer: Volunteer) -> Certificate:
-    r = actions.record_service(volunteer, actor=world.member, activity="儿童之家课业辅导",
-                               served_on=YESTERDAY, hours="2.5")  # fmt: skip
+    r = actions.record_service(
+        volunteer, actor=world.member, activity="儿童之家课业辅导", served_on=YESTERDAY, hours="2.5"
+    )
     actions.confirm_service(r, actor=world.chair)
     return actions.issue_certificate(volunteer, actor=world.chair)
 
@@ -44,8 +45,14 @@ def test_a_resident_registers_and_bad_input_is_explained(world: World) -> None:
     client = Client()
     form = client.get("/volunteers/join/").content.decode()
     assert "北部湾社区" in form
-    data = {"name": "黄丽萍", "phone": "13900002222", "id_number": "450502199003011230",
-            "community": world.community.pk, "availability": "weekend", "consent": "on"}  # fmt: skip
+    data = {
+        "name": "黄丽萍",
+        "phone": "13900002222",
+        "id_number": "450502199003011230",
+        "community": world.community.pk,
+        "availability": "weekend",
+        "consent": "on",
+    }
     bad = client.post("/volunteers/join/", data)
     assert bad.status_code == 400
     assert "not a valid resident ID number" in bad.content.decode()
@@ -63,8 +70,9 @@ def test_a_volunteer_finds_only_her_own_record(world: World, volunteer: Voluntee
     wrong = client.post("/volunteers/me/", {"phone": "13900002222", "id_number": id_number(8)})
     assert wrong.status_code == 400
     assert "黄丽萍" not in wrong.content.decode()
-    mine = client.post("/volunteers/me/", {"phone": "139 0000 2222", "id_number": id_number(7)},
-                       follow=True)  # fmt: skip
+    mine = client.post(
+        "/volunteers/me/", {"phone": "139 0000 2222", "id_number": id_number(7)}, follow=True
+    )
     page = mine.content.decode()
     assert "累计 2.5 小时" in page
     assert certificate.number in page
@@ -98,8 +106,9 @@ def test_a_stranger_verifies_a_certificate_by_qr_or_number(
 
 
 @pytest.mark.parametrize("who", ["volunteer", "leader", "outside_member"])
-def test_others_cannot_open_review_record_or_certify(world: World, volunteer: Volunteer, who: str
-                                                     ) -> None:  # fmt: skip
+def test_others_cannot_open_review_record_or_certify(
+    world: World, volunteer: Volunteer, who: str
+) -> None:
     certificate = _certified(world, volunteer)
     client = _as(getattr(world, who))
     before = (
@@ -109,14 +118,19 @@ def test_others_cannot_open_review_record_or_certify(world: World, volunteer: Vo
     )
     assert client.get(f"/volunteers/staff/{volunteer.pk}/").status_code == 404
     assert client.get(f"/volunteers/staff/certificates/{certificate.pk}.pdf").status_code == 404
-    posted = client.post(f"/volunteers/staff/{volunteer.pk}/service/",
-                         {"activity": "x", "served_on": YESTERDAY.isoformat(), "hours": "2"})  # fmt: skip
+    posted = client.post(
+        f"/volunteers/staff/{volunteer.pk}/service/",
+        {"activity": "x", "served_on": YESTERDAY.isoformat(), "hours": "2"},
+    )
     assert posted.status_code == 404
     assert client.post(f"/volunteers/staff/{volunteer.pk}/certificate/").status_code == 404
     home = client.get("/volunteers/staff/").content.decode()
     assert "黄丽萍" not in home
-    assert (ServiceRecord.objects.count(), Certificate.objects.count(),
-            AuditEntry.objects.count()) == before  # fmt: skip
+    assert (
+        ServiceRecord.objects.count(),
+        Certificate.objects.count(),
+        AuditEntry.objects.count(),
+    ) == before
 
 
 def test_the_export_has_the_national_columns_and_is_audited(
@@ -129,8 +143,16 @@ def test_the_export_has_the_national_columns_and_is_audited(
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == COLUMNS
-    assert rows[1][:8] == ("黄丽萍", "居民身份证", id_number(7), "13900002222", "女", "儿童之家课业辅导",
-                           YESTERDAY.isoformat(), 2.5)  # fmt: skip
+    assert rows[1][:8] == (
+        "黄丽萍",
+        "居民身份证",
+        id_number(7),
+        "13900002222",
+        "女",
+        "儿童之家课业辅导",
+        YESTERDAY.isoformat(),
+        2.5,
+    )
     assert len(rows) == 2
     last = AuditEntry.objects.order_by("-seq").first()
     assert last is not None
@@ -165,14 +187,21 @@ def test_hours_for_a_concern_are_linked_to_it_by_its_tracking_code(
     concern = dispatched(world)
     client = _as(world.member)
     day = YESTERDAY.isoformat()
-    wrong = client.post(f"/volunteers/staff/{volunteer.pk}/service/",
-                        {"activity": "陪同办理", "served_on": day, "hours": "2",
-                         "concern_code": "ABCD-EFGH-JKLM"})  # fmt: skip
+    wrong = client.post(
+        f"/volunteers/staff/{volunteer.pk}/service/",
+        {"activity": "陪同办理", "served_on": day, "hours": "2", "concern_code": "ABCD-EFGH-JKLM"},
+    )
     assert wrong.status_code == 400
     assert ServiceRecord.objects.count() == 0
-    ok = client.post(f"/volunteers/staff/{volunteer.pk}/service/",
-                     {"activity": "陪同办理", "served_on": day, "hours": "2",
-                      "concern_code": concern.tracking_code.lower()})  # fmt: skip
+    ok = client.post(
+        f"/volunteers/staff/{volunteer.pk}/service/",
+        {
+            "activity": "陪同办理",
+            "served_on": day,
+            "hours": "2",
+            "concern_code": concern.tracking_code.lower(),
+        },
+    )
     assert ok.status_code == 302
     assert ServiceRecord.objects.get().concern_id == concern.pk
 

@@ -30,9 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="start", help="YYYY-MM-DD (with --check)")
         parser.add_argument("--to", dest="end", help="YYYY-MM-DD, exclusive (with --check)")
         parser.add_argument(
-            "--every", type=int, default=0, metavar="SECONDS",
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
             help="keep refreshing, a pass every SECONDS, until stopped (what `sanshi serve` runs)",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["check"]:

@@ -16,8 +16,13 @@ class Command(BaseCommand):
     help = "Alert about children not collected after closing; mark absences; open follow-ups."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--every", type=int, default=0, metavar="SECONDS",
-                            help="keep sweeping, a pass every SECONDS, until stopped")  # fmt: skip
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="keep sweeping, a pass every SECONDS, until stopped",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["every"] < 0:

@@ -30,14 +30,27 @@ def children(
     python = sys.executable
     found = {
         "web": [
-            python, "-m", "gunicorn", "sanshi.wsgi", "-c", "python:sanshi.core.gunicorn_conf",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--access-logfile", "-", "--log-level", "warning",
+            python,
+            "-m",
+            "gunicorn",
+            "sanshi.wsgi",
+            "-c",
+            "python:sanshi.core.gunicorn_conf",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
         ],
         "sweep": [python, "-m", "sanshi.manage", "sla_sweep", "--every", str(sweep_every)],
         # The dashboard's counts follow the events within a minute.
         "rollup": [python, "-m", "sanshi.manage", "rollup", "--every", str(sweep_every)],
-    }  # fmt: skip
+    }
     backend = str(settings.TASKS["default"]["BACKEND"])
     if backend.endswith("DatabaseBackend"):
         found["worker"] = [
@@ -51,8 +64,14 @@ def children(
         ]
     elif backend.endswith("RQBackend"):
         found["worker"] = [
-            python, "-m", "sanshi.manage", "rqworker", "--job-class", "django_tasks_rq.Job", "default",
-        ]  # fmt: skip
+            python,
+            "-m",
+            "sanshi.manage",
+            "rqworker",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "default",
+        ]
     return found  # the immediate backend runs tasks in the web process: no worker
 
 
@@ -78,8 +97,10 @@ class Command(BaseCommand):
             threads=options["threads"],
             sweep_every=options["sweep_every"],
         )
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get(
-            "DJANGO_SETTINGS_MODULE", "sanshi.settings")}  # fmt: skip
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sanshi.settings"),
+        }
         stopping: list[int] = []
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda signum, _frame: stopping.append(signum))

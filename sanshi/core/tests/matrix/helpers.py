@@ -91,67 +91,67 @@ FLAVOURS = ("plain", "urgent", "minor", "marked")
 # officers of the org or above handle it as its own handlers do.
 _INSIDE_PLAIN = {
     #                      anon disp cnty chair memb sw  vol avol prot lead city outm
-        "dispatch":            "U   A    A    A     F    F   N   F    F    F    A    N",
-        "assign":              "U   A    A    A     A    A   N   A    F    F    A    N",
-        "sign":                "U   F    F    A     A    A   N   A    F    F    F    N",
-        "return":              "U   F    F    A     A    A   N   A    F    F    F    N",
-        "contact":             "U   F    F    A     A    A   N   A    F    F    F    N",
-        "refer":               "U   F    F    A     A    A   N   A    F    F    F    N",
-        "note":                "U   A    A    A     A    A   N   A    F    F    A    N",
-        "request_extension":   "U   F    F    A     A    A   N   A    F    F    F    N",
-        "decide_extension":    "U   A    A    A     F    F   N   F    F    F    A    N",
-        "reply":               "U   F    F    A     A    A   N   A    F    F    F    N",
-        "follow_up":           "U   A    A    A     F    F   N   F    F    F    A    N",
-        "close":               "U   A    A    A     F    F   N   F    F    F    A    N",
-        "merge":               "U   A    A    A     F    F   N   F    F    F    A    N",
-        "escalate":            "U   A    A    A     A    A   N   A    F    F    A    N",
-        "escalation_response": "U   A    A    A     F    F   N   F    F    F    A    N",
-        "reclassify":          "U   A    A    A     A    A   N   A    A    F    A    N",
-        "change_urgency":      "U   A    A    A     A    A   N   A    A    F    A    N",
-        "legal_step":          "U   F    F    A     A    A   N   A    A    F    F    N",
-}  # fmt: skip
+    "dispatch": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "assign": "U   A    A    A     A    A   N   A    F    F    A    N",
+    "sign": "U   F    F    A     A    A   N   A    F    F    F    N",
+    "return": "U   F    F    A     A    A   N   A    F    F    F    N",
+    "contact": "U   F    F    A     A    A   N   A    F    F    F    N",
+    "refer": "U   F    F    A     A    A   N   A    F    F    F    N",
+    "note": "U   A    A    A     A    A   N   A    F    F    A    N",
+    "request_extension": "U   F    F    A     A    A   N   A    F    F    F    N",
+    "decide_extension": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "reply": "U   F    F    A     A    A   N   A    F    F    F    N",
+    "follow_up": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "close": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "merge": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "escalate": "U   A    A    A     A    A   N   A    F    F    A    N",
+    "escalation_response": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "reclassify": "U   A    A    A     A    A   N   A    A    F    A    N",
+    "change_urgency": "U   A    A    A     A    A   N   A    A    F    A    N",
+    "legal_step": "U   F    F    A     A    A   N   A    A    F    F    N",
+}
 _INSIDE_PROTECTED = {
     #                      anon disp cnty chair memb sw  vol avol prot lead city outm
-        "dispatch":            "U   A    A    A     F    F   N   F    F    F    A    N",
-        "assign":              "U   A    A    A     F    F   N   A    A    F    A    N",
-        "sign":                "U   F    F    A     F    F   N   A    A    F    F    N",
-        "return":              "U   F    F    A     F    F   N   A    A    F    F    N",
-        "contact":             "U   F    F    A     F    F   N   A    A    F    F    N",
-        "refer":               "U   F    F    A     F    F   N   A    A    F    F    N",
-        "note":                "U   A    A    A     F    F   N   A    A    F    A    N",
-        "request_extension":   "U   F    F    A     F    F   N   A    A    F    F    N",
-        "decide_extension":    "U   A    A    A     F    F   N   F    F    F    A    N",
-        "reply":               "U   F    F    A     F    F   N   A    A    F    F    N",
-        "follow_up":           "U   A    A    A     F    F   N   F    F    F    A    N",
-        "close":               "U   A    A    A     F    F   N   F    F    F    A    N",
-        "merge":               "U   A    A    A     F    F   N   F    F    F    A    N",
-        "escalate":            "U   A    A    A     F    F   N   A    A    F    A    N",
-        "escalation_response": "U   A    A    A     F    F   N   F    F    F    A    N",
-        "reclassify":          "U   A    A    A     F    F   N   A    A    F    A    N",
-        "change_urgency":      "U   A    A    A     F    F   N   A    A    F    A    N",
-        "legal_step":          "U   F    F    A     F    F   N   A    A    F    F    N",
-}  # fmt: skip
+    "dispatch": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "assign": "U   A    A    A     F    F   N   A    A    F    A    N",
+    "sign": "U   F    F    A     F    F   N   A    A    F    F    N",
+    "return": "U   F    F    A     F    F   N   A    A    F    F    N",
+    "contact": "U   F    F    A     F    F   N   A    A    F    F    N",
+    "refer": "U   F    F    A     F    F   N   A    A    F    F    N",
+    "note": "U   A    A    A     F    F   N   A    A    F    A    N",
+    "request_extension": "U   F    F    A     F    F   N   A    A    F    F    N",
+    "decide_extension": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "reply": "U   F    F    A     F    F   N   A    A    F    F    N",
+    "follow_up": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "close": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "merge": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "escalate": "U   A    A    A     F    F   N   A    A    F    A    N",
+    "escalation_response": "U   A    A    A     F    F   N   F    F    F    A    N",
+    "reclassify": "U   A    A    A     F    F   N   A    A    F    A    N",
+    "change_urgency": "U   A    A    A     F    F   N   A    A    F    A    N",
+    "legal_step": "U   F    F    A     F    F   N   A    A    F    F    N",
+}
 _OUTSIDE = {
     #                      anon disp cnty chair memb sw  vol avol prot lead city outm
-        "dispatch":            "U   N    N    N     N    N   N   F    N    F    A    N",
-        "assign":              "U   N    N    N     N    N   N   A    N    F    A    N",
-        "sign":                "U   N    N    N     N    N   N   A    N    F    F    N",
-        "return":              "U   N    N    N     N    N   N   A    N    F    F    N",
-        "contact":             "U   N    N    N     N    N   N   A    N    F    F    N",
-        "refer":               "U   N    N    N     N    N   N   A    N    F    F    N",
-        "note":                "U   N    N    N     N    N   N   A    N    F    A    N",
-        "request_extension":   "U   N    N    N     N    N   N   A    N    F    F    N",
-        "decide_extension":    "U   N    N    N     N    N   N   F    N    F    A    N",
-        "reply":               "U   N    N    N     N    N   N   A    N    F    F    N",
-        "follow_up":           "U   N    N    N     N    N   N   F    N    F    A    N",
-        "close":               "U   N    N    N     N    N   N   F    N    F    A    N",
-        "merge":               "U   N    N    N     N    N   N   F    N    F    A    N",
-        "escalate":            "U   N    N    N     N    N   N   A    N    F    A    N",
-        "escalation_response": "U   N    N    N     N    N   N   F    N    F    A    N",
-        "reclassify":          "U   N    N    N     N    N   N   A    N    F    A    N",
-        "change_urgency":      "U   N    N    N     N    N   N   A    N    F    A    N",
-        "legal_step":          "U   N    N    N     N    N   N   A    N    F    F    N",
-}  # fmt: skip
+    "dispatch": "U   N    N    N     N    N   N   F    N    F    A    N",
+    "assign": "U   N    N    N     N    N   N   A    N    F    A    N",
+    "sign": "U   N    N    N     N    N   N   A    N    F    F    N",
+    "return": "U   N    N    N     N    N   N   A    N    F    F    N",
+    "contact": "U   N    N    N     N    N   N   A    N    F    F    N",
+    "refer": "U   N    N    N     N    N   N   A    N    F    F    N",
+    "note": "U   N    N    N     N    N   N   A    N    F    A    N",
+    "request_extension": "U   N    N    N     N    N   N   A    N    F    F    N",
+    "decide_extension": "U   N    N    N     N    N   N   F    N    F    A    N",
+    "reply": "U   N    N    N     N    N   N   A    N    F    F    N",
+    "follow_up": "U   N    N    N     N    N   N   F    N    F    A    N",
+    "close": "U   N    N    N     N    N   N   F    N    F    A    N",
+    "merge": "U   N    N    N     N    N   N   F    N    F    A    N",
+    "escalate": "U   N    N    N     N    N   N   A    N    F    A    N",
+    "escalation_response": "U   N    N    N     N    N   N   F    N    F    A    N",
+    "reclassify": "U   N    N    N     N    N   N   A    N    F    A    N",
+    "change_urgency": "U   N    N    N     N    N   N   A    N    F    A    N",
+    "legal_step": "U   N    N    N     N    N   N   A    N    F    F    N",
+}
 LIFECYCLE: dict[tuple[str, str], dict[str, str]] = {
     ("inside", "plain"): _INSIDE_PLAIN,
     ("inside", "protected"): _INSIDE_PROTECTED,
@@ -164,43 +164,43 @@ LIFECYCLE: dict[tuple[str, str], dict[str, str]] = {
 # rest who see the org. Leaders: de-identified, never text or people, protected or not.
 VIEW: dict[tuple[str, str], str] = {
     #                        anon disp cnty chair memb sw vol avol prot lead city outm
-    ("inside", "plain"):     "U   V    V    V     V    V  N   V    V    D    V    N",
+    ("inside", "plain"): "U   V    V    V     V    V  N   V    V    D    V    N",
     ("inside", "protected"): "U   S    S    V     S    S  N   V    V    D    S    N",
-    ("outside", "plain"):    "U   N    N    N     N    N  N   V    N    D    V    N",
+    ("outside", "plain"): "U   N    N    N     N    N  N   V    N    D    V    N",
     ("outside", "protected"): "U  N    N    N     N    N  N   V    N    D    S    N",
-}  # fmt: skip
+}
 
 # reveal_contact: someone who sees the concern in full and may act on it (handle, supervise,
 # legal steps). Tested at the action level: neither the console nor the API exposes it.
 REVEAL: dict[tuple[str, str], str] = {
     #                        anon disp cnty chair memb sw vol avol prot lead city outm
-    ("inside", "plain"):     "-   A    A    A     A    A  F   A    A    F    A    F",
+    ("inside", "plain"): "-   A    A    A     A    A  F   A    A    F    A    F",
     ("inside", "protected"): "-   F    F    A     F    F  F   A    A    F    F    F",
-    ("outside", "plain"):    "-   F    F    F     F    F  F   A    F    F    A    F",
+    ("outside", "plain"): "-   F    F    F     F    F  F   A    F    F    A    F",
     ("outside", "protected"): "-  F    F    F     F    F  F   A    F    F    F    F",
-}  # fmt: skip
+}
 
 # break_glass: supervisors, social workers and protection officers who can see the org (or
 # an assigned handler) open a protected concern they see only as a stub; whoever already
 # sees it in full has nothing to open (X), and an ordinary concern has no glass to break.
 BREAK_GLASS: dict[tuple[str, str], str] = {
     #                        anon disp cnty chair memb sw vol avol prot lead city outm
-    ("inside", "plain"):     "-   X    X    X     X    X  X   X    X    X    X    X",
+    ("inside", "plain"): "-   X    X    X     X    X  X   X    X    X    X    X",
     ("inside", "protected"): "-   A    A    X     F    A  F   X    X    F    A    F",
-    ("outside", "plain"):    "-   X    X    X     X    X  X   X    X    X    X    X",
+    ("outside", "plain"): "-   X    X    X     X    X  X   X    X    X    X    X",
     ("outside", "protected"): "-  F    F    F     F    F  F   X    F    F    A    F",
-}  # fmt: skip
+}
 
 # The dispatch board (received concerns): open to supervisors (P: listed, H: not listed);
 # a protection officer sees its danger part (issue 19: protected concerns waiting in her
 # subtree, to take); 403 for everyone else.
 BOARD: dict[tuple[str, str], str] = {
     #                        anon disp cnty chair memb sw vol avol prot lead city outm
-    ("inside", "plain"):     "U   P    P    P     F    F  F   F    H    F    P    F",
+    ("inside", "plain"): "U   P    P    P     F    F  F   F    H    F    P    F",
     ("inside", "protected"): "U   P    P    P     F    F  F   F    P    F    P    F",
-    ("outside", "plain"):    "U   H    H    H     F    F  F   F    H    F    P    F",
+    ("outside", "plain"): "U   H    H    H     F    F  F   F    H    F    P    F",
     ("outside", "protected"): "U  H    H    H     F    F  F   F    H    F    P    F",
-}  # fmt: skip
+}
 
 
 def _row(text: str) -> dict[str, str]:
@@ -392,9 +392,11 @@ def add_merge_target(m: Matrix, place: str) -> Concern:
     """Another open concern of the same org, to merge into."""
     p = m.places[place]
     into = actions.receive_concern(
-        text="同一小区另一位家长也在问儿童之家", channel=Channel.WEB, org=p.county,
+        text="同一小区另一位家长也在问儿童之家",
+        channel=Channel.WEB,
+        org=p.county,
         subcategory="children.childcare",
-    )  # fmt: skip
+    )
     actions.dispatch_concern(into, p.org, actor=p.setup, handlers=[person_of(p.lead)])
     # The assigned volunteer sees it too, so her refusal is about the merge, not the target.
     actions.assign_handler(into, person_of(m.user("assigned_volunteer")), actor=None)
@@ -445,12 +447,29 @@ def console_clients(m: Matrix) -> dict[str, Client]:
 Snapshot = dict[str, list[Any]]
 # What a refused step must leave as it was: state, place, classification, counters, clocks.
 CONCERN_COLUMNS = (
-    "pk", "status", "org_id", "urgency", "category", "subcategory", "protected",
-    "return_count", "reopen_count", "extension_count", "updated_at",
-    "extension_requested_until", "escalated_to_id", "escalated_department", "merged_into_id",
-    "dispatched_at", "signed_at", "first_contact_at", "replied_at", "closed_at", "resolve_due",
+    "pk",
+    "status",
+    "org_id",
+    "urgency",
+    "category",
+    "subcategory",
+    "protected",
+    "return_count",
+    "reopen_count",
+    "extension_count",
+    "updated_at",
+    "extension_requested_until",
+    "escalated_to_id",
+    "escalated_department",
+    "merged_into_id",
+    "dispatched_at",
+    "signed_at",
+    "first_contact_at",
+    "replied_at",
+    "closed_at",
+    "resolve_due",
     "satisfaction",
-)  # fmt: skip
+)
 Cell = tuple[str, str, str, str]  # role, place, protection, action
 
 

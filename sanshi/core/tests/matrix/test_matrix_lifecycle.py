@@ -72,17 +72,25 @@ def console_form(m: h.Matrix, place: str, action: str, concern: Concern) -> dict
         "note": {"note": "已与学校沟通"},
         "decide_extension": {"decision": "approve", "note": ""},
         "reply": {"reply": h.REPLY},
-        "follow_up": {"method": "phone", "solved": "yes", "satisfaction": "satisfied",
-                      "comment": ""},
+        "follow_up": {
+            "method": "phone",
+            "solved": "yes",
+            "satisfaction": "satisfied",
+            "comment": "",
+        },
         "close": {"reason": "居民表示已解决"},
         "merge": {"into": p.into.tracking_code if p.into is not None else "", "note": ""},
         "escalate": {"target": "parent", "department": "", "reason": "需要上级协调"},
         "escalation_response": {"response": "街道已协调", "rating": ""},
         "reclassify": {"subcategory": _reclassify_to(concern), "reason": "更正"},
         "change_urgency": {"urgency": "high", "reason": "情况有变化"},
-        "legal_step": {"step": "mandatory_report", "reported_to": "东街派出所",
-                       "reported_at": "2025-05-01T09:00", "reference": ""},
-    }  # fmt: skip
+        "legal_step": {
+            "step": "mandatory_report",
+            "reported_to": "东街派出所",
+            "reported_at": "2025-05-01T09:00",
+            "reference": "",
+        },
+    }
     if action == "request_extension":
         return {"until": h.local_minute(_until(concern)), "reason": "需要协调"}
     return forms[action]
@@ -104,8 +112,12 @@ def check_api_case(
         response = api[role].post(f"/concerns/{concern.pk}/{path}", data)
         text = h.body_text(response)
         if response.status_code != API_STATUS[expected]:
-            problems.add("api", "status", cell, f"expected {API_STATUS[expected]}, "
-                         f"got {response.status_code} {text[:160]}")  # fmt: skip
+            problems.add(
+                "api",
+                "status",
+                cell,
+                f"expected {API_STATUS[expected]}, got {response.status_code} {text[:160]}",
+            )
         if expected == "A":
             kinds = h.new_event_kinds(concern, before)
             if kinds != [h.EVENT[action]]:
@@ -118,9 +130,12 @@ def check_api_case(
 
 
 def check_console_case(
-    m: h.Matrix, console: dict[str, Client], before: h.Snapshot, cell: h.Cell,
+    m: h.Matrix,
+    console: dict[str, Client],
+    before: h.Snapshot,
+    cell: h.Cell,
     problems: h.Problems,
-) -> None:  # fmt: skip
+) -> None:
     """One cell of the console matrix: status, nothing changed or one new row, no leak."""
     role, place, protection, action = cell
     expected = h.lifecycle(place, protection, action, role)
@@ -130,8 +145,12 @@ def check_console_case(
         response = console[role].post(f"/console/c/{concern.pk}/act/{action}/", form)
         text = h.body_text(response)
         if response.status_code != CONSOLE_STATUS[expected]:
-            problems.add("console", "status", cell,
-                         f"expected {CONSOLE_STATUS[expected]}, got {response.status_code}")  # fmt: skip
+            problems.add(
+                "console",
+                "status",
+                cell,
+                f"expected {CONSOLE_STATUS[expected]}, got {response.status_code}",
+            )
         elif expected == "U" and not response["Location"].startswith("/console/login/"):
             problems.add("console", "status", cell, f"redirected to {response['Location']}")
         if expected == "A":
@@ -185,8 +204,17 @@ def test_lifecycle_matrix(state: str, db: None) -> None:
                 check_api_case(m, api, before, cell, problems)
             check_console_case(m, console, before, cell, problems)
     assert problems == []
-    assert len(steps) == {"received": 1, "dispatched": 3, "signed": 10, "extension": 1,
-                          "replied": 2, "escalated": 1}[state]  # fmt: skip
+    assert (
+        len(steps)
+        == {
+            "received": 1,
+            "dispatched": 3,
+            "signed": 10,
+            "extension": 1,
+            "replied": 2,
+            "escalated": 1,
+        }[state]
+    )
 
 
 @pytest.mark.parametrize("way", ["api", "console"])

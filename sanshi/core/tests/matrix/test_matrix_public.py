@@ -44,8 +44,12 @@ def _public_problems(flavour: str, place: str) -> list[str]:
     if track.status_code != 200 or h.REPLY not in track.content.decode():
         problems.append(f"{label}: the track page answered {track.status_code}")
 
-    for name, response in (("detail", detail), ("list", listing), ("updates", updates),
-                           ("track", track)):  # fmt: skip
+    for name, response in (
+        ("detail", detail),
+        ("list", listing),
+        ("updates", updates),
+        ("track", track),
+    ):
         text = h.body_text(response)
         shown = [v for v in h.leaks(text) if protected or v != h.PLAIN_TEXT]
         if name == "track" and h.PLAIN_TEXT in text:

@@ -82,9 +82,14 @@ def test_action_level_matrix(action: str, db: None) -> None:
 
 
 def _attempt(
-    m: h.Matrix, cell: h.Cell, expected: str, attempt: Callable[..., None],
-    api: dict[str, h.Api], before: h.Snapshot, problems: h.Problems,
-) -> None:  # fmt: skip
+    m: h.Matrix,
+    cell: h.Cell,
+    expected: str,
+    attempt: Callable[..., None],
+    api: dict[str, h.Api],
+    before: h.Snapshot,
+    problems: h.Problems,
+) -> None:
     if expected == "A":
         try:
             attempt(m, cell, api, problems)
@@ -97,7 +102,8 @@ def _attempt(
     except SanshiError as exc:
         raised = exc
     if type(raised) is not ERRORS[expected]:
-        problems.add("action", "status", cell, f"expected {ERRORS[expected].__name__}, got "
-                     f"{raised!r}")  # fmt: skip
+        problems.add(
+            "action", "status", cell, f"expected {ERRORS[expected].__name__}, got {raised!r}"
+        )
     if h.snapshot() != before or BreakGlassGrant.objects.exists():
         problems.add("action", "write", cell, "refused, yet the database changed")

@@ -246,8 +246,12 @@ def run_view_matrix(way: str, problems: h.Problems) -> int:
                 concern = h.add_concern(m, place, "signed", flavour)
                 before = h.snapshot()
                 for role in h.ROLES:
-                    check(clients[role], concern, (role, place, h.protection_of(flavour), flavour),
-                          problems)  # fmt: skip
+                    check(
+                        clients[role],
+                        concern,
+                        (role, place, h.protection_of(flavour), flavour),
+                        problems,
+                    )
                     cases += 1
                 # Reads write nothing but the audit of reads (the snapshot leaves those out).
                 after = h.snapshot()

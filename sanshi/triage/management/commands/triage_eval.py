@@ -23,10 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--jsonl", type=Path, action="append", default=[],
+            "--jsonl",
+            type=Path,
+            action="append",
+            default=[],
             help='labelled real texts ({"text", "category", "critical", "source"} a line), '
             "e.g. ../shared/data/triage/dev.jsonl; may be given more than once",
-        )  # fmt: skip
+        )
         parser.add_argument(
             "--file", help="a corpus-format JSON lines file instead of the eval part"
         )
@@ -74,19 +77,28 @@ def render(reports: list[tuple[str, Report]], version: str, *, show_errors: bool
         lines.append(f"{label:<26}" + "".join(f"{v:>{width}}" for v in values))
 
     row("texts", [str(r.total) for _n, r in reports])
-    row("critical (labelled)", [str(sum(s["critical"] for s in r.per_source.values()))
-                                for _n, r in reports])  # fmt: skip
+    row(
+        "critical (labelled)",
+        [str(sum(s["critical"] for s in r.per_source.values())) for _n, r in reports],
+    )
     row("critical recall", [f"{r.critical_recall:.3f}" for _n, r in reports])
     row("critical precision", [f"{r.critical_precision:.3f}" for _n, r in reports])
     row("top-1 category accuracy", [f"{r.category_accuracy:.3f}" for _n, r in reports])
     row("subcategory accuracy", [f"{r.subcategory_accuracy:.3f}" for _n, r in reports])
-    row("to check (not critical)", [f"{r.needs_check} ({r.needs_check_critical} crit.)"
-                                    for _n, r in reports])  # fmt: skip
+    row(
+        "to check (not critical)",
+        [f"{r.needs_check} ({r.needs_check_critical} crit.)" for _n, r in reports],
+    )
     for name, report in reports:
         lines += ["", f"== {name}", _per_source(report), _per_kind(report), _confusion(report)]
         if show_errors:
-            lines += ["missed critical:", *report.missed_critical, "",
-                      "false critical:", *report.false_critical]  # fmt: skip
+            lines += [
+                "missed critical:",
+                *report.missed_critical,
+                "",
+                "false critical:",
+                *report.false_critical,
+            ]
     return "\n".join(lines)
 
 

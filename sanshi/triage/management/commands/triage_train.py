@@ -21,13 +21,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--data", type=Path, help="folder with train.jsonl and dev.jsonl "
+            "--data",
+            type=Path,
+            help="folder with train.jsonl and dev.jsonl "
             "(default: ../shared/data/triage beside the repository)",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--ship", action="store_true",
+            "--ship",
+            action="store_true",
             help=f"write {MODEL_FILE.name} and prototypes.npz (no staff examples, no database)",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = options["data"] or default_data_dir()
