@@ -146,6 +146,7 @@ def _add_routers() -> None:
     from sanshi.attachments.api import router as attachments_router
     from sanshi.duties.api import router as duties_router
     from sanshi.network.api import router as network_router
+    from sanshi.volunteers.api import router as volunteers_router
 
     api.add_router("/concerns", concerns.router)
     api.add_router("/concerns", lifecycle.router)
@@ -155,6 +156,7 @@ def _add_routers() -> None:
     api.add_router("/agencies", agencies_router)
     api.add_router("/duties", duties_router)
     api.add_router("/concerns", attachments_router)
+    api.add_router("/volunteers", volunteers_router)
 
 
 _add_routers()
