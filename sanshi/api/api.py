@@ -40,8 +40,8 @@ Errors are `{"error": code, "message": text, "fields": {field: text}}`, in Chine
 English with `Accept-Language: en`. Request bodies must be JSON objects; unknown fields are
 rejected (400). Unknown query parameters are ignored. Bodies over the size limit get 413;
 more requests per minute than the token's limit get 429 with `Retry-After`.
-`POST /concerns` honours `Idempotency-Key`: a retry with the same key and body returns the
-first response and creates nothing.
+`POST /concerns` and `POST /volunteers/hours` honour `Idempotency-Key`: a retry with the
+same key and body returns the first response and creates nothing.
 """
 
 
