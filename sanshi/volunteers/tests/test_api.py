@@ -185,9 +185,7 @@ def test_others_cannot_record_hours_and_change_nothing(
 ) -> None:
     api = Api(getattr(world, who))
     before = _state()
-    denied = api.post(
-        "/volunteers/hours", _body(volunteer), **{"Idempotency-Key": "k-2"}
-    )
+    denied = api.post("/volunteers/hours", _body(volunteer), **{"Idempotency-Key": "k-2"})
     assert (denied.status_code, denied.json()["error"]) == (404, "not_found")
     assert _state() == before
 
