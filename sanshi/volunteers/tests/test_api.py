@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from sanshi.api.tests.conftest import Api
@@ -227,3 +229,29 @@ def test_a_pending_volunteer_gets_no_hours(world: World) -> None:
     response = api.post("/volunteers/hours", _body(pending))
     assert (response.status_code, response.json()["error"]) == (409, "conflict")
     assert _state() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_record_once(world: World, volunteer: Volunteer) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: real concurrent connections")
+    api = Api(world.member)
+    results: list[int] = []
+
+    def post() -> None:
+        try:
+            response = api.post(
+                "/volunteers/hours", _body(volunteer), **{"Idempotency-Key": "race"}
+            )
+            results.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [201, 201, 201, 201]
+    assert ServiceRecord.objects.count() == 1
