@@ -40,8 +40,8 @@ Errors are `{"error": code, "message": text, "fields": {field: text}}`, in Chine
 English with `Accept-Language: en`. Request bodies must be JSON objects; unknown fields are
 rejected (400). Unknown query parameters are ignored. Bodies over the size limit get 413;
 more requests per minute than the token's limit get 429 with `Retry-After`.
-`POST /concerns` honours `Idempotency-Key`: a retry with the same key and body returns the
-first response and creates nothing.
+`POST /concerns` and `POST /volunteers/hours` honour `Idempotency-Key`: a retry with the
+same key and body returns the first response and creates nothing.
 """
 
 
@@ -146,6 +146,7 @@ def _add_routers() -> None:
     from sanshi.attachments.api import router as attachments_router
     from sanshi.duties.api import router as duties_router
     from sanshi.network.api import router as network_router
+    from sanshi.volunteers.api import router as volunteers_router
 
     api.add_router("/concerns", concerns.router)
     api.add_router("/concerns", lifecycle.router)
@@ -155,6 +156,7 @@ def _add_routers() -> None:
     api.add_router("/agencies", agencies_router)
     api.add_router("/duties", duties_router)
     api.add_router("/concerns", attachments_router)
+    api.add_router("/volunteers", volunteers_router)
 
 
 _add_routers()

@@ -52,3 +52,23 @@ def access_service_record(user: User, record_id: int) -> ServiceRecord:
     if record is None:
         raise NotFound("no such service record")
     return record
+
+
+def own_volunteer(user: User) -> Volunteer:
+    """The signed-in volunteer's own registration: the one whose phone and name are those of
+    the person behind the login (one match only); NotFound when there is none."""
+    from sanshi.core.crypto import normalise_phone, phone_index
+    from sanshi.orgs.selectors import person_for_user
+
+    person = person_for_user(user) if isinstance(user, AuthUser) else None
+    phone = normalise_phone(person.phone) if person is not None else ""
+    if person is None or not phone:
+        raise NotFound("no volunteer registration for this login")
+    matches = list(
+        Volunteer.objects.filter(phone_index=phone_index(phone), name=person.name.strip())
+        .select_related("org", "team")
+        .order_by("pk")[:2]
+    )
+    if len(matches) != 1:
+        raise NotFound("no volunteer registration for this login")
+    return matches[0]

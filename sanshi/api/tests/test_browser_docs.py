@@ -29,8 +29,8 @@ def test_swagger_ui_lists_every_operation_under_the_sites_policy(
     )
     page.goto(live_server.url + "/api/v1/docs")
     page.wait_for_selector(".opblock", timeout=20_000)
-    assert (
-        page.locator(".opblock").count() == 31 + 6 + 4 + 3
-    )  # as in the OpenAPI document (6: network, 4: agencies and duties, 3: attachments)
+    # As in the OpenAPI document (6: network, 4: agencies and duties, 3: attachments,
+    # 4: volunteers).
+    assert page.locator(".opblock").count() == 31 + 6 + 4 + 3 + 4
     assert page.locator(".opblock-summary-path", has_text="/api/v1/concerns").count() >= 1
     assert refused == []

@@ -25,7 +25,8 @@ def test_every_operation_documents_its_errors():
         for path, item in _schema()["paths"].items()
         for method, op in item.items()
     ]
-    assert len(operations) == 31 + 6 + 4 + 3  # 6: network; 4: agencies, duties; 3: attachments
+    # 6: network; 4: agencies, duties; 3: attachments; 4: volunteers
+    assert len(operations) == 31 + 6 + 4 + 3 + 4
     for path, method, op in operations:
         codes = set(op["responses"])
         assert {"400", "401", "413", "429"} <= codes, (method, path)
@@ -41,7 +42,8 @@ def test_every_operation_documents_its_errors():
 def test_request_bodies_forbid_unknown_fields():
     schemas = _schema()["components"]["schemas"]
     bodies = [name for name in schemas if name.endswith("In")]
-    assert len(bodies) == 19 + 3 + 1 + 1  # 3: network; 1: agencies; 1: SafeContactIn
+    # 3: network; 1: agencies; 1: SafeContactIn; 1: volunteers (ServiceIn)
+    assert len(bodies) == 19 + 3 + 1 + 1 + 1
     for name in bodies:
         assert schemas[name]["additionalProperties"] is False, name
 
