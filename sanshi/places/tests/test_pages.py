@@ -428,6 +428,24 @@ def test_monthly_figures_count_the_distinct_children_signed_in_and_name_none(
         assert name not in html
 
 
+def test_the_figures_open_to_those_who_run_places_and_to_no_one_else(
+    world: World, place: Place
+) -> None:
+    from sanshi.places.access import may_see_figures
+
+    place.managers.add(world.social_worker)  # a manager holding no supervising role
+    for user, status in (
+        (world.chair, 200),
+        (world.county_staff, 200),
+        (world.social_worker, 200),
+        (world.volunteer, 404),
+        (world.member, 404),
+        (world.leader, 404),
+    ):
+        assert _as(user).get("/places/staff/figures/").status_code == status, user.username
+        assert may_see_figures(user) is (status == 200), user.username
+
+
 def test_the_directory_reads_a_fixed_number_of_queries(
     world: World, place: Place, django_assert_max_num_queries: Any
 ) -> None:
