@@ -14,6 +14,7 @@ import segno
 import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from sanshi.audit.models import AuditEntry
@@ -160,6 +161,34 @@ def test_the_calendar_feed_parses_back_and_validates(world: World, place: Place)
     assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
     # Written again from what was read, the feed is the same bytes.
     assert cal.to_ical() == response.content
+
+
+def test_the_calendar_feed_opens_in_a_calendar_clients_parser(world: World, place: Place) -> None:
+    """vobject (Radicale's and CalDAV clients' parser, independent of icalendar) reads the
+    feed: the same events, summaries and start times, in the place's time zone."""
+    import vobject
+
+    made = [
+        make_activity(world, place, title="周六绘本共读", starts_at=soon(3, 9)),
+        make_activity(world, place, title="家长课堂", starts_at=soon(5, 19)),
+        make_activity(world, place, title="侨眷茶话会, 含分号; 与逗号", starts_at=soon(8, 15)),
+    ]
+    actions.cancel_activity(made[1], actor=world.chair)
+    response = Client().get(f"/places/{place.pk}/calendar.ics")
+    assert response.status_code == 200
+    cal = vobject.readOne(response.content.decode("utf-8"), validate=True)
+    assert cal.name == "VCALENDAR"
+    assert cal.validate(raiseException=True) is True
+    events = cal.vevent_list
+    assert len(events) == 3
+    assert [e.summary.value for e in events] == [a.title for a in made]
+    assert [e.dtstart.value for e in events] == [a.starts_at for a in made]
+    assert [e.dtend.value for e in events] == [a.ends_at for a in made]
+    local_starts = [timezone.localtime(e.dtstart.value) for e in events]  # aware: a fixed instant
+    assert [(t.hour, t.minute) for t in local_starts] == [(9, 0), (19, 0), (15, 0)]
+    assert [e.uid.value for e in events] == [f"activity-{a.pk}@sanshi" for a in made]
+    assert [e.status.value for e in events] == ["CONFIRMED", "CANCELLED", "CONFIRMED"]
+    assert [e.location.value for e in events] == [place.address] * 3
 
 
 # ---------------------------------------------------------------- staff
