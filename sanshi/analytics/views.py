@@ -10,6 +10,7 @@ from sanshi.analytics import dashboard as dash
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core.errors import InvalidInput, NotFound
 from sanshi.orgs.models import Org
+from sanshi.places.access import may_see_figures
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -59,6 +60,7 @@ def dashboard(request: ConsoleRequest) -> HttpResponse:
             "crumbs": crumbs,
             "charts": board.chart_data(),
             "last_month": _last_month(),
+            "places_figures": may_see_figures(request.user, request.viewer.grants),
         },
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from sanshi.childcare.models import Attendance, Child, Collector, Presence, Session
 from sanshi.places.models import Place
@@ -62,4 +62,35 @@ def history(child: Child, limit: int = 60) -> list[Attendance]:
         Attendance.objects.filter(child=child)
         .select_related("session", "collected_by", "signed_in_by", "signed_out_by")
         .order_by("-session__day")[:limit]
+    )
+
+
+# ---------------------------------------------------------------- figures (a number only)
+
+
+def _signed_in_between(first: dt.date, end: dt.date) -> QuerySet[Attendance]:
+    """Rows of children who came (signed in, collected or not) on days first <= day < end."""
+    return Attendance.objects.filter(
+        session__day__gte=first, session__day__lt=end, signed_in_at__isnull=False
+    )
+
+
+def children_served_by_place(place_ids: list[int], first: dt.date, end: dt.date) -> dict[int, int]:
+    """How many distinct children were signed in at each place on days first <= day < end.
+    Counts only: nothing that names or identifies a child leaves this function."""
+    rows = (
+        _signed_in_between(first, end)
+        .filter(session__place__in=place_ids)
+        .values("session__place")
+        .annotate(n=Count("child", distinct=True))
+    )
+    return {r["session__place"]: r["n"] for r in rows}
+
+
+def children_served_under(org_path: str, first: dt.date, end: dt.date) -> int:
+    """Distinct children signed in at the places of an org's whole tree, first <= day < end."""
+    return (
+        _signed_in_between(first, end)
+        .filter(session__place__org__path__startswith=org_path)
+        .aggregate(n=Count("child", distinct=True))["n"]
     )

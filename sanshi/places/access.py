@@ -35,6 +35,18 @@ def may_run_place(user: User, place: Place) -> bool:
     return user.is_authenticated and place.managers.filter(pk=user.pk).exists()
 
 
+def may_see_figures(user: User, grants: list[perm.Grant] | None = None) -> bool:
+    """Who may open the monthly figures (/places/staff/figures/): those who run an org's
+    places (MANAGE_ROLES at some org) and the managers of a place. `grants` saves a query
+    where the caller holds them already (the console's viewer)."""
+    if not user.is_authenticated:
+        return False
+    held = perm.grants(user) if grants is None else grants
+    if any(g.role in MANAGE_ROLES for g in held):
+        return True
+    return Place.objects.filter(managers=user).exists()
+
+
 def _under(paths: list[str], field: str) -> Q:
     condition = Q(pk__in=[])
     for path in paths:

@@ -13,6 +13,7 @@ import holidays
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from sanshi.childcare.selectors import children_served_by_place, children_served_under
 from sanshi.concerns.workcal import WorkingCalendar
 from sanshi.core import clock
 from sanshi.orgs.models import Org
@@ -149,6 +150,7 @@ class Figures:
     participants: int  # unique people who came (by phone)
     repeat: int  # of whom came more than once in the month
     attendances: int
+    children: int  # distinct children signed in at a 儿童之家 (sanshi.childcare), a number only
     hours_open: Decimal
     volunteer_hours: Decimal
     rating: Decimal | None
@@ -161,7 +163,7 @@ def _month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _figures(label: str, activities: QuerySet[Activity], hours: Decimal) -> Figures:
+def _figures(label: str, activities: QuerySet[Activity], hours: Decimal, children: int) -> Figures:
     held = activities.filter(cancelled_at__isnull=True)
     came = SignUp.objects.filter(activity__in=held.values("pk"), checked_in_at__isnull=False)
     per_person = Counter(came.values_list("phone_index", flat=True))
@@ -179,6 +181,7 @@ def _figures(label: str, activities: QuerySet[Activity], hours: Decimal) -> Figu
         participants=len(per_person),
         repeat=sum(1 for n in per_person.values() if n > 1),
         attendances=sum(per_person.values()),
+        children=children,
         hours_open=hours,
         volunteer_hours=volunteer.aggregate(h=Sum("record__hours"))["h"] or Decimal("0.0"),
         rating=(Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1")) if ratings else None,
@@ -193,8 +196,15 @@ def monthly_figures(
     in_month = Activity.objects.filter(starts_at__gte=start, starts_at__lt=end)
     cal = WorkingCalendar()
     place_list = list(places.prefetch_related("hours").order_by("org__path", "name"))
+    day_from, day_to = start.date(), end.date()
+    children = children_served_by_place([p.pk for p in place_list], day_from, day_to)
     by_place = [
-        _figures(p.name, in_month.filter(place=p), hours_open(p, year, month, cal))
+        _figures(
+            p.name,
+            in_month.filter(place=p),
+            hours_open(p, year, month, cal),
+            children.get(p.pk, 0),
+        )
         for p in place_list
     ]
     by_org = []
@@ -208,6 +218,11 @@ def monthly_figures(
             Decimal("0.0"),
         )
         by_org.append(
-            _figures(org.name, in_month.filter(org__path__startswith=org.path), open_hours)
+            _figures(
+                org.name,
+                in_month.filter(org__path__startswith=org.path),
+                open_hours,
+                children_served_under(org.path, day_from, day_to),
+            )
         )
     return by_place, by_org

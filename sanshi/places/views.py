@@ -33,6 +33,7 @@ from sanshi.places.access import (
     access_place,
     access_signup_by_code,
     activities_run_by,
+    may_see_figures,
     orgs_to_run,
     places_run_by,
 )
@@ -690,7 +691,10 @@ def _month(request: HttpRequest) -> tuple[int, int]:
 @require_GET
 @console_view
 def staff_figures(request: ConsoleRequest) -> HttpResponse:
-    """Sessions, people (unique and repeat), hours open and volunteer hours, per month."""
+    """Sessions, people (unique and repeat), children served, hours open and volunteer hours,
+    per month; for those who run places (others: not found)."""
+    if not may_see_figures(request.user, request.viewer.grants):
+        raise NotFound("no figures to show")
     year, month = _month(request)
     places = places_run_by(request.user)
     orgs = orgs_to_run(request.user)

@@ -118,3 +118,24 @@ def test_the_dashboard_in_english(built: World, client: Client) -> None:
     assert "The six rates" in body
     assert "Behind the figures: signs of gaming" in body
     assert ">Dashboard</a>" in body
+    assert '<a href="/places/staff/figures/" id="places-figures">Places and activities</a>' in body
+
+
+def test_the_dashboard_leads_to_the_places_figures_for_those_who_may_open_them(
+    built: World, client: Client
+) -> None:
+    link = '<a href="/places/staff/figures/" id="places-figures">阵地与活动</a>'
+    # The chair runs her community's places: the link, and the page it leads to.
+    chair = _get(client, built.chair)
+    assert chair.status_code == 200
+    assert chair.context["places_figures"] is True
+    assert link in chair.content.decode()
+    with time_machine.travel(TODAY, tick=False):
+        assert client.get("/places/staff/figures/").status_code == 200
+    # A leader sees the dashboard (read-only) but runs no place: no link, and no page.
+    leader = _get(client, built.leader)
+    assert leader.status_code == 200
+    assert leader.context["places_figures"] is False
+    assert "/places/staff/figures/" not in leader.content.decode()
+    with time_machine.travel(TODAY, tick=False):
+        assert client.get("/places/staff/figures/").status_code == 404

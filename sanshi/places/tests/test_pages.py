@@ -14,6 +14,7 @@ import segno
 import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from sanshi.audit.models import AuditEntry
@@ -160,6 +161,34 @@ def test_the_calendar_feed_parses_back_and_validates(world: World, place: Place)
     assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
     # Written again from what was read, the feed is the same bytes.
     assert cal.to_ical() == response.content
+
+
+def test_the_calendar_feed_opens_in_a_calendar_clients_parser(world: World, place: Place) -> None:
+    """vobject (Radicale's and CalDAV clients' parser, independent of icalendar) reads the
+    feed: the same events, summaries and start times, in the place's time zone."""
+    import vobject
+
+    made = [
+        make_activity(world, place, title="周六绘本共读", starts_at=soon(3, 9)),
+        make_activity(world, place, title="家长课堂", starts_at=soon(5, 19)),
+        make_activity(world, place, title="侨眷茶话会, 含分号; 与逗号", starts_at=soon(8, 15)),
+    ]
+    actions.cancel_activity(made[1], actor=world.chair)
+    response = Client().get(f"/places/{place.pk}/calendar.ics")
+    assert response.status_code == 200
+    cal = vobject.readOne(response.content.decode("utf-8"), validate=True)
+    assert cal.name == "VCALENDAR"
+    assert cal.validate(raiseException=True) is True
+    events = cal.vevent_list
+    assert len(events) == 3
+    assert [e.summary.value for e in events] == [a.title for a in made]
+    assert [e.dtstart.value for e in events] == [a.starts_at for a in made]
+    assert [e.dtend.value for e in events] == [a.ends_at for a in made]
+    local_starts = [timezone.localtime(e.dtstart.value) for e in events]  # aware: a fixed instant
+    assert [(t.hour, t.minute) for t in local_starts] == [(9, 0), (19, 0), (15, 0)]
+    assert [e.uid.value for e in events] == [f"activity-{a.pk}@sanshi" for a in made]
+    assert [e.status.value for e in events] == ["CONFIRMED", "CANCELLED", "CONFIRMED"]
+    assert [e.location.value for e in events] == [place.address] * 3
 
 
 # ---------------------------------------------------------------- staff
@@ -351,6 +380,99 @@ def test_monthly_figures_count_sessions_people_and_volunteer_hours(
     assert page.status_code == 200
     assert page.context["by_place"][0].participants == 2
     assert Duty.objects.get().record is not None
+
+
+def test_monthly_figures_count_the_distinct_children_signed_in_and_name_none(
+    world: World, place: Place
+) -> None:
+    from sanshi.childcare import actions as care
+    from sanshi.orgs.models import Role
+    from sanshi.places.models import PlaceKind
+    from sanshi.testing import make_user
+
+    _hours(world, place)
+    other = actions.create_place(
+        world.other_community,
+        actor=world.county_staff,
+        kind=PlaceKind.CHILDRENS_HOME,
+        name="侨中儿童之家",
+    )
+    actions.set_opening_hours(
+        other, [(d, dt.time(14, 30), dt.time(18)) for d in range(5)], actor=world.county_staff
+    )
+    other_worker = make_user("other_worker", role=Role.SOCIAL_WORKER, org=world.other_community)
+
+    def enroll(home: Place, actor: Any, name: str, phone: str) -> Any:
+        child, made = care.enroll_child(
+            home,
+            actor=actor,
+            name=name,
+            first_name=name[1:],
+            guardian=care.Adult(f"{name[0]}家长", "母亲", phone),
+            consent=True,
+        )
+        return child, made[0]
+
+    with time_machine.travel(local(2026, 10, 30, 14), tick=False):  # a Friday
+        (a, _), (b, (b_mother, b_code)), (c, _) = (
+            enroll(place, world.social_worker, n, f"139000011{i:02d}")
+            for i, n in enumerate(("陈丽丽", "林小涛", "黄小明"))
+        )
+        (d, _) = enroll(other, other_worker, "周小红", "13900001199")
+    with time_machine.travel(local(2026, 10, 30, 15), tick=False):
+        care.sign_in(a, actor=world.social_worker)  # October: not November's
+    with time_machine.travel(local(2026, 11, 2, 15), tick=False):  # Monday
+        care.sign_in(a, actor=world.social_worker)
+        care.sign_in(b, actor=world.social_worker)
+        care.sign_out(b, actor=world.social_worker, collector_id=b_mother.pk, code=b_code)
+        care.sign_in(d, actor=other_worker)
+    with time_machine.travel(local(2026, 11, 3, 15), tick=False):  # a second day: still one child
+        care.sign_in(a, actor=world.social_worker)
+        care.excuse_absence(c, actor=world.social_worker, reason="发烧")  # absent: not served
+    with time_machine.travel(local(2026, 12, 1, 15), tick=False):  # December: not November's
+        care.sign_in(c, actor=world.social_worker)
+    from sanshi.places.access import places_run_by
+
+    orgs = [world.community, world.other_community, world.township]
+    by_place, by_org = monthly_figures(places_run_by(world.county_staff), orgs, 2026, 11)
+    assert [(f.label, f.children) for f in by_place] == [
+        ("北部湾社区儿童之家", 2),
+        ("侨中儿童之家", 1),
+    ]
+    assert [(f.label, f.children) for f in by_org] == [
+        ("北部湾社区妇联", 2),
+        ("侨中社区妇联", 1),
+        ("东街街道妇联", 3),
+    ]
+    october, _ = monthly_figures(places_run_by(world.county_staff), [], 2026, 10)
+    assert [f.children for f in october] == [1, 0]
+    with time_machine.travel(local(2026, 12, 2, 9), tick=False):
+        page = _as(world.chair).get("/places/staff/figures/?month=2026-11")
+    assert page.status_code == 200
+    assert [f.children for f in page.context["by_place"]] == [2]
+    assert [f.children for f in page.context["by_org"]] == [2]
+    html = page.content.decode()
+    assert "服务儿童" in html
+    for name in ("陈丽丽", "丽丽", "林小涛", "黄小明", "周小红", "陈家长"):
+        assert name not in html
+
+
+def test_the_figures_open_to_those_who_run_places_and_to_no_one_else(
+    world: World, place: Place
+) -> None:
+    from sanshi.places.access import may_see_figures
+
+    place.managers.add(world.social_worker)  # a manager holding no supervising role
+    for user, status in (
+        (world.chair, 200),
+        (world.county_staff, 200),
+        (world.social_worker, 200),
+        (world.volunteer, 404),
+        (world.member, 404),
+        (world.leader, 404),
+    ):
+        assert _as(user).get("/places/staff/figures/").status_code == status, user.username
+        assert may_see_figures(user) is (status == 200), user.username
 
 
 def test_the_directory_reads_a_fixed_number_of_queries(
