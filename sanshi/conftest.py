@@ -73,3 +73,13 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark browser and demo tests, so that CI's second database pass can leave them out:
+    they test pages and demo content, which do not depend on the database."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if item.nodeid.startswith("sanshi/demo/tests/"):
+            item.add_marker(pytest.mark.demo)

@@ -19,6 +19,7 @@ from sanshi.answers.selectors import suggestions_for
 from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core.errors import NotAllowed, SanshiError
+from sanshi.core.parsing import int_or_none
 
 
 def _text(form: AnswerForm) -> actions.AnswerText:
@@ -134,7 +135,7 @@ def retire(request: ConsoleRequest, pk: int) -> HttpResponse:
 def suggest(request: ConsoleRequest) -> HttpResponse:
     """Approved answers for the reply to one concern, by its category and the words typed."""
     concern_id = request.GET.get("concern", "")
-    concern = access_concern(request.user, int(concern_id) if concern_id.isdigit() else 0)
+    concern = access_concern(request.user, int_or_none(concern_id) or 0)
     if visibility(request.user, concern) != FULL:
         rows: list[ReadyAnswer] = []
     else:

@@ -31,6 +31,7 @@ from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core import clock
 from sanshi.core.crypto import mask_phone
 from sanshi.core.errors import NotFound, SanshiError
+from sanshi.core.parsing import int_or_none
 from sanshi.network.access import households_visible_to
 from sanshi.places.models import Place
 
@@ -155,7 +156,7 @@ def child_sign_in(request: ConsoleRequest, pk: int) -> HttpResponse:
 
 
 def _collector_id(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return int_or_none(value)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanshi.audit.actions import audit_export
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core.errors import InvalidInput, NotAllowed, NotFound, SanshiError
+from sanshi.core.parsing import int_or_none
 from sanshi.duties import actions, exports
 from sanshi.duties.access import (
     TRAINER_ROLES,
@@ -48,7 +49,7 @@ def _year(request: ConsoleRequest) -> int:
     this_year = today().year
     if not raw:
         return this_year
-    if not raw.isdigit() or not 2000 <= int(raw) <= this_year:
+    if not 2000 <= (int_or_none(raw) or 0) <= this_year:
         raise InvalidInput("a year from 2000 to this year", fields={"year": "invalid"})
     return int(raw)
 
@@ -246,7 +247,7 @@ def training(request: ConsoleRequest, pk: int) -> HttpResponse:
 @console_view
 def attendance(request: ConsoleRequest, pk: int) -> HttpResponse:
     found = access_training(request.user, pk)
-    ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()]
+    ids = [n for v in request.POST.getlist("person") if (n := int_or_none(v)) is not None]
     people = list(Person.objects.filter(pk__in=ids))
     if len(people) != len(set(ids)):
         raise InvalidInput("no such person", fields={"people": "invalid"})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core.errors import SanshiError
+from sanshi.core.parsing import int_or_none
 from sanshi.network import rosters
 from sanshi.network.models import Office, Seat, Term
 from sanshi.orgs.actions import create_person
@@ -60,7 +61,7 @@ class ConsentForm(forms.Form):
 
 def _org_param(request: HttpRequest) -> int | None:
     raw = request.GET.get("org", "") or request.POST.get("org", "")
-    return int(raw) if raw.isdigit() else None
+    return int_or_none(raw)
 
 
 @require_GET

@@ -16,6 +16,7 @@ from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.tracking import format_tracking_code
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core.errors import SanshiError
+from sanshi.core.parsing import int_or_none
 from sanshi.network import actions
 from sanshi.network.access import access_household, access_visit, own_households
 from sanshi.network.forms import (
@@ -167,7 +168,7 @@ def visit_new(request: ConsoleRequest) -> HttpResponse:
     """Log a visit: pick the household, say what was found; today is the default date."""
     choices = [(h.pk, h.address) for h in own_households(request.user).order_by("next_visit_due")]
     preset = request.GET.get("household", "")
-    initial = {"visited_on": today(), "household": int(preset) if preset.isdigit() else None}
+    initial = {"visited_on": today(), "household": int_or_none(preset)}
     form = VisitForm(request.POST or None, initial=initial, households=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

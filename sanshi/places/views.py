@@ -25,6 +25,7 @@ from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core import clock
 from sanshi.core.crypto import mask_name, mask_phone, phone_index
 from sanshi.core.errors import InvalidInput, NotFound, SanshiError
+from sanshi.core.parsing import int_or_none
 from sanshi.intake import ratelimit
 from sanshi.orgs.models import Membership, Org
 from sanshi.places import actions
@@ -114,7 +115,8 @@ def _qr_svg(url: str, scale: int = 6) -> str:
 def directory(request: HttpRequest) -> HttpResponse:
     """Places by district and community, with a phone number to call first."""
     raw = request.GET.get("org", "")
-    org = Org.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    org_id = int_or_none(raw)
+    org = Org.objects.filter(pk=org_id).first() if org_id is not None else None
     districts, communities = directory_orgs()
     places = list(public_places(org)[:200])
     rows = [(p, *open_today(p)) for p in places]
@@ -387,7 +389,7 @@ def staff_new_place(request: ConsoleRequest) -> HttpResponse:
     form = PlaceForm(request.POST)
     orgs = {o.pk: o for o in orgs_to_run(request.user)}
     raw = request.POST.get("org", "")
-    org = orgs.get(int(raw)) if raw.isdigit() else None
+    org = orgs.get(int_or_none(raw) or 0)
     if org is None:
         raise NotFound("no such org")
     if not form.is_valid():
@@ -525,12 +527,13 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 def staff_new_activity(request: ConsoleRequest) -> HttpResponse:
     form = ActivityForm(request.POST)
     raw_place = request.POST.get("place", "")
-    place = access_place(request.user, int(raw_place)) if raw_place.isdigit() else None
+    place_id = int_or_none(raw_place)
+    place = access_place(request.user, place_id) if place_id is not None else None
     org = None
     if place is None:
         orgs = {o.pk: o for o in orgs_to_run(request.user)}
         raw = request.POST.get("org", "")
-        org = orgs.get(int(raw)) if raw.isdigit() else None
+        org = orgs.get(int_or_none(raw) or 0)
         if org is None:
             raise NotFound("no such org")
     back = _to_place(place.pk) if place else HttpResponseRedirect(reverse("places:staff_home"))

@@ -24,6 +24,7 @@ from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core import clock
 from sanshi.core.crypto import mask_phone, phone_index
 from sanshi.core.errors import InvalidInput, NotAllowed, SanshiError
+from sanshi.core.parsing import int_or_none
 from sanshi.intake import ratelimit
 from sanshi.orgs.models import Org
 from sanshi.volunteers import actions, exports
@@ -257,7 +258,8 @@ def verify_token(request: HttpRequest, token: str) -> HttpResponse:
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     this = timezone.localdate(clock.now()).year
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this else this
+    year = int_or_none(raw)
+    return year if year is not None and 2000 <= year <= this else this
 
 
 @require_GET
