@@ -36,7 +36,7 @@ from sanshi.volunteers.selectors import CONFIRMED, confirmed_hours, records_of, 
 router = Router(tags=["volunteers"])
 
 
-class MeOut(Schema):
+class VolunteerMeOut(Schema):
     id: int
     name: str
     org_id: int
@@ -147,7 +147,7 @@ def _decode(cursor: str) -> tuple[dt.date, int]:
     return day, pk
 
 
-@router.get("/me", response=responses({200: MeOut}, READ_ERRORS), summary="My volunteer record")
+@router.get("/me", response=responses({200: VolunteerMeOut}, READ_ERRORS), summary="My volunteer record")
 def get_me(request: HttpRequest) -> Any:
     """The caller's own registration (never her ID number or phone); 404 when none."""
     return Status(200, _me(own_volunteer(caller(request))))

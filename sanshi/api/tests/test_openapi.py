@@ -62,3 +62,24 @@ def test_the_browsable_docs_load_swagger_ui_from_this_site():
         assert finders.find(path.removeprefix("/static/")) is not None, path
     # The site's policy allows only its own scripts: these are.
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_no_two_schemas_share_a_name():
+    """The OpenAPI document names components by class name: two classes called
+    MeOut made GET /api/v1/me document the volunteer's record instead of the user's."""
+    from ninja import Schema
+
+    _schema()  # builds every router, so every schema class is imported
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [cls for cls in subclasses(Schema) if cls.__module__.startswith("sanshi.")]
+    names = [cls.__name__ for cls in ours]
+    assert len(ours) > 50
+    assert sorted({name for name in names if names.count(name) > 1}) == []
+    me = _schema()["paths"]["/api/v1/me"]["get"]["responses"]["200"]
+    assert me["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/MeOut"
+    assert "roles" in _schema()["components"]["schemas"]["MeOut"]["properties"]
