@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 TRUE = {"1", "true", "yes", "on"}
@@ -94,10 +96,18 @@ def secret_in_data_dir(data_dir: Path, file_name: str, make: str) -> str:
     """Return a secret kept in the data dir, writing `make` there first if there is none."""
     path = data_dir / file_name
     if not path.exists():
+        # Written whole under another name, then linked into place: of processes starting at
+        # once on a new data dir (two web workers, two test workers) one secret wins, and
+        # none reads a file half written.
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(make)
+        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=f".{file_name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(make)
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            Path(draft).unlink()
     return path.read_text(encoding="utf-8").strip()
 
 

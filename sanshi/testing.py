@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,11 @@ from sanshi.orgs.actions import add_membership, create_org, create_person
 from sanshi.orgs.models import Org, Person, Role
 
 TERM_START = dt.date(2020, 1, 1)
+PASSWORD = "pw-for-tests-only"
+# Browser tests: the screen sizes, and where their screenshots go (looked at by people).
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 
 def run_at_once(*calls: Callable[[], Any]) -> list[Any]:
@@ -45,7 +51,7 @@ def run_at_once(*calls: Callable[[], Any]) -> list[Any]:
 
 def make_user(username: str, *, role: str | None = None, org: Org | None = None) -> User:
     """A login with a person behind it, optionally holding one role in one org."""
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only")
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     person = create_person(name=username, user=user)
     if role is not None and org is not None:
         add_membership(person, org, role=role, term_start=TERM_START)
@@ -127,3 +133,48 @@ def intake_concern(*, actor: Any = None, **given: Any) -> tuple[Concern, Any]:
 
     taken = take_in_concern(ConcernIntake(**given), actor=actor)
     return taken.concern, taken.triage
+
+
+class Phone:
+    """One person on her own phone (her own cookies) in a browser test, driving Playwright's
+    `browser`. `shots` names the screenshots (`{shots}-{label}-phone.png`); closing fails the
+    test when a page broke the Content Security Policy."""
+
+    def __init__(self, browser: Any, base: str, *, shots: str, **context: Any) -> None:
+        self.context = browser.new_context(
+            viewport=PHONE, locale="zh-CN", is_mobile=True, **context
+        )
+        self.page = self.context.new_page()
+        self.blocked: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        self.base = base
+        self.shots = shots
+
+    def go(self, path: str) -> Any:
+        self.page.goto(self.base + path)
+        return self.page
+
+    def login(self, username: str, next_path: str) -> Any:
+        page = self.go(f"/console/login/?next={next_path}")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert page.url == self.base + next_path
+        return page
+
+    def submit(self, selector: str) -> None:
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
+    def shot(self, label: str) -> None:
+        SHOTS.mkdir(exist_ok=True)
+        path = SHOTS / f"{self.shots}-{label}-phone.png"
+        self.page.screenshot(path=str(path), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.blocked == []

@@ -18,21 +18,13 @@ from sanshi.answers.models import AnswerState, ReadyAnswer
 from sanshi.answers.selectors import suggestions_for
 from sanshi.concerns.access import FULL, access_concern, visibility
 from sanshi.console.views.common import ConsoleRequest, console_view, page
-from sanshi.core.errors import NotAllowed, SanshiError
+from sanshi.core.errors import NotAllowed, SanshiError, show_on_form
 from sanshi.core.parsing import int_or_none
 
 
 def _text(form: AnswerForm) -> actions.AnswerText:
     d = form.cleaned_data
     return actions.AnswerText(d["category"], d["kind"], d["title"], d["body"], d["public"])
-
-
-def _fail(form: AnswerForm, exc: SanshiError) -> None:
-    for name in exc.fields:
-        if name in form.fields:
-            form.add_error(name, exc.message)
-            return
-    form.add_error(None, exc.message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,7 +39,7 @@ def answers_home(request: ConsoleRequest) -> HttpResponse:
         try:
             answer = actions.propose_answer(form.chosen_org(), _text(form), actor=request.user)
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("答复已保存，等待另一人审核。"))
             return HttpResponseRedirect(reverse("answers:answer", args=[answer.pk]))
@@ -74,7 +66,7 @@ def answer(request: ConsoleRequest, pk: int) -> HttpResponse:
         try:
             actions.revise_answer(found, _text(form), actor=request.user)
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("已修改，需另一人重新审核。"))
             return HttpResponseRedirect(reverse("answers:answer", args=[found.pk]))

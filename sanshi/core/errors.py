@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class SanshiError(Exception):
     """Base of every error an action raises on purpose."""
@@ -49,3 +52,14 @@ class IllegalTransition(Conflict):
 
 class ConcurrentChange(Conflict):
     """Someone else changed the record first."""
+
+
+def show_on_form(form: Any, exc: SanshiError, messages: Mapping[str, Any] | None = None) -> None:
+    """An action's refusal on the form that asked for it: on the first field it names that
+    the form has (in the form's own words where `messages` has some for that field), else
+    above the form."""
+    for field in exc.fields:
+        if field in form.fields:
+            form.add_error(field, (messages or {}).get(field, exc.message))
+            return
+    form.add_error(None, exc.message)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanshi.audit.actions import audit_export
 from sanshi.console.views.common import ConsoleRequest, console_view, page
-from sanshi.core.errors import InvalidInput, NotAllowed, NotFound, SanshiError
+from sanshi.core.errors import InvalidInput, NotAllowed, NotFound, SanshiError, show_on_form
 from sanshi.core.parsing import int_or_none
 from sanshi.duties import actions, exports
 from sanshi.duties.access import (
@@ -52,14 +52,6 @@ def _year(request: ConsoleRequest) -> int:
     if not 2000 <= (int_or_none(raw) or 0) <= this_year:
         raise InvalidInput("a year from 2000 to this year", fields={"year": "invalid"})
     return int(raw)
-
-
-def _fail(form: Any, exc: SanshiError) -> None:
-    for field in exc.fields:
-        if field in form.fields:
-            form.add_error(field, exc.message)
-            return
-    form.add_error(None, exc.message)
 
 
 @require_GET
@@ -109,7 +101,7 @@ def rules(request: ConsoleRequest, org_id: int) -> HttpResponse:
         try:
             actions.set_point_rule(org, actor=request.user, values=form.cleaned_data)
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("积分规则已保存。"))
             return HttpResponseRedirect(reverse("duties:federation", args=[org.pk]))
@@ -163,7 +155,7 @@ def evaluate(request: ConsoleRequest, org_id: int, person_id: int) -> HttpRespon
                 reason=form.cleaned_data["reason"],
             )
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("评议已保存。"))
             url = reverse("duties:report", args=[org.pk, person.pk])
@@ -209,7 +201,7 @@ def trainings(request: ConsoleRequest) -> HttpResponse:
                 raise NotAllowed("only the federation's chairs and staff run its trainings")
             training = actions.create_training(org, actor=request.user, **data)
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("培训已建立。"))
             return HttpResponseRedirect(reverse("duties:training", args=[training.pk]))

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanshi.console.views.common import ConsoleRequest, console_view, page
-from sanshi.core.errors import InvalidInput, NotFound, SanshiError
+from sanshi.core.errors import InvalidInput, NotFound, SanshiError, show_on_form
 from sanshi.enterprises import actions
 from sanshi.enterprises.access import (
     access_district,
@@ -39,14 +39,6 @@ from sanshi.orgs.models import Org
 REQUEST_RATE = 10  # requests per address per hour
 
 
-def _fail(form: Any, exc: SanshiError) -> None:
-    for field in exc.fields:
-        if field in form.fields:
-            form.add_error(field, exc.message)
-            return
-    form.add_error(None, exc.message)
-
-
 # What the public form says when an action refuses a field (its own messages are English).
 PUBLIC_MESSAGES = {
     "consent": gettext_lazy("请勾选同意后再提交。"),
@@ -57,14 +49,6 @@ PUBLIC_MESSAGES = {
     "contact_name": gettext_lazy("请填写联系人（不超过 32 字）。"),
     "text": gettext_lazy("请写明具体情况（不超过 2000 字）。"),
 }
-
-
-def _fail_public(form: Any, exc: SanshiError) -> None:
-    for field in exc.fields:
-        if field in form.fields:
-            form.add_error(field, PUBLIC_MESSAGES.get(field, exc.message))
-            return
-    form.add_error(None, exc.message)
 
 
 def _federations() -> list[tuple[int, str]]:
@@ -110,7 +94,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
                     )
                 )
             except SanshiError as exc:
-                _fail_public(form, exc)
+                show_on_form(form, exc, PUBLIC_MESSAGES)
             else:
                 request.session[SESSION_DONE] = {"code": concern.tracking_code, "critical": False}
                 return HttpResponseRedirect(reverse("intake-done"))
@@ -177,7 +161,7 @@ def district_list(request: ConsoleRequest, pk: int) -> HttpResponse:
         try:
             actions.list_enterprise(found, actor=request.user, **form.cleaned_data)
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
             status = exc.status
         else:
             messages.success(request, _("企业已列入名单。"))
@@ -214,7 +198,7 @@ def district_entrepreneur(request: ConsoleRequest, pk: int) -> HttpResponse:
                 found, actions.EntrepreneurEntry(**data), actor=request.user, consent=consent
             )
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("已列入女企业家名录。"))
             return _back(pk)

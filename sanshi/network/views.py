@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.tracking import format_tracking_code
 from sanshi.console.views.common import ConsoleRequest, console_view, page
-from sanshi.core.errors import SanshiError
+from sanshi.core.errors import SanshiError, show_on_form
 from sanshi.core.parsing import int_or_none
 from sanshi.network import actions
 from sanshi.network.access import access_household, access_visit, own_households
@@ -51,15 +50,6 @@ def _rows(households: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _fail(form: forms.Form, exc: SanshiError) -> None:
-    """An action's refusal on the form, by field where it names one."""
-    for field in exc.fields:
-        if field in form.fields:
-            form.add_error(field, exc.message)
-            return
-    form.add_error(None, exc.message)
-
-
 @require_GET
 @console_view
 def home(request: ConsoleRequest) -> HttpResponse:
@@ -91,7 +81,7 @@ def household_new(request: ConsoleRequest) -> HttpResponse:
                 flags=data["flags"],
             )
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("已添加联系户。"))
             return HttpResponseRedirect(reverse("network:household", args=[household.pk]))
@@ -141,7 +131,7 @@ def household_edit(request: ConsoleRequest, pk: int) -> HttpResponse:
                 flags=data["flags"],
             )
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return HttpResponseRedirect(reverse("network:household", args=[found.pk]))
@@ -182,7 +172,7 @@ def visit_new(request: ConsoleRequest) -> HttpResponse:
                 follow_up=data["follow_up"],
             )
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(request, _("走访已记录。"))
             return HttpResponseRedirect(reverse("network:visit", args=[visit.pk]))
@@ -229,7 +219,7 @@ def visit_raise(request: ConsoleRequest, pk: int) -> HttpResponse:
                 consent=form.cleaned_data["consent"],
             )
         except SanshiError as exc:
-            _fail(form, exc)
+            show_on_form(form, exc)
         else:
             messages.success(
                 request,

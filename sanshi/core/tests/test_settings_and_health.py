@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,30 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert (tmp_path / "secret_key").read_text() == key
     assert len(key) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_processes_starting_at_once_on_a_new_data_dir_share_one_secret(tmp_path: Path) -> None:
+    """Two web or test workers starting together on a new data dir: one secret wins, none
+    fails with the file existing and none reads it half written."""
+    script = (
+        "import sys, time; from pathlib import Path; from sanshi.env import secret_in_data_dir;"
+        "time.sleep(max(0, float(sys.argv[3]) - time.time()));"
+        "print(secret_in_data_dir(Path(sys.argv[1]), 'secret_key', sys.argv[2] * 4000))"
+    )
+    at = str(time.time() + 3)  # all eight call at the same moment
+    starts = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", script, str(tmp_path), str(n), at],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
+    answers = {p.communicate(timeout=60)[0].strip() for p in starts}
+    assert [p.returncode for p in starts] == [0] * 8
+    assert answers == {(tmp_path / "secret_key").read_text()}
+    assert len(answers.pop()) == 4000
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["secret_key"]
 
 
 @pytest.mark.django_db

@@ -8,63 +8,20 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Any
 
 from sanshi.concerns.models import Channel, Concern
 from sanshi.network.models import Household, Visit
-from sanshi.testing import World, person_of
-
-SHOTS = Path(__file__).resolve().parents[3] / "screenshots"
-PASSWORD = "pw-for-tests-only"
-PHONE = {"width": 375, "height": 812}
+from sanshi.testing import Phone, World, person_of
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-class Phone:
-    """One person on her own phone (her own cookies)."""
-
-    def __init__(self, browser: Any, base: str) -> None:
-        self.context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-        self.page = self.context.new_page()
-        self.blocked: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: self.blocked.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        self.base = base
-
-    def go(self, path: str) -> Any:
-        self.page.goto(self.base + path)
-        return self.page
-
-    def login(self, username: str) -> None:
-        page = self.go("/console/login/?next=/network/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("button[type=submit]")
-        assert page.url == self.base + "/network/"
-
-    def submit(self, selector: str) -> None:
-        with self.page.expect_navigation():
-            self.page.click(selector)
-
-    def shot(self, label: str) -> None:
-        SHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"network-{label}-phone.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.blocked == []
 
 
 def test_a_member_logs_a_visit_and_raises_a_concern_on_her_phone(
     live_server: Any, chromium: Any, world: World
 ) -> None:
-    phone = Phone(chromium, live_server.url)
-    phone.login("member")
+    phone = Phone(chromium, live_server.url, shots="network")
+    phone.login("member", "/network/")
     page = phone.page
     assert page.locator("#households .count").inner_text() == "0"
     phone.shot("home-empty")
@@ -123,8 +80,8 @@ def test_overdue_visits_on_the_chair_phone(live_server: Any, chromium: Any, worl
         actor=world.member, address="北部湾社区 6栋 102", flags=[CareFlag.ELDER_ALONE]
     )
     Household.objects.filter(pk=h.pk).update(next_visit_due=dt.date(2020, 1, 1))
-    phone = Phone(chromium, live_server.url)
-    phone.login("chair")
+    phone = Phone(chromium, live_server.url, shots="network")
+    phone.login("chair", "/network/")
     page = phone.page
     assert "北部湾社区 6栋 102" in page.inner_text("#overdue-org")
     phone.shot("home-chair")

@@ -15,53 +15,11 @@ from typing import Any
 
 from django.core.cache import cache
 
-from sanshi.testing import World
+from sanshi.testing import Phone, World
 from sanshi.volunteers.models import Certificate, ServiceRecord, Volunteer
 from sanshi.volunteers.tests.conftest import id_number
 
-SHOTS = Path(__file__).resolve().parents[3] / "screenshots"
-PASSWORD = "pw-for-tests-only"
-PHONE = {"width": 375, "height": 812}
-
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-class Phone:
-    def __init__(self, browser: Any, base: str) -> None:
-        self.context = browser.new_context(
-            viewport=PHONE, locale="zh-CN", is_mobile=True, accept_downloads=True
-        )
-        self.page = self.context.new_page()
-        self.blocked: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: self.blocked.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        self.base = base
-
-    def go(self, path: str) -> Any:
-        self.page.goto(self.base + path)
-        return self.page
-
-    def login(self, username: str) -> None:
-        page = self.go("/console/login/?next=/volunteers/staff/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("button[type=submit]")
-        assert page.url == self.base + "/volunteers/staff/"
-
-    def submit(self, selector: str) -> None:
-        with self.page.expect_navigation():
-            self.page.click(selector)
-
-    def shot(self, label: str) -> None:
-        SHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"volunteers-{label}-phone.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.blocked == []
 
 
 def test_register_approve_hours_certificate_and_verify(
@@ -69,7 +27,7 @@ def test_register_approve_hours_certificate_and_verify(
 ) -> None:
     cache.clear()
     base = live_server.url
-    resident = Phone(chromium, base)
+    resident = Phone(chromium, base, shots="volunteers", accept_downloads=True)
     page = resident.go("/volunteers/join/")
     page.fill("#id_name", "黄丽萍")
     page.fill("#id_phone", "13900002222")
@@ -84,8 +42,8 @@ def test_register_approve_hours_certificate_and_verify(
     resident.shot("joined")
     volunteer = Volunteer.objects.get()
 
-    chair = Phone(chromium, base)
-    chair.login("chair")
+    chair = Phone(chromium, base, shots="volunteers", accept_downloads=True)
+    chair.login("chair", "/volunteers/staff/")
     assert "黄丽萍" in chair.page.inner_text("#pending")
     chair.shot("staff-home-pending")
     chair.go(f"/volunteers/staff/{volunteer.pk}/")
@@ -93,8 +51,8 @@ def test_register_approve_hours_certificate_and_verify(
     chair.submit("#review button[type=submit]")
     assert chair.page.inner_text("#status") == "已通过"
 
-    member = Phone(chromium, base)
-    member.login("member")
+    member = Phone(chromium, base, shots="volunteers", accept_downloads=True)
+    member.login("member", "/volunteers/staff/")
     member.go(f"/volunteers/staff/{volunteer.pk}/")
     day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     member.page.fill("#service [name=activity]", "儿童之家课业辅导")
@@ -129,7 +87,7 @@ def test_register_approve_hours_certificate_and_verify(
     verify_url = url.group(1).decode()
     assert verify_url == f"{base}/volunteers/verify/{certificate.token}/"
 
-    stranger = Phone(chromium, base)
+    stranger = Phone(chromium, base, shots="volunteers", accept_downloads=True)
     stranger.page.goto(verify_url)  # what scanning the QR code opens
     assert stranger.page.inner_text("#verdict-text") == "✔ 真实有效，与服务记录相符"
     assert "2.5 小时" in stranger.page.inner_text("#verify-hours")
