@@ -39,8 +39,10 @@ demo: install assets
 	@echo "sanshi: serving the Beihai demo on http://127.0.0.1:$(PORT)/ with its task worker and SLA sweep (Ctrl-C stops all)"
 	$(BIN)/sanshi serve --port $(PORT) --workers 2
 
+# One test worker per core (pytest-xdist); TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: install-dev assets
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 lint: install-dev
 	$(BIN)/ruff check sanshi bench
