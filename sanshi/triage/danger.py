@@ -41,7 +41,8 @@ class Hit:
     end: int
     subcategory: str
     strength: Strength
-    # Why a hit does not count: "negation", "past", "hypothetical" or "" when it counts.
+    # Why a hit does not count: "negation", "past", "hypothetical", "hesitant", "animal",
+    # "hyperbole", "self" (she shut herself in) and so on; "" when it counts.
     discounted: str = ""
 
 
@@ -63,10 +64,10 @@ ELDER = (
 )
 NOT_HIT = (
     r"工|电话|针|疫苗|扫|游戏|车|听|算|卡|印|折|包|理|招呼|交道|开|球|牌|麻将|扮|字|饭|水|扰|拼|"
-    r"架子|官司|官腔|赌|探|捞|造|磨|款|钱|转|通|给|过来|过去"
+    r"架子|官司|官腔|赌|探|捞|造|磨|款|钱|转|通|给|过来|过去|击"
 )
 HIT = (
-    rf"(?:打(?!{NOT_HIT})|揍|殴打|暴打|毒打|踢|踹|掐|勒|扇|抽|捶|锤|摔|砸|砍|捅|刺|烫|烧|泼|咬|拿.{0, 3}撞|"
+    rf"(?:打(?!{NOT_HIT})|揍|殴打|暴打|毒打|踢|踹|掐|勒|扇|抽|捶|锤|摔|砸|砍|捅|刺|烫|烧(?!烤|饭|菜|香|纸|钱)|泼|咬|拿.{0, 3}撞|"
     r"扯.{0,2}头发|按在|按进|往死里|拳打脚踢|动手|动粗|家暴|家爆|施暴|暴力|推下|撞墙|往墙上)"
 )
 WEAPON = (
@@ -78,7 +79,8 @@ NOW = (
     r"每天|经常|一直|总是|动不动|每次|又一次|三天两头|一喝酒就|喝醉|马上|快来|门外|门口)"
 )
 PAST = (
-    r"(?:以前|之前|从前|过去|曾经|年前|多年|小时候|那时候|当年|那年|上次|早年|婚前|已经离婚|离婚前)"
+    r"(?:以前|之前|从前|过去|曾经|年前|多年|小时候|那时候|当年|那年|上次|早年|婚前|已经离婚|离婚前|"
+    r"有过)"
 )
 HYPOTHETICAL = (
     r"(?:如果|万一|假如|要是|假设|怎么办理|如何申请|怎么申请|咨询|建议|开展|教育|防性侵|防拐|证据|"
@@ -98,7 +100,7 @@ def _rules() -> tuple[Rule, ...]:
     trafficking, elder = "safety.trafficking", "elderly.alone"
     rows: list[tuple[str, str, str, Strength, bool, bool]] = [
         # Violence against the writer or another adult.
-        ("violence", rf"被{ADULT}?.{{0,4}}{HIT}", dv, c, True, True),
+        ("violence", rf"被(?!动){ADULT}?.{{0,4}}{HIT}", dv, c, True, True),
         (
             "violence",
             rf"{ADULT}.{{0,6}}(?P<core>{HIT}.{{0,3}}(?:我|她|人|妈|我妈|老婆|媳妇|妻子|女人))",
@@ -166,7 +168,7 @@ def _rules() -> tuple[Rule, ...]:
         # Stalking and harassment by a known person.
         (
             "stalking",
-            r"(?:跟踪|尾随|蹲守|堵在.{0,3}(?:门口|楼下|单位|家门|路上|小区|学校门口)|堵我|守在.{0,4}(?:楼下|门口|单位|学校)|一直跟着|偷偷跟着|"
+            r"(?:跟踪(?!报道|调查|服务|回访|督办|落实|处理|举报|检查|问效)|尾随|蹲守|堵在.{0,3}(?:门口|楼下|单位|家门|路上|小区|学校门口)|堵我|守在.{0,4}(?:楼下|门口|单位|学校)|一直跟着|偷偷跟着|"
             r"知道我(?:住|在)哪|找到了?我(?:住|家|单位|租)|装了?定位|查我定位|偷装|砸门|撬门|踹门|"
             r"翻墙进|在门外不走|不停地?敲门|半夜敲门)",
             stalking,
@@ -177,7 +179,7 @@ def _rules() -> tuple[Rule, ...]:
         # Confinement and trafficking.
         (
             "confinement",
-            r"(?:关在|锁在|反锁|囚禁|软禁|绑起来|绑在|捆起来|拴着|限制.{0,3}自由|"
+            r"(?:关在|锁在|反锁|关起来|锁起来|囚禁|软禁|绑起来|绑在|捆起来|拴着|限制.{0,3}自由|"
             r"不让.{0,3}(?:出门|离开|回家|出去|走|报警|打电话)|扣.{0,3}手机|"
             r"逃不出|跑不掉|出不去|回不来|没收了?.{0,3}手机)",
             trafficking,
@@ -209,7 +211,7 @@ def _rules() -> tuple[Rule, ...]:
         # Self-harm and suicide, including indirect wording.
         (
             "self_harm",
-            r"(?:不想活|活不下去|活着没意思|活着没意义|活着有什么意思|活够了|想死|(?<![你他她们都就己])去死(?!吧|去死)|寻死|"
+            r"(?:不想活|活不下去|活着没意思|活着没意义|活着有什么意思|活够了|想死|(?<![你他她们都就己不])去死(?!吧|去死)|寻死|"
             r"寻短见|自杀|轻生|割腕|割手|跳楼(?!机)|跳河|跳江|跳海|跳桥|上吊|喝农药|喝药|吞药|烧炭|"
             r"结束.{0,4}生命|一了百了|死了算了|死了就|了结(?:自己|生命|此生|余生)|解脱|遗书|遗言|(?<!滞)后事|想不开|走绝路|"
             r"撑不下去|坚持不下去了|不如死|唔想活|冇想活|唔想再活|累赘|拖累.{0,4}(?:大家|你们|家里)|"
@@ -286,7 +288,8 @@ def _rules() -> tuple[Rule, ...]:
         ),
         (
             "child_alone",
-            rf"{CHILD}.{{0,12}}(?:一个人|独自|自己).{{0,6}}(?:在家|锁在|关在).{{0,8}}"
+            # "自己" is alone here ("孩子自己在家"), not "把自己关在房间里" (see `_SELF`).
+            rf"{CHILD}.{{0,12}}(?:一个人|独自|(?<!把)自己(?!反?锁|关)).{{0,6}}(?:在家|锁在|关在).{{0,8}}"
             r"(?:几天|好几天|两天|三天|一整天|没人|没吃|饿|哭)",
             missing,
             c,
@@ -334,7 +337,15 @@ def _rules() -> tuple[Rule, ...]:
             True,
         ),
         # Trapped: in a lift, by water or fire, under a fallen house.
-        ("trapped", r"(?:被困|困在|出不来|压在.{0,4}下面)", "safety.dv_now", c, True, True),
+        # A door that will not open on someone inside (a toddler who locked herself in).
+        (
+            "trapped",
+            r"(?:被困|困在|出不来|压在.{0,4}下面|门.{0,3}(?:打不开|无法打开|开不了|开不开))",
+            "safety.dv_now",
+            c,
+            True,
+            True,
+        ),
         # Hyperbole: "笑死了", "累死我了" name no danger; found so that the other detectors
         # know the death word is explained (never counts, see `_discount`).
         (
@@ -349,7 +360,7 @@ def _rules() -> tuple[Rule, ...]:
         # Cries for help stand on their own.
         (
             "help",
-            r"(?:救命(?!钱|路|稻草|恩人|药|的钱)|救救我|快来救|快报警|帮我报警|求救|sos|快来人|"
+            r"(?:救命(?!.{0,3}(?:钱|通道|路|稻草|恩人|药|保障))|救救我|快来救|快报警|帮我报警|求救|sos|快来人|"
             r"(?:我|我们|她|孩子|现在)(?:有危险|很危险)|好害怕.{0,6}(?:回家|他回来))",
             dv,
             c,
@@ -368,8 +379,8 @@ RULES = _rules()
 NARRATIVE_LENGTH = 300
 # A letter or petition to the authorities (the 12345 board's genre).
 _LETTER = re.compile(
-    r"尊敬的|领导[,，:：!！]?你好|领导[,，:：!！]?您好|书记[,，:：!！]?您?好|^.{0,2}(?:投诉|举报|反映|请求|关于|"
-    r"咨询|建议|呼吁|强烈要求|恳请)"
+    r"尊敬的|敬启者|(?:领导|书记|市长|县长|区长|镇长|局长|主任)[,，:：!！ ]*(?:您|你)?好|"
+    r"^.{0,2}(?:投诉|举报|反映|控诉|请求|关于|咨询|建议|呼吁|强烈要求|恳请)"
 )
 NARRATIVE_KINDS = frozenset(
     {
@@ -391,6 +402,29 @@ _NOW = re.compile(NOW)
 _NOT_A_PERSON = re.compile(
     r"(?:把|将)[^，。,]{0,5}(?:狗|猫|鸡|鸭|鹅|猪|老鼠|蚊子|苍蝇|蟑螂|虫|树|草|角色)|游戏里"
 )
+# The person shuts herself in ("孩子回家就把自己关在房间里", "自己反锁在卧室里"): no one holds
+# her; a worry for her state of mind, perhaps, which the model and the semantic check still read.
+_SELF = re.compile(r"自己(?:反|给|都|又|总|就|常|悄悄|偷偷)?$")
+# Things, not persons, that are "被砸", "被砍", "被烧" ("车玻璃被砸", "山上的树又被砍了").
+_A_THING = re.compile(
+    r"(?:树|树木|苗木|庄稼|竹子|玻璃|车窗|爱车|车子|车辆|汽车|电动车|门窗|窗户|房子|房屋|围墙|"
+    r"大门|门锁|电线|设备|东西)(?:又|也|都|还|经常|时常|无缘无故|莫名其妙地?)?$"
+)
+# The text itself says the danger never was or the writer is well now ("结果发现是一场乌龙",
+# "现在好多了"): hits before such words tell of what has passed.
+_OVER = re.compile(r"乌龙|虚惊一场|误会一场|现在(?:已经)?好多了|已经走出来了")
+# ... or that the person was found, rescued or recovered ("孩子已经找到了", "经抢救脱离生命
+# 危险"). Not read after a threat or a wish to die, where "已经找到了能跳下去的地方" or "他已经
+# 回来了" is no relief.
+_FOUND = re.compile(
+    r"(?:已经|已|终于|平安|安全)(?:被)?(?:找到|找回|回家|回来|归来|获救|被解救|解救)|"
+    r"脱离(?:了)?(?:生命)?危险|脱险|转危为安|抢救过来|救了回来|保住了(?:性命|生命|命)|"
+    r"清醒过来|恢复得(?:不错|很好)|康复出院|救了我的命"
+)
+_NOT_FOUND_KINDS = frozenset({"self_harm", "goodbye", "threat", "weapon", "stalking"})
+# A death named as news or as other people's ("跳楼事件", "自杀的新闻", "那些离开这个世界的
+# 人"): the writer speaks of someone else's; the model, which this hit supports, reads on.
+_OTHERS_AFTER = re.compile(r"了?的?(?:事件|新闻|消息|报道|视频)|了?的人")
 _NOW_STRICT = re.compile(r"现在|正在|此刻|刚刚|刚才|马上|快来|还在|今天|今晚|救命")
 _PERFECT = re.compile(r"过(?!来|去|分|年|节|日子|不下去)")
 _HYPOTHETICAL = re.compile(HYPOTHETICAL)
@@ -399,7 +433,7 @@ _HYPOTHETICAL = re.compile(HYPOTHETICAL)
 # rules alone do not make critical (the model, supported by this hit, and the check list still
 # may). A plan, a method at hand or a goodbye in the same text keeps the hit counting.
 _HESITANT = re.compile(
-    r"不敢|没.{0,4}勇气|勇气.{0,3}没|没胆|怕死|怕疼|怕痛|胆小|懦夫|舍不得|(?:不能|还不能|不可以|不想)死"
+    r"不敢|(?:没|缺少|缺乏|少了).{0,6}勇气|勇气.{0,3}没|没胆|怕死|怕疼|怕痛|胆小|懦夫|舍不得|(?:不能|还不能|不可以|不想)死"
 )
 _THIRD_PARTY = re.compile(
     r"(?:邻居|隔壁|楼上|楼下|对门|同事|朋友|闺蜜|同学|老师|班主任|学生|亲戚|表姐|表妹|姐姐|妹妹|我妈|我姐|"
@@ -434,11 +468,18 @@ def _discount(text: str, rule: Rule, match: re.Match[str]) -> str:
         return "hyperbole"
     if rule.negatable and _NEGATION.search(before):
         return "negation"
-    if rule.kind in ("threat", "weapon", "violence") and _NOT_A_PERSON.search(
-        text[max(left, start - 8) : start]
+    if rule.kind == "confinement" and _SELF.search(text[left:start]):
+        return "self"
+    if rule.kind in ("threat", "weapon", "violence", "confinement") and (
+        _NOT_A_PERSON.search(text[max(left, start - 8) : start])
+        or _A_THING.search(text[max(left, start - 8) : start])
     ):
-        # "要把我家的狗打死": the threat is to an animal or a thing, not a person.
+        # "要把我家的狗打死", "车玻璃被砸": an animal or a thing, not a person.
         return "animal"
+    if _OVER.search(text, end) or (rule.kind not in _NOT_FOUND_KINDS and _FOUND.search(text, end)):
+        return "over"
+    if rule.kind == "self_harm" and _OTHERS_AFTER.match(text, end):
+        return "others"
     sentence = _sentence(text, start, end)
     if _LETTER.search(text) and not _NOW_STRICT.search(sentence):
         # A letter to the authorities tells of danger past or feared, or of hazards
@@ -537,9 +578,11 @@ _PRIORITY = (
 )
 
 
-EXPLAINED = frozenset({"negation", "animal", "hyperbole"})
+EXPLAINED = frozenset({"negation", "animal", "hyperbole", "self"})
 # Hits that still lean towards danger: they support the model's flag (engine.supported).
-SUPPORTING = frozenset({"", "past", "hypothetical", "hesitant"})
+SUPPORTING = frozenset({"", "past", "hypothetical", "hesitant", "others"})
+# Discounted hits that still make a concern high (not critical): danger told of, but over.
+_SERIOUS = frozenset({"past", "hypothetical", "hesitant", "over"})
 
 
 def judge(text: str) -> DangerVerdict:
@@ -549,7 +592,7 @@ def judge(text: str) -> DangerVerdict:
     critical_hits = [h for h in counting if h.strength == Strength.CRITICAL]
     # Two independent signs (e.g. injuries and an ongoing pattern) make a high hit critical.
     critical = bool(critical_hits) or len({h.kind for h in counting}) >= 2
-    high = bool(counting) or any(h.discounted in ("past", "hypothetical", "hesitant") for h in hits)
+    high = bool(counting) or any(h.discounted in _SERIOUS for h in hits)
     lead = sorted(critical_hits or counting, key=lambda h: _PRIORITY.index(h.kind))
     subcategory = lead[0].subcategory if lead else ""
     if (

@@ -23,7 +23,7 @@ from sanshi.triage.danger import KIND_OF_CATEGORY, kind_of_hit
 from sanshi.triage.kinds import DangerKind
 from sanshi.triage.routing import RouteResult, gazetteer
 
-RULES_VERSION = "r2"
+RULES_VERSION = "r3"
 # How sure a rule that found danger is of the urgent subcategory it points at.
 RULE_CONFIDENCE = 0.9
 # From this category probability on, the model's category stands against a rule's.
@@ -202,7 +202,7 @@ def _subcategory(pred: Prediction, verdict: danger.DangerVerdict, critical: bool
 def _urgency(subcategory: str, verdict: danger.DangerVerdict, critical: bool) -> str:
     if critical:
         return "critical"
-    serious = any(h.discounted in ("", "past") for h in verdict.hits)
+    serious = any(h.discounted in ("", "past", "over") for h in verdict.hits)
     if serious or subcategory in HIGH_SUBCATEGORIES:
         return "high"
     if subcategory in LOW_SUBCATEGORIES:
