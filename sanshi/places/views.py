@@ -750,5 +750,11 @@ def staff_figures(request: ConsoleRequest) -> HttpResponse:
             "by_org": by_org,
             "previous": f"{previous:%Y-%m}",
             "following": f"{following:%Y-%m}",
+            # Opening hours alone are the timetable, not work done: without activities,
+            # attendance, children or volunteer hours the month is said to be empty.
+            "quiet": not any(
+                f.sessions or f.signups or f.attendances or f.children or f.volunteer_hours
+                for f in [*by_place, *by_org]
+            ),
         },
     )
