@@ -657,6 +657,12 @@ def staff_cancel_activity(request: ConsoleRequest, pk: int) -> HttpResponse:
     return _to_activity(pk)
 
 
+def _same_minute(posted: dt.datetime, current: dt.datetime) -> dt.datetime:
+    """The form shows minutes: a time sent back unchanged keeps its seconds (no change)."""
+    value = posted if timezone.is_aware(posted) else timezone.make_aware(posted)
+    return current if value == current.replace(second=0, microsecond=0) else value
+
+
 @require_POST
 @console_view
 def staff_change_activity(request: ConsoleRequest, pk: int) -> HttpResponse:
@@ -672,8 +678,8 @@ def staff_change_activity(request: ConsoleRequest, pk: int) -> HttpResponse:
         actions.change_activity(
             activity,
             actor=request.user,
-            starts_at=_aware(data["starts_at"]),
-            ends_at=_aware(data["ends_at"]),
+            starts_at=_same_minute(data["starts_at"], activity.starts_at),
+            ends_at=_same_minute(data["ends_at"], activity.ends_at),
             location=data["location"],
             capacity=data["capacity"],
         )

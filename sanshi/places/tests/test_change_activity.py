@@ -223,3 +223,28 @@ def test_others_get_not_found_and_change_nothing(
     assert _state(activity) == before
     assert AuditEntry.objects.filter(action="activity.changed").count() == 0
     assert outbox == []
+
+
+def test_a_time_sent_back_unchanged_is_no_change(
+    world: World, place: Any, outbox: list[Any]
+) -> None:
+    from django.utils import timezone
+
+    from sanshi.places.tests.conftest import make_activity
+
+    start = soon(days=4).replace(second=30)  # made in code, with seconds the form cannot show
+    activity = make_activity(world, place, starts_at=start)
+    _five(activity)
+    before = _state(activity)
+    response = _as(world.chair).post(
+        f"/places/staff/activities/{activity.pk}/change/",
+        _form(
+            activity,
+            starts_at=f"{timezone.localtime(start):%Y-%m-%dT%H:%M}",
+            ends_at=f"{timezone.localtime(activity.ends_at):%Y-%m-%dT%H:%M}",
+        ),
+    )
+    assert response.status_code == 302
+    assert _state(activity) == before
+    assert AuditEntry.objects.filter(action="activity.changed").count() == 0
+    assert outbox == []
