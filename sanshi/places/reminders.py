@@ -28,7 +28,7 @@ def _when(signup: SignUp) -> str:
 
 def _send(ids: Iterable[int], text_for: object) -> int:
     sent = 0
-    rows = SignUp.objects.filter(pk__in=list(ids)).select_related("activity")
+    rows = SignUp.objects.filter(pk__in=list(ids)).select_related("activity").order_by("pk")
     for signup in rows:
         text = text_for(signup)  # type: ignore[operator]
         try:
