@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from sanshi.audit.actions import record_audit
 from sanshi.childcare.access import homes_cared_for
 from sanshi.childcare.models import Attendance, Child, Collector, Presence, Session
+from sanshi.concerns.workcal import WorkingCalendar
 from sanshi.core import clock
 from sanshi.core.crypto import blind_index
 from sanshi.core.errors import Conflict, InvalidInput, NotAllowed
 from sanshi.network.models import Household
 from sanshi.places.models import OpeningHours, Place, PlaceKind
+from sanshi.places.selectors import spans_on
 
 User = AuthUser | AnonymousUser
 
@@ -230,11 +232,14 @@ def leave_child(child: Child, *, actor: User) -> Child:
 
 
 def hours_on(place: Place, day: dt.date) -> tuple[dt.time, dt.time] | None:
-    """The place's opening and closing time that weekday, or None when it is closed."""
-    spans = list(OpeningHours.objects.filter(place=place, weekday=day.weekday()))
+    """The place's opening and closing time that day, or None when it is closed: not open
+    that weekday, or a public holiday or rest day of the work calendar (no session is
+    expected then, so no absence counts and no late-collection alert fires)."""
+    hours = list(OpeningHours.objects.filter(place=place, weekday=day.weekday()))
+    spans = spans_on(hours, day, WorkingCalendar())
     if not spans:
         return None
-    return min(s.opens for s in spans), max(s.closes for s in spans)
+    return min(o for o, _c in spans), max(c for _o, c in spans)
 
 
 def open_session(place: Place, *, actor: User) -> Session:

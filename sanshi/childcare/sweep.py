@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 
 from sanshi.audit.actions import record_audit
 from sanshi.childcare.models import Attendance, Child, FollowUp, Presence, Session
+from sanshi.concerns.workcal import WorkingCalendar
 from sanshi.network.actions import request_visit
 from sanshi.notifications.actions import notify_users
 from sanshi.orgs.models import Org, Role
 from sanshi.orgs.selectors import ancestor_ids, people_with_role
 from sanshi.places.models import Place
+from sanshi.places.selectors import is_holiday
 
 ABSENCES_IN_A_ROW = 3
 NOT_COLLECTED = "child_not_collected"
@@ -160,6 +162,7 @@ def _mark_absences(now: dt.datetime, result: PickupSweepResult) -> None:
     pending = Session.objects.filter(absences_marked_at__isnull=True, day__lte=today).order_by(
         "day", "pk"
     )
+    calendar = WorkingCalendar()
     for session in pending:
         if now < closing_time(session):
             continue
@@ -169,7 +172,10 @@ def _mark_absences(now: dt.datetime, result: PickupSweepResult) -> None:
             )
             if claimed != 1:
                 continue
-            absent = _absent_children(session)
+            # A day the work calendar made a holiday after the session was opened: nobody
+            # was expected, so nobody is absent.
+            holiday = is_holiday(session.day, calendar)
+            absent = [] if holiday else _absent_children(session)
             Attendance.objects.bulk_create(
                 [Attendance(session=session, child=c, status=Presence.ABSENT) for c in absent]
             )

@@ -183,15 +183,20 @@ def _sessions(
     day = start
     last_day = end.date() - dt.timedelta(days=1)
     while day <= last_day:
-        if day.weekday() < 5:
-            _one_day(day, enrolled, worker, rng, stays_away, late=day == _last_weekday(last_day))
+        if _after_school(home, day):
+            _one_day(day, enrolled, worker, rng, stays_away, late=day == _last_open(home, last_day))
             with clock.at(_at(day, dt.time(20, 0))):
                 run_pickup_sweep(clock.now())
         day += dt.timedelta(days=1)
 
 
-def _last_weekday(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
+def _after_school(home: Place, day: dt.date) -> bool:
+    """A school day's afternoon: a weekday the work calendar does not make a holiday."""
+    return day.weekday() < 5 and childcare.hours_on(home, day) is not None
+
+
+def _last_open(home: Place, day: dt.date) -> dt.date:
+    while not _after_school(home, day):
         day -= dt.timedelta(days=1)
     return day
 

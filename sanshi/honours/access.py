@@ -15,6 +15,7 @@ from sanshi.concerns import permissions as perm
 from sanshi.core.errors import NotFound
 from sanshi.honours.models import Nomination, Studio, TypicalCase
 from sanshi.orgs.models import Org, Role
+from sanshi.places.models import Place, PlaceKind
 
 User = AuthUser | AnonymousUser
 
@@ -73,3 +74,22 @@ def keeps_studio(user: User, studio: Studio) -> bool:
         return False
     manages = studio.place.managers.filter(pk=int(user.pk or 0)).exists()
     return manages or handles_org(user, studio.place.org)
+
+
+def studio_places_kept_by(user: User) -> QuerySet[Place]:
+    """Open 三八红旗手工作室 places whose page the user keeps (managers, honours staff above)."""
+    if not user.is_authenticated:
+        return Place.objects.none()
+    condition = Q(managers=user)
+    under = _under(user, "org")
+    if under is not None:
+        condition |= under
+    ids = Place.objects.filter(condition, kind=PlaceKind.STUDIO, closed_at__isnull=True)
+    return Place.objects.filter(pk__in=ids.values("pk")).select_related("org")
+
+
+def access_studio_place(user: User, place_id: int) -> Place:
+    found = studio_places_kept_by(user).filter(pk=place_id).first()
+    if found is None:
+        raise NotFound("no such studio")
+    return found

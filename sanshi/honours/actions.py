@@ -85,7 +85,7 @@ def set_up_studio(
         leader_name=_text(leader_name, "leader_name", limit=32),
         leader_title=_text(leader_title, "leader_title", limit=120, required=False),
         intro=_text(intro, "intro", limit=2000, required=False),
-        opened_on=opened_on,
+        opened_on=_opened_on(opened_on),
         created_at=clock.now(),
     )
     with transaction.atomic():
@@ -134,6 +134,69 @@ def add_work(
             actor, "honours.studio_work_added", "place", studio.place_id, {"work": work.pk}
         )
     return work
+
+
+def _opened_on(value: dt.date | None) -> dt.date | None:
+    if value is not None and value > _today():
+        raise InvalidInput(_("日期不能在将来"), fields={"opened_on": "future"})
+    return value
+
+
+def update_studio(
+    studio: Studio,
+    *,
+    actor: User,
+    leader_name: str,
+    leader_title: str = "",
+    intro: str = "",
+    opened_on: dt.date | None = None,
+) -> Studio:
+    """Change the studio's leader, her title, the introduction or the opening date."""
+    if not keeps_studio(actor, studio):
+        raise NotAllowed(_("你不负责这个工作室"))
+    values = {
+        "leader_name": _text(leader_name, "leader_name", limit=32),
+        "leader_title": _text(leader_title, "leader_title", limit=120, required=False),
+        "intro": _text(intro, "intro", limit=2000, required=False),
+        "opened_on": _opened_on(opened_on),
+    }
+    changed = sorted(name for name, value in values.items() if getattr(studio, name) != value)
+    if not changed:
+        return studio
+    with transaction.atomic():
+        Studio.objects.filter(pk=studio.pk).update(**{name: values[name] for name in changed})
+        for name in changed:
+            setattr(studio, name, values[name])
+        record_audit(actor, "honours.studio_updated", "place", studio.place_id, {"fields": changed})
+    return studio
+
+
+def remove_team_member(member: StudioMember, *, actor: User) -> None:
+    """Take someone off the studio's team page (she left, or no longer wants to be shown)."""
+    if not keeps_studio(actor, member.studio):
+        raise NotAllowed(_("你不负责这个工作室"))
+    with transaction.atomic():
+        if StudioMember.objects.filter(pk=member.pk).delete()[0] != 1:
+            raise Conflict(_("已经移除了"))
+        record_audit(
+            actor,
+            "honours.studio_member_removed",
+            "place",
+            member.studio.place_id,
+            {"member": member.pk},
+        )
+
+
+def remove_work(work: StudioWork, *, actor: User) -> None:
+    """Take a project or activity off the studio's page."""
+    if not keeps_studio(actor, work.studio):
+        raise NotAllowed(_("你不负责这个工作室"))
+    with transaction.atomic():
+        if StudioWork.objects.filter(pk=work.pk).delete()[0] != 1:
+            raise Conflict(_("已经移除了"))
+        record_audit(
+            actor, "honours.studio_work_removed", "place", work.studio.place_id, {"work": work.pk}
+        )
 
 
 # ---------------------------------------------------------------- honours

@@ -14,4 +14,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/nominations/<int:pk>/<str:step>/", views.nomination_step, name="nomination_step"),
     path("staff/cases/", views.case_new, name="case_new"),
     path("staff/cases/<int:pk>/<str:step>/", views.case_step, name="case_step"),
+    path("staff/studios/<int:place_id>/", views.staff_studio, name="staff_studio"),
+    path(
+        "staff/studios/<int:place_id>/team/", views.staff_studio_member, name="staff_studio_member"
+    ),
+    path(
+        "staff/studios/<int:place_id>/team/<int:pk>/remove/",
+        views.staff_studio_member_remove,
+        name="staff_studio_member_remove",
+    ),
+    path("staff/studios/<int:place_id>/works/", views.staff_studio_work, name="staff_studio_work"),
+    path(
+        "staff/studios/<int:place_id>/works/<int:pk>/remove/",
+        views.staff_studio_work_remove,
+        name="staff_studio_work_remove",
+    ),
 ]

@@ -4,6 +4,7 @@ Staff: nominations from nomination to award, cases from draft to publication."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,17 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanshi.concerns.access import concerns_visible_to
 from sanshi.concerns.tracking import normalise_tracking_code
 from sanshi.console.views.common import ConsoleRequest, console_view, page
-from sanshi.core.errors import InvalidInput, NotFound, SanshiError
+from sanshi.core.errors import Conflict, InvalidInput, NotFound, SanshiError
 from sanshi.honours import actions
 from sanshi.honours.access import (
     HONOURS_ROLES,
     access_case,
     access_nomination,
+    access_studio_place,
     cases_visible_to,
     nominations_visible_to,
+    studio_places_kept_by,
 )
-from sanshi.honours.forms import CaseForm, NominationForm
-from sanshi.honours.models import Nomination, WorkKind
+from sanshi.honours.forms import CaseForm, NominationForm, StudioForm, TeamMemberForm, WorkForm
+from sanshi.honours.models import Nomination, Studio, StudioMember, StudioWork, WorkKind
 from sanshi.honours.selectors import honour_roll, public_studios, published_cases
 from sanshi.orgs.models import Org
 from sanshi.orgs.selectors import roles_of_user
@@ -81,7 +84,13 @@ def _staff_page(request: ConsoleRequest, form: NominationForm, status: int = 200
     cases = list(cases_visible_to(request.user).order_by("-written_at")[:100])
     if not _orgs(request) and not nominations:
         raise Http404("no honours here")
-    context = {"nominations": nominations, "cases": cases, "form": form, "case_form": CaseForm()}
+    context = {
+        "nominations": nominations,
+        "cases": cases,
+        "form": form,
+        "case_form": CaseForm(),
+        "studios": list(studio_places_kept_by(request.user).order_by("name")[:50]),
+    }
     return page(request, "honours/staff.html", context, status=status)
 
 
@@ -165,3 +174,127 @@ def case_step(request: ConsoleRequest, pk: int, step: str) -> HttpResponse:
         raise Http404("no such step")
     messages.success(request, _("已保存。"))
     return HttpResponseRedirect(reverse("honours:staff"), status=303)
+
+
+# ---------------------------------------------------------------- studios (staff)
+
+
+def _to_studio(place_id: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("honours:staff_studio", args=[place_id]), status=303)
+
+
+def _refused(request: ConsoleRequest, form: Any, place_id: int) -> HttpResponseRedirect:
+    text = "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''} {e}"
+        for f, errors in form.errors.items()
+        for e in errors
+    )
+    messages.error(request, text)
+    return _to_studio(place_id)
+
+
+def _studio_of(place_id: int) -> Studio | None:
+    return Studio.objects.filter(place_id=place_id).select_related("place").first()
+
+
+@require_http_methods(["GET", "POST"])
+@console_view
+def staff_studio(request: ConsoleRequest, place_id: int) -> HttpResponse:
+    """A studio's page from the staff side: leader and introduction (set up the first time),
+    team, projects and activities."""
+    place = access_studio_place(request.user, place_id)
+    studio = _studio_of(place.pk)
+    if request.method == "POST":
+        form = StudioForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, form, place.pk)
+        try:
+            if studio is None:
+                actions.set_up_studio(place, actor=request.user, **form.cleaned_data)
+            else:
+                actions.update_studio(studio, actor=request.user, **form.cleaned_data)
+        except (InvalidInput, Conflict) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+        return _to_studio(place.pk)
+    initial = {}
+    if studio is not None:
+        initial = {
+            "leader_name": studio.leader_name,
+            "leader_title": studio.leader_title,
+            "intro": studio.intro,
+            "opened_on": studio.opened_on,
+        }
+    works = list(studio.works.order_by("-held_on", "-pk")) if studio else []
+    context = {
+        "place": place,
+        "studio": studio,
+        "form": StudioForm(initial=initial),
+        "team": list(studio.team.order_by("pk")) if studio else [],
+        "projects": [w for w in works if w.kind == WorkKind.PROJECT],
+        "activities": [w for w in works if w.kind == WorkKind.ACTIVITY],
+        "member_form": TeamMemberForm(),
+        "work_form": WorkForm(),
+    }
+    return page(request, "honours/staff_studio.html", context)
+
+
+def _kept_studio(request: ConsoleRequest, place_id: int) -> Studio:
+    place = access_studio_place(request.user, place_id)
+    studio = _studio_of(place.pk)
+    if studio is None:
+        raise NotFound("no studio page yet")
+    return studio
+
+
+@require_POST
+@console_view
+def staff_studio_member(request: ConsoleRequest, place_id: int) -> HttpResponse:
+    studio = _kept_studio(request, place_id)
+    form = TeamMemberForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form, place_id)
+    actions.add_team_member(studio, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("已加入团队。"))
+    return _to_studio(place_id)
+
+
+@require_POST
+@console_view
+def staff_studio_member_remove(request: ConsoleRequest, place_id: int, pk: int) -> HttpResponse:
+    studio = _kept_studio(request, place_id)
+    member = StudioMember.objects.filter(studio=studio, pk=pk).select_related("studio").first()
+    if member is None:
+        raise NotFound("no such member")
+    actions.remove_team_member(member, actor=request.user)
+    messages.success(request, _("已从团队中移除。"))
+    return _to_studio(place_id)
+
+
+@require_POST
+@console_view
+def staff_studio_work(request: ConsoleRequest, place_id: int) -> HttpResponse:
+    studio = _kept_studio(request, place_id)
+    form = WorkForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form, place_id)
+    try:
+        actions.add_work(studio, actor=request.user, **form.cleaned_data)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已添加。"))
+    return _to_studio(place_id)
+
+
+@require_POST
+@console_view
+def staff_studio_work_remove(request: ConsoleRequest, place_id: int, pk: int) -> HttpResponse:
+    studio = _kept_studio(request, place_id)
+    work = StudioWork.objects.filter(studio=studio, pk=pk).select_related("studio").first()
+    if work is None:
+        raise NotFound("no such work")
+    actions.remove_work(work, actor=request.user)
+    messages.success(request, _("已移除。"))
+    return _to_studio(place_id)

@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sanshi.audit.actions import record_audit
@@ -186,7 +187,7 @@ def _check_spans(spans: Iterable[Span]) -> list[Span]:
             raise InvalidInput("weekday 0 (Monday) to 6 (Sunday)", fields={"hours": "weekday"})
         if closes <= opens:
             raise InvalidInput("a span closes after it opens", fields={"hours": "order"})
-    for (day_a, _, closes_a), (day_b, opens_b, _) in itertools.pairwise(clean):
+    for (day_a, _opens_a, closes_a), (day_b, opens_b, _closes_b) in itertools.pairwise(clean):
         if day_a == day_b and opens_b < closes_a:
             raise InvalidInput("spans of one day must not overlap", fields={"hours": "overlap"})
     return clean
@@ -465,6 +466,87 @@ def cancel_activity(activity: Activity, *, actor: User) -> Activity:
         )
         record_audit(actor, "activity.cancelled", "activity", activity.pk, {"told": len(ids)})
         transaction.on_commit(partial(reminders.tell_cancelled, ids))
+    return activity
+
+
+_CHANGEABLE = ("starts_at", "ends_at", "location", "capacity")
+
+
+def _changed_values(activity: Activity, values: dict[str, Any]) -> dict[str, Any]:
+    """The new time, location and capacity, checked together; only what differs."""
+    unknown = set(values) - set(_CHANGEABLE)
+    if unknown:
+        raise InvalidInput(_("这些内容不能在这里修改"), fields=dict.fromkeys(unknown, "unknown"))
+    new = {name: values.get(name, getattr(activity, name)) for name in _CHANGEABLE}
+    if new["ends_at"] <= new["starts_at"]:
+        raise InvalidInput(_("结束时间须晚于开始时间"), fields={"ends_at": "before start"})
+    try:
+        new["capacity"] = int(new["capacity"])
+    except (TypeError, ValueError):
+        raise InvalidInput(_("名额须为整数"), fields={"capacity": "invalid"}) from None
+    if not 1 <= new["capacity"] <= 10_000:
+        raise InvalidInput(_("名额须在 1 到 10000 之间"), fields={"capacity": "out of range"})
+    new["location"] = _short(new["location"], "location", 200, required=True)
+    return {k: v for k, v in new.items() if v != getattr(activity, k)}
+
+
+def _log_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def change_activity(activity: Activity, *, actor: User, **values: Any) -> Activity:
+    """Move a published activity, change where it is or how many it takes; everyone signed
+    up or waiting is told. More places move people up from the waiting list; fewer places
+    than are taken is refused and nothing is written."""
+    _require(_may_organise(actor, activity.org, activity.place), "change this activity")
+    now = clock.now()
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        if locked.cancelled_at is not None:
+            raise Conflict(_("活动已取消，不能再修改"))
+        if locked.ends_at <= now:
+            raise Conflict(_("活动已结束，不能再修改"))
+        changed = _changed_values(locked, values)
+        if not changed:
+            return locked
+        if changed.get("capacity", locked.capacity) < locked.taken:
+            raise InvalidInput(
+                _("已有 %(n)s 人报名成功，名额不能少于 %(n)s") % {"n": locked.taken},
+                fields={"capacity": "below taken"},
+            )
+        if "starts_at" in changed and changed["starts_at"] <= now:
+            raise InvalidInput(_("新的开始时间须在现在之后"), fields={"starts_at": "past"})
+        update = dict(changed)
+        if "starts_at" in changed:  # the sign-up window closes as much earlier or later
+            shifted = locked.signup_closes + (changed["starts_at"] - locked.starts_at)
+            update["signup_closes"] = min(shifted, changed.get("ends_at", locked.ends_at))
+            if update["signup_closes"] <= locked.signup_opens:
+                raise InvalidInput(
+                    _("新的开始时间早于报名开放时间"), fields={"starts_at": "before sign-up"}
+                )
+        before = {k: _log_value(getattr(locked, k)) for k in changed}
+        Activity.objects.filter(pk=locked.pk).update(**update)
+        for name, value in update.items():
+            setattr(activity, name, value)
+        moved = _promote(activity) if changed.get("capacity", 0) > locked.capacity else []
+        live = activity.signups.exclude(status=SignUp.Status.CANCELLED)
+        if "starts_at" in changed:  # a new reminder before the new time
+            live.filter(reminded_at__isnull=False).update(reminded_at=None)
+        told = list(live.order_by("pk").values_list("pk", flat=True))
+        activity.refresh_from_db(fields=["taken"])
+        record_audit(
+            actor,
+            "activity.changed",
+            "activity",
+            activity.pk,
+            {
+                "before": before,
+                "after": {k: _log_value(v) for k, v in changed.items()},
+                "moved_up": moved,
+                "told": len(told),
+            },
+        )
+        transaction.on_commit(partial(reminders.tell_changed, told, moved))
     return activity
 
 

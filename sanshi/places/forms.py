@@ -101,6 +101,24 @@ class ActivityForm(forms.Form):
     place = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+class ActivityChangeForm(forms.Form):
+    """A published activity's time, location and capacity (filled with what they are now)."""
+
+    starts_at = forms.DateTimeField(
+        label=_("开始"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+    )
+    location = forms.CharField(label=_("地点"), max_length=200)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=10000)
+
+
 class SignUpForm(forms.Form):
     name = forms.CharField(label=_("您的姓名"), max_length=32)
     phone = forms.CharField(

@@ -28,7 +28,7 @@ def _when(signup: SignUp) -> str:
 
 def _send(ids: Iterable[int], text_for: object) -> int:
     sent = 0
-    rows = SignUp.objects.filter(pk__in=list(ids)).select_related("activity")
+    rows = SignUp.objects.filter(pk__in=list(ids)).select_related("activity").order_by("pk")
     for signup in rows:
         text = text_for(signup)  # type: ignore[operator]
         try:
@@ -63,3 +63,23 @@ def tell_cancelled(ids: Iterable[int]) -> int:
     return _send(
         ids, lambda s: f"【三事】抱歉：「{s.activity.title}」（{_when(s)}）已取消。{signup_link(s)}"
     )
+
+
+def tell_changed(ids: Iterable[int], moved_up: Iterable[int] = ()) -> int:
+    """The activity's time, place or capacity changed: each hears what it is now and where
+    she stands (signed up, moved up from the waiting list by the new places, or waiting)."""
+    up = set(moved_up)
+
+    def text(s: SignUp) -> str:
+        if s.pk in up:
+            where = "名额增加，您已从候补转为报名成功"
+        elif s.status == SignUp.Status.WAITING:
+            where = "您仍在候补名单上"
+        else:
+            where = "您的报名仍有效"
+        return (
+            f"【三事】变更：「{s.activity.title}」现为{_when(s)}在{s.activity.location}，"
+            f"名额{s.activity.capacity}人，{where}。{signup_link(s)}"
+        )
+
+    return _send(ids, text)

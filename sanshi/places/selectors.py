@@ -183,7 +183,9 @@ def _figures(label: str, activities: QuerySet[Activity], hours: Decimal, childre
         attendances=sum(per_person.values()),
         children=children,
         hours_open=hours,
-        volunteer_hours=volunteer.aggregate(h=Sum("record__hours"))["h"] or Decimal("0.0"),
+        volunteer_hours=(volunteer.aggregate(h=Sum("record__hours"))["h"] or Decimal(0)).quantize(
+            Decimal("0.1")
+        ),
         rating=(Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1")) if ratings else None,
     )
 

@@ -38,6 +38,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="staff_cancel_activity",
     ),
     path(
+        "staff/activities/<int:pk>/change/",
+        views.staff_change_activity,
+        name="staff_change_activity",
+    ),
+    path(
         "staff/activities/<int:pk>/checkin/<int:signup_id>/",
         views.staff_check_in,
         name="staff_check_in",

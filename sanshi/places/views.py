@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core import clock
 from sanshi.core.crypto import mask_name, mask_phone, phone_index
-from sanshi.core.errors import InvalidInput, NotFound, SanshiError
+from sanshi.core.errors import Conflict, InvalidInput, NotFound, SanshiError
 from sanshi.core.parsing import int_or_none
 from sanshi.intake import ratelimit
 from sanshi.orgs.models import Membership, Org
@@ -39,6 +39,7 @@ from sanshi.places.access import (
     places_run_by,
 )
 from sanshi.places.forms import (
+    ActivityChangeForm,
     ActivityForm,
     ChildSignUpForm,
     DoorForm,
@@ -585,6 +586,14 @@ def staff_activity(request: ConsoleRequest, pk: int) -> HttpResponse:
             "duty_form": DutyForm(volunteers=[(v.pk, v.name) for v in volunteers.order_by("name")]),
             "hours_form": DutyHoursForm(),
             "door_url": door_url(request, activity),
+            "change_form": ActivityChangeForm(
+                initial={
+                    "starts_at": timezone.localtime(activity.starts_at),
+                    "ends_at": timezone.localtime(activity.ends_at),
+                    "location": activity.location,
+                    "capacity": activity.capacity,
+                }
+            ),
         },
     )
 
@@ -645,6 +654,39 @@ def staff_cancel_activity(request: ConsoleRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk)
     actions.cancel_activity(activity, actor=request.user)
     messages.success(request, _("活动已取消，已短信通知报名的居民。"))
+    return _to_activity(pk)
+
+
+def _same_minute(posted: dt.datetime, current: dt.datetime) -> dt.datetime:
+    """The form shows minutes: a time sent back unchanged keeps its seconds (no change)."""
+    value = posted if timezone.is_aware(posted) else timezone.make_aware(posted)
+    return current if value == current.replace(second=0, microsecond=0) else value
+
+
+@require_POST
+@console_view
+def staff_change_activity(request: ConsoleRequest, pk: int) -> HttpResponse:
+    """New time, location or capacity; a refusal (fewer places than are taken) is shown on the
+    roster and nothing changes."""
+    activity = access_activity(request.user, pk)
+    form = ActivityChangeForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+        return _to_activity(pk)
+    data = form.cleaned_data
+    try:
+        actions.change_activity(
+            activity,
+            actor=request.user,
+            starts_at=_same_minute(data["starts_at"], activity.starts_at),
+            ends_at=_same_minute(data["ends_at"], activity.ends_at),
+            location=data["location"],
+            capacity=data["capacity"],
+        )
+    except (InvalidInput, Conflict) as exc:
+        messages.error(request, exc.message)
+        return _to_activity(pk)
+    messages.success(request, _("活动已修改，已短信通知报名和候补的居民。"))
     return _to_activity(pk)
 
 
@@ -714,5 +756,11 @@ def staff_figures(request: ConsoleRequest) -> HttpResponse:
             "by_org": by_org,
             "previous": f"{previous:%Y-%m}",
             "following": f"{following:%Y-%m}",
+            # Opening hours alone are the timetable, not work done: without activities,
+            # attendance, children or volunteer hours the month is said to be empty.
+            "quiet": not any(
+                f.sessions or f.signups or f.attendances or f.children or f.volunteer_hours
+                for f in [*by_place, *by_org]
+            ),
         },
     )

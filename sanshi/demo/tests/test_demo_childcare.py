@@ -26,9 +26,13 @@ def test_the_demo_childrens_home_studio_and_honours(guangxi: None) -> None:
     home = Place.objects.get(name="北部湾社区儿童之家")
     assert Child.objects.filter(place=home).count() == 4
     assert Collector.objects.count() == 8
-    # 28 days back from 1 November 2026: the weekdays from 4 October to 30 October.
-    assert Session.objects.filter(place=home).count() == 20
-    assert Attendance.objects.count() == 80
+    # 28 days back from 1 November 2026: the weekdays from 4 October to 30 October but
+    # the National Day holidays of 5, 6 and 7 October (the work calendar's).
+    assert Session.objects.filter(place=home).count() == 17
+    assert (
+        Session.objects.filter(day__range=(dt.date(2026, 10, 5), dt.date(2026, 10, 7))).count() == 0
+    )
+    assert Attendance.objects.count() == 68
     out = Attendance.objects.filter(status=Presence.OUT)
     assert out.filter(collected_by__isnull=True).count() == 0
     assert Attendance.objects.filter(status=Presence.IN).count() == 0
@@ -56,7 +60,7 @@ def test_the_demo_childrens_home_studio_and_honours(guangxi: None) -> None:
     load_childcare(seed=2020, concerns=0, until=UNTIL)  # a second run adds nothing
     assert (Child.objects.count(), Session.objects.count(), Nomination.objects.count()) == (
         4,
-        20,
+        17,
         5,
     )
     assert verify_chain().ok
