@@ -1,13 +1,14 @@
 """What the dashboard shows, read from the rollups (and one live count: overdue now).
 
 Every rate carries its counts; for a viewer who sees an org only as a leader, counts of 1 to 4
-are suppressed (the statistics rule of `exports.MIN_CELL`) and so is any rate built on one.
+are suppressed (the statistics rule of `suppression.MIN_CELL`) and so is any rate built on one;
+where a table's columns add up to a figure shown above it, complementary cells go too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sanshi.analytics.exports import MIN_CELL
 from sanshi.analytics.rollups import M
-from sanshi.analytics.selectors import Rate, rates_from_counts, rollup_sums
+from sanshi.analytics.selectors import RATE_METRICS, Rate, rollup_sums
+from sanshi.analytics.suppression import PRIMARY, SECONDARY, protect, small
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import Channel, Concern, Sanshi, Status
 from sanshi.concerns.taxonomy import taxonomy
@@ -39,23 +40,28 @@ OPEN = (
 )
 
 
+Shown = int | str  # a count, or the mark shown instead of it (suppression.PRIMARY, SECONDARY)
+Marks = Mapping[str, str]  # metric -> the mark that hides it
+
+
 @dataclass(frozen=True)
 class Figure:
-    """A count or a rate as shown: None when suppressed or (rates) with nothing to count."""
+    """A count or a rate as shown: marked when suppressed, value None with nothing to count."""
 
-    numerator: int | None
-    denominator: int | None
+    numerator: Shown | None
+    denominator: Shown | None
     value: float | None
     suppressed: bool = False
 
     @property
     def percent(self) -> str:
         if self.suppressed:
-            return f"<{MIN_CELL}"
+            marks = [n for n in (self.numerator, self.denominator) if isinstance(n, str)]
+            return PRIMARY if PRIMARY in marks or not marks else marks[0]
         return "—" if self.value is None else f"{self.value * 100:.1f}%"
 
-    def shown(self, n: int | None) -> str:
-        return f"<{MIN_CELL}" if n is None else str(n)
+    def shown(self, n: Shown | None) -> str:
+        return PRIMARY if n is None else str(n)
 
     @property
     def counts(self) -> str:
@@ -63,24 +69,56 @@ class Figure:
 
 
 def _hidden(n: int, deidentify: bool) -> bool:
-    return deidentify and 0 < n < MIN_CELL
+    return deidentify and small(n)
 
 
 def figure(rate: Rate, deidentify: bool) -> Figure:
-    num_hidden = _hidden(rate.numerator, deidentify)
-    den_hidden = _hidden(rate.denominator, deidentify)
-    if num_hidden or den_hidden:
+    """A rate alone (no table around it): only its own small counts are hidden."""
+    marks = {"n": PRIMARY} if _hidden(rate.numerator, deidentify) else {}
+    if _hidden(rate.denominator, deidentify):
+        marks["d"] = PRIMARY
+    return figure_of({"n": rate.numerator, "d": rate.denominator}, "n", "d", marks)
+
+
+def figure_of(c: Mapping[str, int], num: str, den: str, marks: Marks) -> Figure:
+    """The rate num/den of these counts, with the counts the marks hide marked."""
+    rate = Rate(int(c.get(num, 0)), int(c.get(den, 0)))
+    if num in marks or den in marks:
         return Figure(
-            None if num_hidden else rate.numerator,
-            None if den_hidden else rate.denominator,
-            None,
-            suppressed=True,
+            marks.get(num, rate.numerator), marks.get(den, rate.denominator), None, suppressed=True
         )
     return Figure(rate.numerator, rate.denominator, rate.value)
 
 
-def count(n: int, deidentify: bool) -> int | None:
-    return None if _hidden(n, deidentify) else n
+def count(c: Mapping[str, int], metric: str, marks: Marks) -> Shown:
+    return marks.get(metric, int(c.get(metric, 0)))
+
+
+def primary_marks(c: Mapping[str, int], deidentify: bool) -> dict[str, str]:
+    return {m: PRIMARY for m, n in c.items() if _hidden(int(n), deidentify)}
+
+
+def table_marks(
+    rows: Mapping[Any, Mapping[str, int]],
+    total: Mapping[str, int],
+    metrics: Iterable[str],
+    deidentify: bool,
+) -> tuple[dict[Any, dict[str, str]], set[str]]:
+    """The marks of each row of a table whose columns add up to `total`, and the metrics
+    whose total must go too (suppression.protect, one column at a time)."""
+    marks: dict[Any, dict[str, str]] = {k: {} for k in rows}
+    totals_hidden: set[str] = set()
+    if not deidentify:
+        return marks, totals_hidden
+    for m in metrics:
+        line = protect({k: int(r.get(m, 0)) for k, r in rows.items()}, int(total.get(m, 0)))
+        for k in rows:
+            mark = line.mark(k)
+            if mark is not None:
+                marks[k][m] = mark
+        if line.total_hidden:
+            totals_hidden.add(m)
+    return marks, totals_hidden
 
 
 def grade(name: str, f: Figure) -> str:
@@ -91,31 +129,34 @@ def grade(name: str, f: Figure) -> str:
     return "good" if v >= 0.9 else "fair" if v >= 0.75 else "poor"
 
 
-def gaming(c: Mapping[str, int], deidentify: bool) -> dict[str, Figure]:
+GAMING_METRICS = {
+    "back_and_forth": (M.BACK_AND_FORTH, M.RECEIVED),
+    "reopened_30d": (M.REOPENED_30D, M.REPLIES),
+    "closed_unrated": (M.CLOSED_UNRATED, M.CLOSED),
+    "repeat": (M.REPEAT, M.RECEIVED),
+    "extensions": (M.EXTENSIONS, M.DISPATCHED),
+}
+RATE_PARTS = frozenset(m for pair in RATE_METRICS.values() for m in pair)
+GAMING_PARTS = frozenset(m for pair in GAMING_METRICS.values() for m in pair)
+OVERDUE_NOW = "overdue_now"  # not a rollup: counted live, set beside the rollups' metrics
+
+
+def gaming(c: Mapping[str, int], marks: Marks) -> dict[str, Figure]:
     """The signs that rates are being gamed, each with what it is counted against."""
-    g = lambda m: int(c.get(m, 0))  # noqa: E731
-    pairs = {
-        "back_and_forth": (M.BACK_AND_FORTH, M.RECEIVED),
-        "reopened_30d": (M.REOPENED_30D, M.REPLIES),
-        "closed_unrated": (M.CLOSED_UNRATED, M.CLOSED),
-        "repeat": (M.REPEAT, M.RECEIVED),
-        "extensions": (M.EXTENSIONS, M.DISPATCHED),
-    }
-    return {k: figure(Rate(g(a), g(b)), deidentify) for k, (a, b) in pairs.items()}
+    return {k: figure_of(c, a, b, marks) for k, (a, b) in GAMING_METRICS.items()}
 
 
-def rates(c: Mapping[str, int], deidentify: bool) -> dict[str, Figure]:
-    r = rates_from_counts(c)
-    return {name: figure(getattr(r, name), deidentify) for name in RATE_NAMES}
+def rates(c: Mapping[str, int], marks: Marks) -> dict[str, Figure]:
+    return {name: figure_of(c, *RATE_METRICS[name], marks) for name in RATE_NAMES}
 
 
 @dataclass
 class ChildRow:
     org: Org
-    received: int | None
+    received: Shown
     rates: dict[str, Figure]
     gaming: dict[str, Figure]
-    overdue: int | None
+    overdue: Shown
 
     @property
     def cells(self) -> list[tuple[str, Figure, str]]:
@@ -129,17 +170,17 @@ class Dashboard:
     start: dt.date
     end: dt.date
     deidentify: bool
-    received: int | None
+    received: Shown
     rates: dict[str, Figure]
     gaming: dict[str, Figure]
     danger: Figure
-    funnel: list[tuple[Any, int | None]]
-    months: list[tuple[dt.date, dict[str, Figure], int | None]]
-    by_category: list[tuple[str, int | None, Figure]]
-    by_sanshi: list[tuple[str, int | None, Figure]]
-    by_channel: list[tuple[str, int | None, Figure]]
+    funnel: list[tuple[Any, Shown]]
+    months: list[tuple[dt.date, dict[str, Figure], Shown]]
+    by_category: list[tuple[str, Shown, Figure]]
+    by_sanshi: list[tuple[str, Shown, Figure]]
+    by_channel: list[tuple[str, Shown, Figure]]
     children: list[ChildRow]
-    overdue_total: int | None
+    overdue_total: Shown
     breadcrumbs: list[Org]
 
     def chart_data(self) -> dict[str, Any]:
@@ -151,31 +192,36 @@ class Dashboard:
                     name: [_pct(r[name]) for _, r, _ in self.months]
                     for name in ("response", "resolution", "satisfaction", "on_time")
                 },
-                "received": [n for _, _, n in self.months],
+                "received": [_n(n) for _, _, n in self.months],
             },
             "category": {
                 "labels": [x[0] for x in self.by_category],
-                "values": [x[1] for x in self.by_category],
+                "values": [_n(x[1]) for x in self.by_category],
             },
             "sanshi": {
                 "labels": [x[0] for x in self.by_sanshi],
-                "values": [x[1] for x in self.by_sanshi],
+                "values": [_n(x[1]) for x in self.by_sanshi],
             },
             "channel": {
                 "labels": [x[0] for x in self.by_channel],
-                "values": [x[1] for x in self.by_channel],
+                "values": [_n(x[1]) for x in self.by_channel],
             },
             "funnel": {
                 "labels": [str(x[0]) for x in self.funnel],
-                "values": [x[1] for x in self.funnel],
+                "values": [_n(x[1]) for x in self.funnel],
             },
             "children": {
                 "labels": [c.org.name for c in self.children],
                 "response": [_pct(c.rates["response"]) for c in self.children],
                 "satisfaction": [_pct(c.rates["satisfaction"]) for c in self.children],
-                "overdue": [c.overdue for c in self.children],
+                "overdue": [_n(c.overdue) for c in self.children],
             },
         }
+
+
+def _n(n: Shown) -> int | None:
+    """A count for a chart: a hidden one is left out."""
+    return n if isinstance(n, int) else None
 
 
 def _pct(f: Figure) -> float | None:
@@ -225,23 +271,34 @@ def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return cats, sanshi, {k: str(v) for k, v in Channel.choices}
 
 
+SLICE_PARTS = (M.RECEIVED, *RATE_METRICS["satisfaction"])
+
+
 def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashboard:
-    """Everything on the dashboard for the org's subtree over the days [start, end)."""
-    total = rollup_sums(org, start, end).get(None, {})
+    """Everything on the dashboard for the org's subtree over the days [start, end).
+
+    For a de-identified view each table whose columns add up to the org's figures (months,
+    child orgs, categories, classes, channels) hides small cells and their complements
+    (suppression.protect), so no hidden count is the total minus the ones shown."""
+    total = dict(rollup_sums(org, start, end).get(None, {}))
     by_month = rollup_sums(org, start, end, by="month")
     cats, sanshi_names, channel_names = _labels()
+    hidden_totals: set[str] = set()
 
-    def slices(by: str, names: Mapping[str, str]) -> list[tuple[str, int | None, Figure]]:
+    def slices(by: str, names: Mapping[str, str]) -> list[tuple[str, Shown, Figure]]:
         sums = rollup_sums(org, start, end, by=by)
-        keys = sorted(sums, key=lambda k: -sums[k].get(M.RECEIVED, 0))
+        keys = sorted(
+            (k for k in sums if sums[k].get(M.RECEIVED, 0)), key=lambda k: -sums[k][M.RECEIVED]
+        )
+        marks, gone = table_marks({k: sums[k] for k in keys}, total, SLICE_PARTS, deidentify)
+        hidden_totals.update(gone)
         return [
             (
                 str(names.get(k, k) or "—"),
-                count(sums[k].get(M.RECEIVED, 0), deidentify),
-                rates(sums[k], deidentify)["satisfaction"],
+                count(sums[k], M.RECEIVED, marks[k]),
+                rates(sums[k], marks[k])["satisfaction"],
             )
             for k in keys
-            if sums[k].get(M.RECEIVED, 0)
         ]
 
     children = list(Org.objects.filter(parent=org).order_by("name"))
@@ -254,19 +311,32 @@ def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashbo
                 bucket = per_child[c.pk]
                 for metric, n in sums.items():
                     bucket[metric] = bucket.get(metric, 0) + n
-    overdue_total, overdue = overdue_by_child(org, children)
-    rows = []
+    total[OVERDUE_NOW], overdue = overdue_by_child(org, children)
     for c in children:
-        s = per_child[c.pk]
-        row = ChildRow(
+        per_child[c.pk][OVERDUE_NOW] = overdue[c.pk]
+    child_marks, gone = table_marks(
+        per_child, total, {M.RECEIVED, OVERDUE_NOW, *RATE_PARTS, *GAMING_PARTS}, deidentify
+    )
+    hidden_totals.update(gone)
+    rows = [
+        ChildRow(
             c,
-            count(s.get(M.RECEIVED, 0), deidentify),
-            rates(s, deidentify),
-            gaming(s, deidentify),
-            count(overdue[c.pk], deidentify),
+            count(per_child[c.pk], M.RECEIVED, child_marks[c.pk]),
+            rates(per_child[c.pk], child_marks[c.pk]),
+            gaming(per_child[c.pk], child_marks[c.pk]),
+            count(per_child[c.pk], OVERDUE_NOW, child_marks[c.pk]),
         )
-        rows.append(row)
-    g = lambda m: int(total.get(m, 0))  # noqa: E731
+        for c in children
+    ]
+    month_rows = {m: by_month.get(m, {}) for m in month_starts(start, end)}
+    month_marks, gone = table_marks(month_rows, total, {M.RECEIVED, *RATE_PARTS}, deidentify)
+    hidden_totals.update(gone)
+    by_category = slices("category", cats)
+    by_sanshi = slices("sanshi", sanshi_names)
+    by_channel = slices("channel", channel_names)
+    marks = primary_marks(total, deidentify) | {
+        m: SECONDARY for m in hidden_totals if not _hidden(int(total.get(m, 0)), deidentify)
+    }
     funnel = [
         (_("受理"), M.RECEIVED),
         (_("签收"), M.RECEIVED_SIGNED),
@@ -278,24 +348,20 @@ def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashbo
         start=start,
         end=end,
         deidentify=deidentify,
-        received=count(g(M.RECEIVED), deidentify),
-        rates=rates(total, deidentify),
-        gaming=gaming(total, deidentify),
-        danger=figure(Rate(g(M.DANGER_RESPONDED), g(M.DANGER_DISPATCHED)), deidentify),
-        funnel=[(label, count(g(m), deidentify)) for label, m in funnel],
+        received=count(total, M.RECEIVED, marks),
+        rates=rates(total, marks),
+        gaming=gaming(total, marks),
+        danger=figure_of(total, M.DANGER_RESPONDED, M.DANGER_DISPATCHED, marks),
+        funnel=[(label, count(total, m, marks)) for label, m in funnel],
         months=[
-            (
-                m,
-                rates(by_month.get(m, {}), deidentify),
-                count(by_month.get(m, {}).get(M.RECEIVED, 0), deidentify),
-            )
-            for m in month_starts(start, end)
+            (m, rates(r, month_marks[m]), count(r, M.RECEIVED, month_marks[m]))
+            for m, r in month_rows.items()
         ],
-        by_category=slices("category", cats),
-        by_sanshi=slices("sanshi", sanshi_names),
-        by_channel=slices("channel", channel_names),
+        by_category=by_category,
+        by_sanshi=by_sanshi,
+        by_channel=by_channel,
         children=rows,
-        overdue_total=count(overdue_total, deidentify),
+        overdue_total=count(total, OVERDUE_NOW, marks),
         breadcrumbs=list(Org.objects.filter(pk__in=_ancestor_ids(org)).order_by("depth")),
     )
 
