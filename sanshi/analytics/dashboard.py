@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanshi.analytics.rollups import M
 from sanshi.analytics.selectors import RATE_METRICS, Rate, rollup_sums
-from sanshi.analytics.suppression import PRIMARY, SECONDARY, protect, small
+from sanshi.analytics.suppression import PRIMARY, Sum, protect_lines, small
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import Channel, Concern, Sanshi, Status
 from sanshi.concerns.taxonomy import taxonomy
@@ -94,31 +94,39 @@ def count(c: Mapping[str, int], metric: str, marks: Marks) -> Shown:
     return marks.get(metric, int(c.get(metric, 0)))
 
 
-def primary_marks(c: Mapping[str, int], deidentify: bool) -> dict[str, str]:
-    return {m: PRIMARY for m, n in c.items() if _hidden(int(n), deidentify)}
+Cell = tuple[str, Any, str]  # (table, row, metric); the org's own figures: ("total", None, m)
 
 
-def table_marks(
-    rows: Mapping[Any, Mapping[str, int]],
-    total: Mapping[str, int],
-    metrics: Iterable[str],
-    deidentify: bool,
-) -> tuple[dict[Any, dict[str, str]], set[str]]:
-    """The marks of each row of a table whose columns add up to `total`, and the metrics
-    whose total must go too (suppression.protect, one column at a time)."""
-    marks: dict[Any, dict[str, str]] = {k: {} for k in rows}
-    totals_hidden: set[str] = set()
-    if not deidentify:
-        return marks, totals_hidden
-    for m in metrics:
-        line = protect({k: int(r.get(m, 0)) for k, r in rows.items()}, int(total.get(m, 0)))
-        for k in rows:
-            mark = line.mark(k)
-            if mark is not None:
-                marks[k][m] = mark
-        if line.total_hidden:
-            totals_hidden.add(m)
-    return marks, totals_hidden
+class Tables:
+    """The dashboard's tables as cells and the lines that add up (suppression.protect_lines)."""
+
+    def __init__(self, total: Mapping[str, int], deidentify: bool) -> None:
+        self.deidentify = deidentify
+        self.values: dict[Cell, int] = {("total", None, m): int(n) for m, n in total.items()}
+        self.lines: list[Sum[Cell]] = []
+        self.marks: dict[tuple[str, Any], dict[str, str]] = {}
+
+    def add(self, name: str, rows: Mapping[Any, Mapping[str, int]], metrics: Iterable[str]) -> None:
+        """A table whose columns add up to the org's figures."""
+        for m in metrics:
+            self.values.setdefault(("total", None, m), 0)
+            for r, counts in rows.items():
+                self.values[(name, r, m)] = int(counts.get(m, 0))
+            self.lines.append(Sum(tuple((name, r, m) for r in rows), ("total", None, m)))
+
+    def add_identity(self, name: str, row: Any, parts: Iterable[str], whole: str) -> None:
+        """Metrics of one row that add up to another of the same row (closed = rated + not)."""
+        cells = tuple((name, row, m) for m in parts)
+        if all(c in self.values for c in (*cells, (name, row, whole))):
+            self.lines.append(Sum(cells, (name, row, whole)))
+
+    def protect(self) -> None:
+        marks = protect_lines(self.values, self.lines) if self.deidentify else {}
+        for (name, row, metric), mark in marks.items():
+            self.marks.setdefault((name, row), {})[metric] = mark
+
+    def row(self, name: str, row: Any = None) -> Marks:
+        return self.marks.get((name, row), {})
 
 
 def grade(name: str, f: Figure) -> str:
@@ -272,36 +280,13 @@ def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 
 SLICE_PARTS = (M.RECEIVED, *RATE_METRICS["satisfaction"])
+CHILD_PARTS = frozenset({M.RECEIVED, OVERDUE_NOW, *RATE_PARTS, *GAMING_PARTS})
+MONTH_PARTS = frozenset({M.RECEIVED, *RATE_PARTS})
+# Within a row: closed = closed and rated + closed without a rating.
+CLOSED_PARTS = (M.CLOSED_RATED, M.CLOSED_UNRATED)
 
 
-def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashboard:
-    """Everything on the dashboard for the org's subtree over the days [start, end).
-
-    For a de-identified view each table whose columns add up to the org's figures (months,
-    child orgs, categories, classes, channels) hides small cells and their complements
-    (suppression.protect), so no hidden count is the total minus the ones shown."""
-    total = dict(rollup_sums(org, start, end).get(None, {}))
-    by_month = rollup_sums(org, start, end, by="month")
-    cats, sanshi_names, channel_names = _labels()
-    hidden_totals: set[str] = set()
-
-    def slices(by: str, names: Mapping[str, str]) -> list[tuple[str, Shown, Figure]]:
-        sums = rollup_sums(org, start, end, by=by)
-        keys = sorted(
-            (k for k in sums if sums[k].get(M.RECEIVED, 0)), key=lambda k: -sums[k][M.RECEIVED]
-        )
-        marks, gone = table_marks({k: sums[k] for k in keys}, total, SLICE_PARTS, deidentify)
-        hidden_totals.update(gone)
-        return [
-            (
-                str(names.get(k, k) or "—"),
-                count(sums[k], M.RECEIVED, marks[k]),
-                rates(sums[k], marks[k])["satisfaction"],
-            )
-            for k in keys
-        ]
-
-    children = list(Org.objects.filter(parent=org).order_by("name"))
+def _per_child(org: Org, start: dt.date, end: dt.date, children: list[Org]) -> dict[int, dict]:
     by_org = rollup_sums(org, start, end, by="org")
     paths = dict(Org.objects.filter(pk__in=list(by_org)).values_list("pk", "path"))
     per_child: dict[int, dict[str, int]] = {c.pk: {} for c in children}
@@ -311,32 +296,64 @@ def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashbo
                 bucket = per_child[c.pk]
                 for metric, n in sums.items():
                     bucket[metric] = bucket.get(metric, 0) + n
+    return per_child
+
+
+def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashboard:
+    """Everything on the dashboard for the org's subtree over the days [start, end).
+
+    For a de-identified view, every table whose columns add up to the org's figures (months,
+    child orgs, categories, classes, channels) hides small cells and their complements, and
+    so does each row where closed = rated + unrated (suppression.protect_lines): no hidden
+    count is a total minus the ones shown."""
+    total = dict(rollup_sums(org, start, end).get(None, {}))
+    by_month = rollup_sums(org, start, end, by="month")
+    cats, sanshi_names, channel_names = _labels()
+    children = list(Org.objects.filter(parent=org).order_by("name"))
+    per_child = _per_child(org, start, end, children)
     total[OVERDUE_NOW], overdue = overdue_by_child(org, children)
     for c in children:
         per_child[c.pk][OVERDUE_NOW] = overdue[c.pk]
-    child_marks, gone = table_marks(
-        per_child, total, {M.RECEIVED, OVERDUE_NOW, *RATE_PARTS, *GAMING_PARTS}, deidentify
-    )
-    hidden_totals.update(gone)
+    month_rows = {m: by_month.get(m, {}) for m in month_starts(start, end)}
+    slices = {by: rollup_sums(org, start, end, by=by) for by in ("category", "sanshi", "channel")}
+    slice_keys = {
+        by: sorted(
+            (k for k in sums if sums[k].get(M.RECEIVED, 0)), key=lambda k: -sums[k][M.RECEIVED]
+        )
+        for by, sums in slices.items()
+    }
+    tables = Tables(total, deidentify)
+    tables.add("child", per_child, CHILD_PARTS)
+    tables.add("month", month_rows, MONTH_PARTS)
+    for by, sums in slices.items():
+        tables.add(by, {k: sums[k] for k in slice_keys[by]}, SLICE_PARTS)
+    tables.add_identity("total", None, CLOSED_PARTS, M.CLOSED)
+    for c in children:
+        tables.add_identity("child", c.pk, CLOSED_PARTS, M.CLOSED)
+    tables.protect()
+
+    def slice_rows(by: str, names: Mapping[str, str]) -> list[tuple[str, Shown, Figure]]:
+        sums = slices[by]
+        return [
+            (
+                str(names.get(k, k) or "—"),
+                count(sums[k], M.RECEIVED, tables.row(by, k)),
+                rates(sums[k], tables.row(by, k))["satisfaction"],
+            )
+            for k in slice_keys[by]
+        ]
+
     rows = [
         ChildRow(
             c,
-            count(per_child[c.pk], M.RECEIVED, child_marks[c.pk]),
-            rates(per_child[c.pk], child_marks[c.pk]),
-            gaming(per_child[c.pk], child_marks[c.pk]),
-            count(per_child[c.pk], OVERDUE_NOW, child_marks[c.pk]),
+            count(per_child[c.pk], M.RECEIVED, tables.row("child", c.pk)),
+            rates(per_child[c.pk], tables.row("child", c.pk)),
+            gaming(per_child[c.pk], tables.row("child", c.pk)),
+            count(per_child[c.pk], OVERDUE_NOW, tables.row("child", c.pk)),
         )
         for c in children
     ]
-    month_rows = {m: by_month.get(m, {}) for m in month_starts(start, end)}
-    month_marks, gone = table_marks(month_rows, total, {M.RECEIVED, *RATE_PARTS}, deidentify)
-    hidden_totals.update(gone)
-    by_category = slices("category", cats)
-    by_sanshi = slices("sanshi", sanshi_names)
-    by_channel = slices("channel", channel_names)
-    marks = primary_marks(total, deidentify) | {
-        m: SECONDARY for m in hidden_totals if not _hidden(int(total.get(m, 0)), deidentify)
-    }
+    marks = tables.row("total")
     funnel = [
         (_("受理"), M.RECEIVED),
         (_("签收"), M.RECEIVED_SIGNED),
@@ -354,12 +371,12 @@ def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashbo
         danger=figure_of(total, M.DANGER_RESPONDED, M.DANGER_DISPATCHED, marks),
         funnel=[(label, count(total, m, marks)) for label, m in funnel],
         months=[
-            (m, rates(r, month_marks[m]), count(r, M.RECEIVED, month_marks[m]))
+            (m, rates(r, tables.row("month", m)), count(r, M.RECEIVED, tables.row("month", m)))
             for m, r in month_rows.items()
         ],
-        by_category=by_category,
-        by_sanshi=by_sanshi,
-        by_channel=by_channel,
+        by_category=slice_rows("category", cats),
+        by_sanshi=slice_rows("sanshi", sanshi_names),
+        by_channel=slice_rows("channel", channel_names),
         children=rows,
         overdue_total=count(total, OVERDUE_NOW, marks),
         breadcrumbs=list(Org.objects.filter(pk__in=_ancestor_ids(org)).order_by("depth")),
