@@ -3,7 +3,7 @@ keyset (as it is now), on a database filled with `sanshi generate-volume` (a scr
 
     DATABASE_URL=postgres://... .venv/bin/python bench/keyset.py [--runs 10]
 
-As a city staff member of Beihai (made here once, `bench-keyset`), through the console's own
+As a staff member of the province (made here once, `bench-keyset-province`), through the console's own
 visibility (`concerns_visible_to`) and order (received_at, id newest first), 50 rows a page:
 OFFSET pages with the exact count the old pager made (Django's Paginator), keyset pages from a
 cursor pointing at the same position. Prints one JSON object, with the load average.
@@ -52,12 +52,12 @@ def main() -> None:
     from sanshi.orgs.models import Org, Role
     from sanshi.testing import make_user
 
-    city = Org.objects.filter(level=Org.Level.CITY, name__startswith="北海").first()
-    if city is None:
+    province = Org.objects.filter(level=Org.Level.PROVINCE).order_by("pk").first()
+    if province is None:
         sys.exit("needs the Guangxi tree (sanshi import-divisions) and generate-volume's concerns")
-    user = get_user_model().objects.filter(username="bench-keyset").first()
+    user = get_user_model().objects.filter(username="bench-keyset-province").first()
     if user is None:
-        user = make_user("bench-keyset", role=Role.STAFF, org=city)
+        user = make_user("bench-keyset-province", role=Role.STAFF, org=province)
     grants(user)
     order = ("-received_at", "-pk")
     qs = concerns_visible_to(user).order_by(*order)
@@ -65,25 +65,28 @@ def main() -> None:
     out: dict[str, object] = {
         "database": connection.vendor,
         "concerns": Concern.objects.count(),
-        "visible_to_beihai_staff": visible,
+        "visible": visible,
         "load_average": os.getloadavg(),
-        "pages": [],
     }
-    for position in (0, 1_000, 10_000, visible - PAGE):
-        number = position // PAGE + 1
-        offset_ms = _median_ms(
-            lambda n=number: list(Paginator(qs, PAGE).page(n).object_list), args.runs
-        )
-        cursor = ""
-        if position:
-            before = qs[position - 1 : position].get()
-            cursor = keyset.encode(before, order, "bench")
-        keyset_ms = _median_ms(
-            lambda c=cursor: keyset.page(qs, order, c, PAGE, scope="bench"), args.runs
-        )
-        out["pages"].append(  # type: ignore[attr-defined]
-            {"rows_before": position, "offset_and_count_ms": offset_ms, "keyset_ms": keyset_ms}
-        )
+    # The same pages without the visibility condition: what the paging alone costs.
+    everything = Concern.objects.order_by(*order)
+    for name, rows in (("pages", qs), ("pages_without_visibility", everything)):
+        found = []
+        for position in sorted({p for p in (0, 1_000, 10_000, visible - PAGE) if p >= 0}):
+            number = position // PAGE + 1
+            offset_ms = _median_ms(
+                lambda n=number, r=rows: list(Paginator(r, PAGE).page(n).object_list), args.runs
+            )
+            cursor = ""
+            if position:
+                cursor = keyset.encode(rows[position - 1 : position].get(), order, "bench")
+            keyset_ms = _median_ms(
+                lambda c=cursor, r=rows: keyset.page(r, order, c, PAGE, scope="bench"), args.runs
+            )
+            found.append(
+                {"rows_before": position, "offset_and_count_ms": offset_ms, "keyset_ms": keyset_ms}
+            )
+        out[name] = found
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 
