@@ -1,13 +1,14 @@
 """What the dashboard shows, read from the rollups (and one live count: overdue now).
 
 Every rate carries its counts; for a viewer who sees an org only as a leader, counts of 1 to 4
-are suppressed (the statistics rule of `exports.MIN_CELL`) and so is any rate built on one.
+are suppressed (the statistics rule of `suppression.MIN_CELL`) and so is any rate built on one;
+where a table's columns add up to a figure shown above it, complementary cells go too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sanshi.analytics.exports import MIN_CELL
 from sanshi.analytics.rollups import M
-from sanshi.analytics.selectors import Rate, rates_from_counts, rollup_sums
+from sanshi.analytics.selectors import RATE_METRICS, Rate, rollup_sums
+from sanshi.analytics.suppression import PRIMARY, Sum, protect_lines, small
 from sanshi.concerns import permissions as perm
 from sanshi.concerns.models import Channel, Concern, Sanshi, Status
 from sanshi.concerns.taxonomy import taxonomy
@@ -39,23 +40,28 @@ OPEN = (
 )
 
 
+Shown = int | str  # a count, or the mark shown instead of it (suppression.PRIMARY, SECONDARY)
+Marks = Mapping[str, str]  # metric -> the mark that hides it
+
+
 @dataclass(frozen=True)
 class Figure:
-    """A count or a rate as shown: None when suppressed or (rates) with nothing to count."""
+    """A count or a rate as shown: marked when suppressed, value None with nothing to count."""
 
-    numerator: int | None
-    denominator: int | None
+    numerator: Shown | None
+    denominator: Shown | None
     value: float | None
     suppressed: bool = False
 
     @property
     def percent(self) -> str:
         if self.suppressed:
-            return f"<{MIN_CELL}"
+            marks = [n for n in (self.numerator, self.denominator) if isinstance(n, str)]
+            return PRIMARY if PRIMARY in marks or not marks else marks[0]
         return "—" if self.value is None else f"{self.value * 100:.1f}%"
 
-    def shown(self, n: int | None) -> str:
-        return f"<{MIN_CELL}" if n is None else str(n)
+    def shown(self, n: Shown | None) -> str:
+        return PRIMARY if n is None else str(n)
 
     @property
     def counts(self) -> str:
@@ -63,24 +69,64 @@ class Figure:
 
 
 def _hidden(n: int, deidentify: bool) -> bool:
-    return deidentify and 0 < n < MIN_CELL
+    return deidentify and small(n)
 
 
 def figure(rate: Rate, deidentify: bool) -> Figure:
-    num_hidden = _hidden(rate.numerator, deidentify)
-    den_hidden = _hidden(rate.denominator, deidentify)
-    if num_hidden or den_hidden:
+    """A rate alone (no table around it): only its own small counts are hidden."""
+    marks = {"n": PRIMARY} if _hidden(rate.numerator, deidentify) else {}
+    if _hidden(rate.denominator, deidentify):
+        marks["d"] = PRIMARY
+    return figure_of({"n": rate.numerator, "d": rate.denominator}, "n", "d", marks)
+
+
+def figure_of(c: Mapping[str, int], num: str, den: str, marks: Marks) -> Figure:
+    """The rate num/den of these counts, with the counts the marks hide marked."""
+    rate = Rate(int(c.get(num, 0)), int(c.get(den, 0)))
+    if num in marks or den in marks:
         return Figure(
-            None if num_hidden else rate.numerator,
-            None if den_hidden else rate.denominator,
-            None,
-            suppressed=True,
+            marks.get(num, rate.numerator), marks.get(den, rate.denominator), None, suppressed=True
         )
     return Figure(rate.numerator, rate.denominator, rate.value)
 
 
-def count(n: int, deidentify: bool) -> int | None:
-    return None if _hidden(n, deidentify) else n
+def count(c: Mapping[str, int], metric: str, marks: Marks) -> Shown:
+    return marks.get(metric, int(c.get(metric, 0)))
+
+
+Cell = tuple[str, Any, str]  # (table, row, metric); the org's own figures: ("total", None, m)
+
+
+class Tables:
+    """The dashboard's tables as cells and the lines that add up (suppression.protect_lines)."""
+
+    def __init__(self, total: Mapping[str, int], deidentify: bool) -> None:
+        self.deidentify = deidentify
+        self.values: dict[Cell, int] = {("total", None, m): int(n) for m, n in total.items()}
+        self.lines: list[Sum[Cell]] = []
+        self.marks: dict[tuple[str, Any], dict[str, str]] = {}
+
+    def add(self, name: str, rows: Mapping[Any, Mapping[str, int]], metrics: Iterable[str]) -> None:
+        """A table whose columns add up to the org's figures."""
+        for m in metrics:
+            self.values.setdefault(("total", None, m), 0)
+            for r, counts in rows.items():
+                self.values[(name, r, m)] = int(counts.get(m, 0))
+            self.lines.append(Sum(tuple((name, r, m) for r in rows), ("total", None, m)))
+
+    def add_identity(self, name: str, row: Any, parts: Iterable[str], whole: str) -> None:
+        """Metrics of one row that add up to another of the same row (closed = rated + not)."""
+        cells = tuple((name, row, m) for m in parts)
+        if all(c in self.values for c in (*cells, (name, row, whole))):
+            self.lines.append(Sum(cells, (name, row, whole)))
+
+    def protect(self) -> None:
+        marks = protect_lines(self.values, self.lines) if self.deidentify else {}
+        for (name, row, metric), mark in marks.items():
+            self.marks.setdefault((name, row), {})[metric] = mark
+
+    def row(self, name: str, row: Any = None) -> Marks:
+        return self.marks.get((name, row), {})
 
 
 def grade(name: str, f: Figure) -> str:
@@ -91,31 +137,34 @@ def grade(name: str, f: Figure) -> str:
     return "good" if v >= 0.9 else "fair" if v >= 0.75 else "poor"
 
 
-def gaming(c: Mapping[str, int], deidentify: bool) -> dict[str, Figure]:
+GAMING_METRICS = {
+    "back_and_forth": (M.BACK_AND_FORTH, M.RECEIVED),
+    "reopened_30d": (M.REOPENED_30D, M.REPLIES),
+    "closed_unrated": (M.CLOSED_UNRATED, M.CLOSED),
+    "repeat": (M.REPEAT, M.RECEIVED),
+    "extensions": (M.EXTENSIONS, M.DISPATCHED),
+}
+RATE_PARTS = frozenset(m for pair in RATE_METRICS.values() for m in pair)
+GAMING_PARTS = frozenset(m for pair in GAMING_METRICS.values() for m in pair)
+OVERDUE_NOW = "overdue_now"  # not a rollup: counted live, set beside the rollups' metrics
+
+
+def gaming(c: Mapping[str, int], marks: Marks) -> dict[str, Figure]:
     """The signs that rates are being gamed, each with what it is counted against."""
-    g = lambda m: int(c.get(m, 0))  # noqa: E731
-    pairs = {
-        "back_and_forth": (M.BACK_AND_FORTH, M.RECEIVED),
-        "reopened_30d": (M.REOPENED_30D, M.REPLIES),
-        "closed_unrated": (M.CLOSED_UNRATED, M.CLOSED),
-        "repeat": (M.REPEAT, M.RECEIVED),
-        "extensions": (M.EXTENSIONS, M.DISPATCHED),
-    }
-    return {k: figure(Rate(g(a), g(b)), deidentify) for k, (a, b) in pairs.items()}
+    return {k: figure_of(c, a, b, marks) for k, (a, b) in GAMING_METRICS.items()}
 
 
-def rates(c: Mapping[str, int], deidentify: bool) -> dict[str, Figure]:
-    r = rates_from_counts(c)
-    return {name: figure(getattr(r, name), deidentify) for name in RATE_NAMES}
+def rates(c: Mapping[str, int], marks: Marks) -> dict[str, Figure]:
+    return {name: figure_of(c, *RATE_METRICS[name], marks) for name in RATE_NAMES}
 
 
 @dataclass
 class ChildRow:
     org: Org
-    received: int | None
+    received: Shown
     rates: dict[str, Figure]
     gaming: dict[str, Figure]
-    overdue: int | None
+    overdue: Shown
 
     @property
     def cells(self) -> list[tuple[str, Figure, str]]:
@@ -129,17 +178,17 @@ class Dashboard:
     start: dt.date
     end: dt.date
     deidentify: bool
-    received: int | None
+    received: Shown
     rates: dict[str, Figure]
     gaming: dict[str, Figure]
     danger: Figure
-    funnel: list[tuple[Any, int | None]]
-    months: list[tuple[dt.date, dict[str, Figure], int | None]]
-    by_category: list[tuple[str, int | None, Figure]]
-    by_sanshi: list[tuple[str, int | None, Figure]]
-    by_channel: list[tuple[str, int | None, Figure]]
+    funnel: list[tuple[Any, Shown]]
+    months: list[tuple[dt.date, dict[str, Figure], Shown]]
+    by_category: list[tuple[str, Shown, Figure]]
+    by_sanshi: list[tuple[str, Shown, Figure]]
+    by_channel: list[tuple[str, Shown, Figure]]
     children: list[ChildRow]
-    overdue_total: int | None
+    overdue_total: Shown
     breadcrumbs: list[Org]
 
     def chart_data(self) -> dict[str, Any]:
@@ -151,31 +200,36 @@ class Dashboard:
                     name: [_pct(r[name]) for _, r, _ in self.months]
                     for name in ("response", "resolution", "satisfaction", "on_time")
                 },
-                "received": [n for _, _, n in self.months],
+                "received": [_n(n) for _, _, n in self.months],
             },
             "category": {
                 "labels": [x[0] for x in self.by_category],
-                "values": [x[1] for x in self.by_category],
+                "values": [_n(x[1]) for x in self.by_category],
             },
             "sanshi": {
                 "labels": [x[0] for x in self.by_sanshi],
-                "values": [x[1] for x in self.by_sanshi],
+                "values": [_n(x[1]) for x in self.by_sanshi],
             },
             "channel": {
                 "labels": [x[0] for x in self.by_channel],
-                "values": [x[1] for x in self.by_channel],
+                "values": [_n(x[1]) for x in self.by_channel],
             },
             "funnel": {
                 "labels": [str(x[0]) for x in self.funnel],
-                "values": [x[1] for x in self.funnel],
+                "values": [_n(x[1]) for x in self.funnel],
             },
             "children": {
                 "labels": [c.org.name for c in self.children],
                 "response": [_pct(c.rates["response"]) for c in self.children],
                 "satisfaction": [_pct(c.rates["satisfaction"]) for c in self.children],
-                "overdue": [c.overdue for c in self.children],
+                "overdue": [_n(c.overdue) for c in self.children],
             },
         }
+
+
+def _n(n: Shown) -> int | None:
+    """A count for a chart: a hidden one is left out."""
+    return n if isinstance(n, int) else None
 
 
 def _pct(f: Figure) -> float | None:
@@ -225,26 +279,14 @@ def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return cats, sanshi, {k: str(v) for k, v in Channel.choices}
 
 
-def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashboard:
-    """Everything on the dashboard for the org's subtree over the days [start, end)."""
-    total = rollup_sums(org, start, end).get(None, {})
-    by_month = rollup_sums(org, start, end, by="month")
-    cats, sanshi_names, channel_names = _labels()
+SLICE_PARTS = (M.RECEIVED, *RATE_METRICS["satisfaction"])
+CHILD_PARTS = frozenset({M.RECEIVED, OVERDUE_NOW, *RATE_PARTS, *GAMING_PARTS})
+MONTH_PARTS = frozenset({M.RECEIVED, *RATE_PARTS})
+# Within a row: closed = closed and rated + closed without a rating.
+CLOSED_PARTS = (M.CLOSED_RATED, M.CLOSED_UNRATED)
 
-    def slices(by: str, names: Mapping[str, str]) -> list[tuple[str, int | None, Figure]]:
-        sums = rollup_sums(org, start, end, by=by)
-        keys = sorted(sums, key=lambda k: -sums[k].get(M.RECEIVED, 0))
-        return [
-            (
-                str(names.get(k, k) or "—"),
-                count(sums[k].get(M.RECEIVED, 0), deidentify),
-                rates(sums[k], deidentify)["satisfaction"],
-            )
-            for k in keys
-            if sums[k].get(M.RECEIVED, 0)
-        ]
 
-    children = list(Org.objects.filter(parent=org).order_by("name"))
+def _per_child(org: Org, start: dt.date, end: dt.date, children: list[Org]) -> dict[int, dict]:
     by_org = rollup_sums(org, start, end, by="org")
     paths = dict(Org.objects.filter(pk__in=list(by_org)).values_list("pk", "path"))
     per_child: dict[int, dict[str, int]] = {c.pk: {} for c in children}
@@ -254,19 +296,64 @@ def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashbo
                 bucket = per_child[c.pk]
                 for metric, n in sums.items():
                     bucket[metric] = bucket.get(metric, 0) + n
-    overdue_total, overdue = overdue_by_child(org, children)
-    rows = []
+    return per_child
+
+
+def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashboard:
+    """Everything on the dashboard for the org's subtree over the days [start, end).
+
+    For a de-identified view, every table whose columns add up to the org's figures (months,
+    child orgs, categories, classes, channels) hides small cells and their complements, and
+    so does each row where closed = rated + unrated (suppression.protect_lines): no hidden
+    count is a total minus the ones shown."""
+    total = dict(rollup_sums(org, start, end).get(None, {}))
+    by_month = rollup_sums(org, start, end, by="month")
+    cats, sanshi_names, channel_names = _labels()
+    children = list(Org.objects.filter(parent=org).order_by("name"))
+    per_child = _per_child(org, start, end, children)
+    total[OVERDUE_NOW], overdue = overdue_by_child(org, children)
     for c in children:
-        s = per_child[c.pk]
-        row = ChildRow(
-            c,
-            count(s.get(M.RECEIVED, 0), deidentify),
-            rates(s, deidentify),
-            gaming(s, deidentify),
-            count(overdue[c.pk], deidentify),
+        per_child[c.pk][OVERDUE_NOW] = overdue[c.pk]
+    month_rows = {m: by_month.get(m, {}) for m in month_starts(start, end)}
+    slices = {by: rollup_sums(org, start, end, by=by) for by in ("category", "sanshi", "channel")}
+    slice_keys = {
+        by: sorted(
+            (k for k in sums if sums[k].get(M.RECEIVED, 0)), key=lambda k: -sums[k][M.RECEIVED]
         )
-        rows.append(row)
-    g = lambda m: int(total.get(m, 0))  # noqa: E731
+        for by, sums in slices.items()
+    }
+    tables = Tables(total, deidentify)
+    tables.add("child", per_child, CHILD_PARTS)
+    tables.add("month", month_rows, MONTH_PARTS)
+    for by, sums in slices.items():
+        tables.add(by, {k: sums[k] for k in slice_keys[by]}, SLICE_PARTS)
+    tables.add_identity("total", None, CLOSED_PARTS, M.CLOSED)
+    for c in children:
+        tables.add_identity("child", c.pk, CLOSED_PARTS, M.CLOSED)
+    tables.protect()
+
+    def slice_rows(by: str, names: Mapping[str, str]) -> list[tuple[str, Shown, Figure]]:
+        sums = slices[by]
+        return [
+            (
+                str(names.get(k, k) or "—"),
+                count(sums[k], M.RECEIVED, tables.row(by, k)),
+                rates(sums[k], tables.row(by, k))["satisfaction"],
+            )
+            for k in slice_keys[by]
+        ]
+
+    rows = [
+        ChildRow(
+            c,
+            count(per_child[c.pk], M.RECEIVED, tables.row("child", c.pk)),
+            rates(per_child[c.pk], tables.row("child", c.pk)),
+            gaming(per_child[c.pk], tables.row("child", c.pk)),
+            count(per_child[c.pk], OVERDUE_NOW, tables.row("child", c.pk)),
+        )
+        for c in children
+    ]
+    marks = tables.row("total")
     funnel = [
         (_("受理"), M.RECEIVED),
         (_("签收"), M.RECEIVED_SIGNED),
@@ -278,24 +365,20 @@ def build(org: Org, start: dt.date, end: dt.date, *, deidentify: bool) -> Dashbo
         start=start,
         end=end,
         deidentify=deidentify,
-        received=count(g(M.RECEIVED), deidentify),
-        rates=rates(total, deidentify),
-        gaming=gaming(total, deidentify),
-        danger=figure(Rate(g(M.DANGER_RESPONDED), g(M.DANGER_DISPATCHED)), deidentify),
-        funnel=[(label, count(g(m), deidentify)) for label, m in funnel],
+        received=count(total, M.RECEIVED, marks),
+        rates=rates(total, marks),
+        gaming=gaming(total, marks),
+        danger=figure_of(total, M.DANGER_RESPONDED, M.DANGER_DISPATCHED, marks),
+        funnel=[(label, count(total, m, marks)) for label, m in funnel],
         months=[
-            (
-                m,
-                rates(by_month.get(m, {}), deidentify),
-                count(by_month.get(m, {}).get(M.RECEIVED, 0), deidentify),
-            )
-            for m in month_starts(start, end)
+            (m, rates(r, tables.row("month", m)), count(r, M.RECEIVED, tables.row("month", m)))
+            for m, r in month_rows.items()
         ],
-        by_category=slices("category", cats),
-        by_sanshi=slices("sanshi", sanshi_names),
-        by_channel=slices("channel", channel_names),
+        by_category=slice_rows("category", cats),
+        by_sanshi=slice_rows("sanshi", sanshi_names),
+        by_channel=slice_rows("channel", channel_names),
         children=rows,
-        overdue_total=count(overdue_total, deidentify),
+        overdue_total=count(total, OVERDUE_NOW, marks),
         breadcrumbs=list(Org.objects.filter(pk__in=_ancestor_ids(org)).order_by("depth")),
     )
 

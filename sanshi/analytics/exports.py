@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
 
+from sanshi.analytics.suppression import PRIMARY, protect
 from sanshi.concerns.models import Concern
 from sanshi.orgs.models import Org
 
-MIN_CELL = 5
 DIMENSIONS = {
     "category": "category",
     "subcategory": "subcategory",
@@ -26,18 +27,20 @@ DIMENSIONS = {
 @dataclass(frozen=True)
 class Cell:
     key: tuple[str, ...]
-    count: int | None  # None: fewer than MIN_CELL, not shown
+    count: int | None  # None: not shown
+    mark: str = PRIMARY  # what is shown instead: PRIMARY (under MIN_CELL) or SECONDARY
 
     @property
     def shown(self) -> str:
-        return str(self.count) if self.count is not None else f"<{MIN_CELL}"
+        return str(self.count) if self.count is not None else self.mark
 
 
 def counts(org: Org, start: dt.datetime, end: dt.datetime, by: list[str]) -> list[Cell]:
     """Concerns received in [start, end) in the org's subtree, counted by the dimensions.
 
-    A cell under MIN_CELL concerns is suppressed, and so is the smallest other cell of its row
-    when exactly one cell would be suppressed (so it cannot be worked out from the total)."""
+    A cell under MIN_CELL concerns is suppressed, and so are complementary cells of its line
+    (the cells that share all dimensions but the last, which add up to the line's total, itself
+    an export by one dimension fewer), so that none can be worked out (suppression.protect)."""
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown or not by:
         raise ValueError(f"dimensions must be among {', '.join(DIMENSIONS)}")
@@ -54,11 +57,7 @@ def counts(org: Org, start: dt.datetime, end: dt.datetime, by: list[str]) -> lis
         else:
             fields.append(DIMENSIONS[d] or d)
     grouped = rows.values(*fields).annotate(n=Count("pk")).order_by(*fields)
-    cells = [
-        Cell(tuple(_text(r[f]) for f in fields), r["n"] if r["n"] >= MIN_CELL else None)
-        for r in grouped
-    ]
-    return _complementary(cells)
+    return _complementary({tuple(_text(r[f]) for f in fields): r["n"] for r in grouped})
 
 
 def _text(value: object) -> str:
@@ -67,12 +66,14 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _complementary(cells: list[Cell]) -> list[Cell]:
-    hidden = [c for c in cells if c.count is None]
-    if len(hidden) != 1:
-        return cells
-    visible = sorted((c for c in cells if c.count is not None), key=lambda c: c.count or 0)
-    if not visible:
-        return cells
-    smallest = visible[0]
-    return [Cell(c.key, None) if c is smallest else c for c in cells]
+def _complementary(counted: dict[tuple[str, ...], int]) -> list[Cell]:
+    lines: dict[tuple[str, ...], dict[tuple[str, ...], int]] = defaultdict(dict)
+    for key, n in counted.items():
+        lines[key[:-1]][key] = n
+    marks: dict[tuple[str, ...], str] = {}
+    for cells in lines.values():
+        line = protect(cells, sum(cells.values()))
+        marks |= {k: m for k in cells if (m := line.mark(k)) is not None}
+    return [
+        Cell(key, None, marks[key]) if key in marks else Cell(key, n) for key, n in counted.items()
+    ]

@@ -24,6 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sanshi.analytics import dashboard as dash
+from sanshi.analytics.suppression import PRIMARY
 from sanshi.concerns.models import Concern, Sanshi, Status, Urgency
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.core.errors import SanshiError
@@ -132,8 +133,8 @@ def render(org: Org, month: dt.date, fmt: str, *, deidentify: bool) -> io.BytesI
 # ---------------------------------------------------------------- Excel
 
 
-def _cell(value: int | None) -> int | str:
-    return f"<{dash.MIN_CELL}" if value is None else value
+def _cell(value: dash.Shown | None) -> int | str:
+    return PRIMARY if value is None else value
 
 
 def _head(ws: Any, row: int, titles: list[str]) -> None:
@@ -155,7 +156,9 @@ def workbook(report: Report) -> bytes:
     ws["A1"] = report.title
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"{b.start:%Y-%m-%d} – {b.end:%Y-%m-%d} (不含 exclusive)" + (
-        "；去标识：少于5件不显示 de-identified" if b.deidentify else ""
+        "；去标识：少于5件不显示（<5），为防由合计推算而隐藏的记作 × de-identified"
+        if b.deidentify
+        else ""
     )
     _head(ws, 4, ["指标 Measure", "比率 Rate", "分子 Numerator", "分母 Denominator"])
     row = 5
@@ -343,7 +346,9 @@ def pdf(report: Report) -> bytes:
     doc.set_font("cjk", size=16)
     doc.cell(0, 10, report.title, new_x="LMARGIN", new_y="NEXT")
     doc.set_font("cjk", size=9)
-    note = "；去标识：少于5件的数字不显示" if b.deidentify else ""
+    note = (
+        "；去标识：少于5件的数字不显示（<5），为防由合计推算而隐藏的记作 ×" if b.deidentify else ""
+    )
     doc.cell(
         0, 6, f"{b.start:%Y-%m-%d} 至 {b.end:%Y-%m-%d}（不含）{note}", new_x="LMARGIN", new_y="NEXT"
     )
@@ -396,7 +401,7 @@ def pdf(report: Report) -> bytes:
         doc.bars(
             "按类别受理 Received by category",
             [label for label, _, _ in b.by_category],
-            [None if n is None else float(n) for _, n, _ in b.by_category],
+            [float(n) if isinstance(n, int) else None for _, n, _ in b.by_category],
             "n",
         )
     doc.add_page()

@@ -148,17 +148,21 @@ def rollup_sums(
     return out
 
 
+# Each rate's (numerator, denominator) metrics: the formulas of docs/lifecycle.md.
+RATE_METRICS = {
+    "response": (M.RESPONDED, M.DISPATCHED),
+    "resolution": (M.SOLVED, M.RATED),
+    "satisfaction": (M.SATISFIED, M.RATED_SATISFACTION),
+    "on_time": (M.CLOSED_ON_TIME, M.CLOSED_DUE),
+    "returned": (M.RETURN_EVENTS, M.DISPATCH_EVENTS),
+    "reopened": (M.CLOSED_REOPENED, M.CLOSED_RATED),
+}
+
+
 def rates_from_counts(c: Mapping[str, int]) -> Rates:
     """The six rates from summed rollup metrics (formulas of docs/lifecycle.md)."""
     g = lambda m: int(c.get(m, 0))  # noqa: E731
-    return Rates(
-        response=Rate(g(M.RESPONDED), g(M.DISPATCHED)),
-        resolution=Rate(g(M.SOLVED), g(M.RATED)),
-        satisfaction=Rate(g(M.SATISFIED), g(M.RATED_SATISFACTION)),
-        on_time=Rate(g(M.CLOSED_ON_TIME), g(M.CLOSED_DUE)),
-        returned=Rate(g(M.RETURN_EVENTS), g(M.DISPATCH_EVENTS)),
-        reopened=Rate(g(M.CLOSED_REOPENED), g(M.CLOSED_RATED)),
-    )
+    return Rates(**{name: Rate(g(num), g(den)) for name, (num, den) in RATE_METRICS.items()})
 
 
 def rollup_rates(org: Org, start: dt.date, end: dt.date) -> Rates:

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from sanshi.concerns.models import REFERRAL_REFERENCE_MAX, ContactMethod, ReferralBody
+from sanshi.core import keyset
 
 MAX_ID = 2**63 - 1
 # No NUL and no other C0 controls except tab, newline and carriage return: PostgreSQL
@@ -52,6 +53,15 @@ def _limits(min_length: int, max_length: int) -> Any:
 
 Storable = AfterValidator(_storable)
 # Strings the database can store, with their length limits in the schema.
+# An opaque, signed position (sanshi.core.keyset): pass back `next_cursor` as it came.
+Cursor = Annotated[
+    str,
+    Field(
+        max_length=keyset.CURSOR_MAX_LENGTH,
+        pattern=keyset.CURSOR_PATTERN,
+        description="`next_cursor` of the previous page, as given; empty for the first page",
+    ),
+]
 LongText = Annotated[str, _limits(1, 4000), Storable]
 Reason = Annotated[str, _limits(1, 2000), Storable]
 Note = Annotated[str, _limits(0, 2000), Storable]
@@ -130,7 +140,9 @@ class OrgOut(Schema):
 
 class OrgPage(Schema):
     results: list[OrgOut]
-    next_cursor: str | None
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null at the end"
+    )
 
 
 class RoleOut(Schema):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import datetime as dt
 import hashlib
@@ -17,7 +15,7 @@ from sanshi.api.models import ApiToken
 from sanshi.concerns.access import concerns_visible_to, in_full_q
 from sanshi.concerns.models import Concern
 from sanshi.concerns.permissions import grants
-from sanshi.core.errors import InvalidInput
+from sanshi.core import keyset
 from sanshi.core.refcache import ReferenceCache
 from sanshi.core.types import User
 from sanshi.orgs.models import Membership, Org, Person, Role
@@ -111,7 +109,7 @@ def filtered_concerns(user: User, f: ConcernFilters) -> QuerySet[Concern]:
         qs = qs.filter(received_at__lt=f.received_to)
     if f.q:
         qs = qs.filter(_text_search(f.q))
-    return qs.order_by("-received_at", "-pk")
+    return qs.order_by(*CONCERN_ORDER)
 
 
 def _text_search(q: str) -> Q:
@@ -122,36 +120,14 @@ def _text_search(q: str) -> Q:
     return Q(tracking_code=q.upper()) | text_matches(q)
 
 
+CONCERN_ORDER = ("-received_at", "-pk")
+
+
 def page_of_concerns(
     qs: QuerySet[Concern], cursor: str, limit: int
 ) -> tuple[list[Concern], str | None]:
     """One page after the cursor, and the cursor of the next page (None at the end)."""
-    if cursor:
-        at, pk = decode_cursor(cursor)
-        qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
-    rows = list(qs[: limit + 1])
-    if len(rows) <= limit:
-        return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], encode_cursor(last.received_at, last.pk)
-
-
-def encode_cursor(at: dt.datetime, pk: int) -> str:
-    raw = f"{at.isoformat()}|{pk}".encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
-    """The (received_at, id) position in a cursor; a malformed one is a 400."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        at_text, pk_text = raw.split("|")
-        at, pk = dt.datetime.fromisoformat(at_text), int(pk_text)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("bad cursor", fields={"cursor": "invalid"}) from None
-    if at.tzinfo is None or not 0 < pk < 2**63:
-        raise InvalidInput("bad cursor", fields={"cursor": "invalid"})
-    return at, pk
+    return keyset.page(qs, CONCERN_ORDER, cursor, limit, scope="api.concerns")
 
 
 def orgs_visible_to(user: User) -> QuerySet[Org]:

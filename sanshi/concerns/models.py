@@ -208,6 +208,8 @@ class Concern(models.Model):
         indexes = [
             models.Index(fields=["status", "org"]),
             models.Index(fields=["org", "received_at"]),
+            # Lists page newest first by (received_at, id) from a cursor (sanshi.core.keyset).
+            models.Index(fields=["received_at", "id"], name="concern_received_keyset"),
             models.Index(fields=["urgency", "status"]),
             models.Index(fields=["sign_due"]),
             models.Index(fields=["resolve_due"]),

@@ -7,15 +7,13 @@ never sent. Recording hours goes through actions.record_service with its checks.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,15 +21,20 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sanshi.api.endpoints.common import READ_ERRORS, WRITE_ERRORS, caller, responses, token_of
 from sanshi.api.endpoints.concerns import IDEMPOTENCY_HEADER, IdempotencyKey
-from sanshi.api.schemas import Id, In
+from sanshi.api.schemas import Cursor, Id, In
 from sanshi.concerns.access import access_concern
-from sanshi.core import clock
-from sanshi.core.errors import InvalidInput
+from sanshi.core import clock, keyset
 from sanshi.core.idempotency import Answer, answer_once, fingerprint
 from sanshi.volunteers import actions
 from sanshi.volunteers.access import access_volunteer, own_volunteer
 from sanshi.volunteers.models import Certificate, ServiceRecord, Volunteer
-from sanshi.volunteers.selectors import CONFIRMED, confirmed_hours, records_of, star_level
+from sanshi.volunteers.selectors import (
+    CONFIRMED,
+    RECORD_ORDER,
+    confirmed_hours,
+    records_of,
+    star_level,
+)
 
 router = Router(tags=["volunteers"])
 
@@ -49,7 +52,7 @@ class VolunteerMeOut(Schema):
 
 
 class HoursQuery(In):
-    cursor: str = Field("", max_length=200, pattern=r"^[A-Za-z0-9_-]*$")
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -130,23 +133,6 @@ def _verify_url(request: HttpRequest, certificate: Certificate) -> str:
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
 
 
-def _encode(day: dt.date, pk: int) -> str:
-    raw = f"{day.isoformat()}|{pk}".encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[dt.date, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        day_text, pk_text = raw.split("|")
-        day, pk = dt.date.fromisoformat(day_text), int(pk_text)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("bad cursor", fields={"cursor": "invalid"}) from None
-    if not 0 < pk < 2**63:
-        raise InvalidInput("bad cursor", fields={"cursor": "invalid"})
-    return day, pk
-
-
 @router.get(
     "/me", response=responses({200: VolunteerMeOut}, READ_ERRORS), summary="My volunteer record"
 )
@@ -162,14 +148,9 @@ def my_hours(request: HttpRequest, query: Query[HoursQuery]) -> Any:
     """Her service records, newest first, one page at a time (cursor)."""
     volunteer = own_volunteer(caller(request))
     qs = records_of(volunteer).select_related("org")
-    if query.cursor:
-        day, pk = _decode(query.cursor)
-        qs = qs.filter(Q(served_on__lt=day) | Q(served_on=day, pk__lt=pk))
-    rows = list(qs[: query.limit + 1])
-    next_cursor = None
-    if len(rows) > query.limit:
-        rows = rows[: query.limit]
-        next_cursor = _encode(rows[-1].served_on, rows[-1].pk)
+    rows, next_cursor = keyset.page(
+        qs, RECORD_ORDER, query.cursor, query.limit, scope="volunteers.hours"
+    )
     return Status(200, {"results": [_service(r) for r in rows], "next_cursor": next_cursor})
 
 

@@ -31,8 +31,11 @@ def confirmed_hours(volunteer: Volunteer, *, up_to: object = None) -> Decimal:
     return rows.aggregate(h=Sum("hours"))["h"] or Decimal("0")
 
 
+RECORD_ORDER = ("-served_on", "-pk")
+
+
 def records_of(volunteer: Volunteer) -> QuerySet[ServiceRecord]:
-    return ServiceRecord.objects.filter(volunteer=volunteer).order_by("-served_on", "-pk")
+    return ServiceRecord.objects.filter(volunteer=volunteer).order_by(*RECORD_ORDER)
 
 
 @dataclass(frozen=True)

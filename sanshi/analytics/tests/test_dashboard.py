@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zoneinfo
 from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
+from openpyxl import load_workbook
 
 from sanshi.analytics import rollups
 from sanshi.analytics.dashboard import Figure, figure
 from sanshi.analytics.selectors import Rate, rates_for_org
 from sanshi.analytics.tests.test_rates import _build
+from sanshi.concerns.actions import dispatch_concern
 from sanshi.testing import World
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -139,3 +142,35 @@ def test_the_dashboard_leads_to_the_places_figures_for_those_who_may_open_them(
     assert "/places/staff/figures/" not in leader.content.decode()
     with time_machine.travel(TODAY, tick=False):
         assert client.get("/places/staff/figures/").status_code == 404
+
+
+def test_a_leader_cannot_work_out_a_small_child_from_the_total(
+    world: World, client: Client
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=TZ), tick=False):
+        for org, n in ((world.community, 7), (world.other_community, 2)):
+            for _ in range(n):
+                dispatch_concern(world.concern(), org, actor=world.dispatcher)
+    rollups.refresh()
+    response = _get(client, world.leader, f"?org={world.township.pk}")
+    board = response.context["board"]
+    assert board.deidentify is True
+    assert board.received == 9
+    received = {c.org.name: c.received for c in board.children}
+    # 2 is under 5, and 9 - 7 would give it away: the 7 is hidden as well.
+    assert received == {"北部湾社区妇联": "×", "侨中社区妇联": "<5"}
+    dispatched = {c.org.name: c.rates["response"].counts for c in board.children}
+    assert dispatched == {"北部湾社区妇联": "0/×", "侨中社区妇联": "0/<5"}
+    assert board.rates["response"].counts == "0/9"
+    body = response.content.decode()
+    assert "<td>×</td>" in body
+    assert "另隐藏的记作 ×" in body
+    with time_machine.travel(TODAY, tick=False):
+        client.force_login(world.leader)
+        xlsx = client.get(f"/console/dashboard/report.xlsx?month=2026-11&org={world.township.pk}")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content))["按组织 By org"]
+    assert [(r[0], r[1]) for r in sheet.iter_rows(min_row=2, max_col=2, values_only=True)] == [
+        ("侨中社区妇联", "<5"),
+        ("北部湾社区妇联", "×"),
+    ]

@@ -20,8 +20,8 @@ def test_small_cells_are_suppressed_with_a_complementary_cell(world: World) -> N
         world.concern(subcategory="work.wages")
     cells = {c.key: c.shown for c in counts(world.county, START, END, ["category"])}
     # work (2) is under 5; the smallest other cell (family, 6) is hidden too, so the total
-    # cannot give the small cell away.
-    assert cells == {("children",): "7", ("family",): "<5", ("work",): "<5"}
+    # cannot give the small cell away; it is marked × (it is not under 5).
+    assert cells == {("children",): "7", ("family",): "×", ("work",): "<5"}
 
 
 def test_stats_export_prints_csv(world: World, capsys) -> None:

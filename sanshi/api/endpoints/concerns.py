@@ -26,6 +26,7 @@ from sanshi.api.schemas import (
     ConcernIn,
     ConcernPage,
     CreatedOut,
+    Cursor,
     Id,
     StatusCode,
     Storable,
@@ -66,7 +67,7 @@ class ConcernQuery(Schema):
     q: Annotated[str, _limits(0, 100), Storable] = Field(
         "", description="a tracking code, or words in the text or address"
     )
-    cursor: Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9_-]*$")] = ""
+    cursor: Cursor = ""
     limit: int = Field(50, ge=1, le=200)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -18,10 +16,11 @@ from sanshi.api.endpoints.common import (
     responses,
     token_of,
 )
-from sanshi.api.schemas import MAX_ID, MeOut, OrgOut, OrgPage, TaxonomyOut, TriageIn
+from sanshi.api.schemas import MAX_ID, Cursor, MeOut, OrgOut, OrgPage, TaxonomyOut, TriageIn
 from sanshi.api.selectors import orgs_visible_to, visible_org
 from sanshi.concerns.taxonomy import taxonomy
-from sanshi.core.errors import InvalidInput, NotFound
+from sanshi.core import keyset
+from sanshi.core.errors import NotFound
 from sanshi.orgs.models import Org
 from sanshi.orgs.selectors import person_for_user, roles_of_user
 
@@ -86,7 +85,7 @@ def get_taxonomy(request: HttpRequest) -> Any:
 class OrgQuery(Schema):
     parent_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     level: Annotated[str, Field(max_length=16, pattern=r"^[a-z_]*$")] = ""
-    cursor: Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9_-]*$")] = ""
+    cursor: Cursor = ""
     limit: int = Field(100, ge=1, le=500)
 
 
@@ -102,13 +101,7 @@ def list_orgs(request: HttpRequest, filters: Query[OrgQuery]) -> Any:
         qs = qs.filter(parent_id=filters.parent_id)
     if filters.level:
         qs = qs.filter(level=filters.level)
-    if filters.cursor:
-        qs = qs.filter(pk__gt=_decode_org_cursor(filters.cursor))
-    rows = list(qs.order_by("pk")[: filters.limit + 1])
-    next_cursor = None
-    if len(rows) > filters.limit:
-        rows = rows[: filters.limit]
-        next_cursor = base64.urlsafe_b64encode(str(rows[-1].pk).encode()).decode().rstrip("=")
+    rows, next_cursor = keyset.page(qs, ("pk",), filters.cursor, filters.limit, scope="api.orgs")
     return Status(200, {"results": [_org_out(o) for o in rows], "next_cursor": next_cursor})
 
 
@@ -141,13 +134,3 @@ def triage_text(request: HttpRequest, payload: TriageIn) -> Any:
 
 def _org_out(org: Org) -> dict[str, Any]:
     return {name: getattr(org, name) for name in ORG_FIELDS}
-
-
-def _decode_org_cursor(cursor: str) -> int:
-    try:
-        value = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii"))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("bad cursor", fields={"cursor": "invalid"}) from None
-    if not 0 < value <= MAX_ID:
-        raise InvalidInput("bad cursor", fields={"cursor": "invalid"})
-    return value

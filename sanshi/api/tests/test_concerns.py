@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.signing import Signer
 
 from sanshi.api.selectors import fully_visible_ids
 from sanshi.concerns.access import FULL, concerns_visible_to, visibility
@@ -175,6 +176,56 @@ def test_cursor_pages_cover_every_concern_once(world, api_as):
         cursor = body["next_cursor"]
     assert pages == 3
     assert seen == sorted(made, reverse=True)
+
+
+def _received_at(world, day):
+    with time_machine.travel(dt.datetime(2025, 5, day, 9, tzinfo=dt.UTC), tick=False):
+        return world.concern().pk
+
+
+def test_walking_the_pages_while_concerns_arrive_skips_and_repeats_none(world, api_as):
+    made = [_received_at(world, day) for day in range(10, 17)]  # 7 concerns, newest last
+    api = api_as(world.dispatcher)
+    seen, cursor, arrived_late, pages = [], "", [], 0
+    while True:
+        body = api.get("/concerns", {"limit": 3, "cursor": cursor}).json()
+        seen += [row["id"] for row in body["results"]]
+        pages += 1
+        if body["next_cursor"] is None:
+            break
+        cursor = body["next_cursor"]
+        # Between two pages a newer concern arrives (OFFSET would show a row twice) and one
+        # older than every row so far is logged late (it belongs further back: shown once).
+        _received_at(world, 20 + pages)
+        arrived_late.append(_received_at(world, 9 - pages))
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == 9
+    assert seen == sorted(made, reverse=True) + arrived_late
+
+
+def test_a_cursor_that_does_not_check_out_is_400(world, api_as):
+    for _ in range(3):
+        world.concern()
+    api = api_as(world.dispatcher)
+    good = api.get("/concerns", {"limit": 1}).json()["next_cursor"]
+    payload, signature = good.split(".")
+    org_cursor = api.get("/orgs", {"limit": 1}).json()["next_cursor"]
+    forged = Signer(salt="sanshi.keyset.api.concerns", sep=".").sign_object(["yesterday", 1])
+    for bad in (
+        payload[:-1] + ("A" if payload[-1] != "A" else "B") + "." + signature,  # altered
+        payload + "." + signature[::-1],  # signature swapped around
+        payload,  # unsigned
+        org_cursor,  # another list's cursor
+        forged,  # signed with the key but not a position
+    ):
+        response = api.get("/concerns", {"cursor": bad})
+        assert response.status_code == 400, bad
+        assert response.json() == {
+            "error": "invalid_input",
+            "message": "请求有误，请检查标出的字段",
+            "fields": {"cursor": "值无效"},
+        }
+    assert api.get("/concerns", {"cursor": good}).status_code == 200
 
 
 def test_malformed_cursor_is_400(world, api_as):

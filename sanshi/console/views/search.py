@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
@@ -21,12 +20,14 @@ from sanshi.console.search import export_workbook, search_concerns
 from sanshi.console.selectors import active_handlers, visible_orgs
 from sanshi.console.steps import org_choices
 from sanshi.console.views.common import ConsoleRequest, console_view, page
-from sanshi.core import clock
+from sanshi.core import clock, keyset
 from sanshi.core.errors import InvalidInput, NotFound
 from sanshi.core.replica import replica_reads
 from sanshi.orgs.models import Org
 
 PAGE_SIZE = 50
+# Newest first; the primary key breaks ties, so every row has one place in the walk.
+ORDER = ("-received_at", "-pk")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -53,15 +54,19 @@ def search(request: ConsoleRequest) -> HttpResponse:
     }
     if results is not None:
         # The results may lag a second behind (a replica); her saved filters may not.
+        # Keyset pages (no OFFSET, no exact count): a page far back costs what the first does,
+        # and concerns that arrive between two pages neither push rows over nor repeat them.
+        cursor = request.GET.get("cursor", "")[: keyset.CURSOR_MAX_LENGTH]
         with replica_reads():
-            paginator = Paginator(results, PAGE_SIZE)
-            page_obj = paginator.get_page(request.GET.get("page"))
-            rows = list(page_obj.object_list)
+            rows, next_cursor = keyset.page(
+                results, ORDER, cursor, PAGE_SIZE, scope="console.search"
+            )
             handlers = active_handlers(rows)
         context |= {
-            "page_obj": page_obj,
             "rows": rows,
             "handlers": handlers,
+            "next_cursor": next_cursor,
+            "paged": bool(cursor),
             "query_no_page": _without_page(request),
         }
     return page(request, "console/search.html", context)
@@ -69,7 +74,7 @@ def search(request: ConsoleRequest) -> HttpResponse:
 
 def _without_page(request: ConsoleRequest) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop("cursor", None)
     return params.urlencode()
 
 
