@@ -147,7 +147,9 @@ def _decode(cursor: str) -> tuple[dt.date, int]:
     return day, pk
 
 
-@router.get("/me", response=responses({200: VolunteerMeOut}, READ_ERRORS), summary="My volunteer record")
+@router.get(
+    "/me", response=responses({200: VolunteerMeOut}, READ_ERRORS), summary="My volunteer record"
+)
 def get_me(request: HttpRequest) -> Any:
     """The caller's own registration (never her ID number or phone); 404 when none."""
     return Status(200, _me(own_volunteer(caller(request))))
