@@ -98,14 +98,14 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):
     confirmed = _otp_confirmed()
     throttling_failure_timestamp = _otp_failure_timestamp()
     throttling_failure_count = _otp_failure_count()
-    created_at = models.DateTimeField(
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(
         null=True,
         blank=True,
         auto_now_add=True,
         verbose_name=_("创建时间"),
         help_text=_("此设备加入系统的时间。"),
     )
-    last_used_at = models.DateTimeField(
+    last_used_at: models.DateTimeField[Any, Any] = models.DateTimeField(
         null=True,
         blank=True,
         verbose_name=_("最后使用时间"),

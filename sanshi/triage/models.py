@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sanshi.orgs.models import Division, Org
 
@@ -35,7 +35,7 @@ class TriageModel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.version}{' (active)' if self.active else ''}"
+        return f"{self.version}{gettext('（在用）') if self.active else ''}"
 
 
 class PlaceAlias(models.Model):
@@ -101,5 +101,5 @@ class DispatchThreshold(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "自动派单阈值")
 
     def __str__(self) -> str:
-        state = f"≥{self.min_confidence:.2f}" if self.enabled else "off"
+        state = f"≥{self.min_confidence:.2f}" if self.enabled else gettext("关闭")
         return f"{self.category or '*'} {state}"
