@@ -273,9 +273,8 @@ class BackupCode(models.Model):
         db_index=False,
         verbose_name=_("备用码组"),
     )
-    digest = models.CharField(
-        max_length=64, verbose_name=_("摘要值")
-    )  # blind_index(code, BACKUP_PURPOSE)
+    # blind_index(code, BACKUP_PURPOSE)
+    digest = models.CharField(max_length=64, verbose_name=_("摘要值"))
     used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("使用时间"))
 
     class Meta:

@@ -100,9 +100,8 @@ class LegalBasis(models.TextChoices):
 class Concern(models.Model):
     """A resident's concern and where it stands."""
 
-    tracking_code = models.CharField(
-        max_length=12, verbose_name=_("查询码")
-    )  # unique: Meta.constraints
+    # unique: Meta.constraints
+    tracking_code = models.CharField(max_length=12, verbose_name=_("查询码"))
     channel = models.CharField(max_length=16, choices=Channel.choices, verbose_name=_("渠道"))
     # Sealed at rest. search_text holds the same words in clear only while the concern is not
     # protected, so staff can search ordinary concerns; a protected one is findable by code.
@@ -131,9 +130,10 @@ class Concern(models.Model):
     # Who (sealed; the phone is searchable through its keyed blind index)
     reporter_name = EncryptedTextField(blank=True, default="", verbose_name=_("反映人姓名"))
     reporter_phone = EncryptedTextField(blank=True, default="", verbose_name=_("反映人电话"))
+    # indexed below
     reporter_phone_index = models.CharField(
         max_length=64, blank=True, default="", verbose_name=_("反映人电话索引")
-    )  # indexed below
+    )
     reporter_id_number = EncryptedTextField(
         blank=True, default="", verbose_name=_("反映人身份证号")
     )
@@ -168,9 +168,8 @@ class Concern(models.Model):
         default=DangerCheck.NONE,
         verbose_name=_("危险评估"),
     )
-    danger_check_due = models.DateTimeField(
-        null=True, blank=True, verbose_name=_("危险评估期限")
-    )  # indexed below while pending
+    # indexed below while pending
+    danger_check_due = models.DateTimeField(null=True, blank=True, verbose_name=_("危险评估期限"))
     # What the triage engine said when the concern came in, and which model said it.
     triage = EncryptedJSONField(default=dict, blank=True, verbose_name=_("分诊结果"))
     triage_version = models.CharField(
@@ -187,9 +186,8 @@ class Concern(models.Model):
         max_length=16, blank=True, default="", verbose_name=_("同意书版本")
     )
     guardian_consent = models.BooleanField(default=False, verbose_name=_("监护人同意"))
-    publish_consent = models.BooleanField(
-        default=False, verbose_name=_("同意公开")
-    )  # may Open311 show the description?
+    # may Open311 show the description?
+    publish_consent = models.BooleanField(default=False, verbose_name=_("同意公开"))
     # Which client application sent it (Open311 key or API token name), if any
     source_client = models.CharField(
         max_length=64, blank=True, default="", verbose_name=_("来源接入方")
@@ -513,9 +511,8 @@ class SlaNotice(models.Model):
         db_index=False,
         verbose_name=_("诉求"),
     )
-    deadline = models.CharField(
-        max_length=8, verbose_name=_("时限类型")
-    )  # sign, contact or resolve
+    # sign, contact or resolve
+    deadline = models.CharField(max_length=8, verbose_name=_("时限类型"))
     stage = models.CharField(max_length=12, choices=Stage.choices, verbose_name=_("提醒阶段"))
     due = models.DateTimeField(verbose_name=_("期限"))
     at = models.DateTimeField(verbose_name=_("时间"))

@@ -76,9 +76,10 @@ class Entrepreneur(models.Model):
     name = models.CharField(max_length=32, verbose_name=_("姓名"))
     enterprise = models.CharField(max_length=100, verbose_name=_("企业名称"))
     sector = models.CharField(max_length=50, blank=True, default="", verbose_name=_("行业"))
+    # what she can offer others
     offers = models.CharField(
         max_length=200, blank=True, default="", verbose_name=_("可提供的帮助")
-    )  # what she can offer others
+    )
     phone = EncryptedTextField(blank=True, default="", verbose_name=_("电话"))
     show_phone = models.BooleanField(default=False, verbose_name=_("公开电话"))
     consent_version = models.CharField(max_length=24, verbose_name=_("同意书版本"))

@@ -42,9 +42,8 @@ class Open311Key(models.Model):
 
     name = models.CharField(max_length=64, unique=True, verbose_name=_("名称"))
     key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("密钥哈希"))
-    prefix = models.CharField(
-        max_length=8, verbose_name=_("前缀")
-    )  # shown in the admin to tell keys apart
+    # shown in the admin to tell keys apart
+    prefix = models.CharField(max_length=8, verbose_name=_("前缀"))
     active = models.BooleanField(default=True, verbose_name=_("有效"))
     created_at = models.DateTimeField(verbose_name=_("创建时间"))
 
@@ -65,9 +64,8 @@ class Open311Submission(models.Model):
     concern = models.OneToOneField(
         Concern, on_delete=models.CASCADE, related_name="+", verbose_name=_("诉求")
     )
-    token = models.CharField(
-        max_length=32, verbose_name=_("回执令牌")
-    )  # unique: Meta.constraints (no LIKE index)
+    # unique: Meta.constraints (no LIKE index)
+    token = models.CharField(max_length=32, verbose_name=_("回执令牌"))
     created_at = models.DateTimeField(verbose_name=_("创建时间"))
 
     class Meta:

@@ -72,9 +72,8 @@ class Volunteer(models.Model):
     phone = EncryptedTextField(verbose_name=_("电话"))
     phone_index = models.CharField(max_length=64, db_index=True, verbose_name=_("电话索引"))
     id_number = EncryptedTextField(verbose_name=_("身份证号"))
-    id_index = models.CharField(
-        max_length=64, verbose_name=_("身份证号索引")
-    )  # unique: one registration per person
+    # unique: one registration per person
+    id_index = models.CharField(max_length=64, verbose_name=_("身份证号索引"))
     skills = models.CharField(max_length=200, blank=True, default="", verbose_name=_("特长"))
     availability = models.CharField(
         max_length=100, blank=True, default="", verbose_name=_("可服务时间")
@@ -223,9 +222,8 @@ class Certificate(models.Model):
     number = models.CharField(max_length=24, unique=True, verbose_name=_("证书编号"))
     # The QR code's address; unguessable, so a certificate cannot be looked up by counting.
     token = models.CharField(max_length=32, unique=True, verbose_name=_("核验令牌"))
-    org = models.ForeignKey(
-        Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织")
-    )  # the issuer
+    # the issuer
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织"))
     hours = models.DecimalField(max_digits=8, decimal_places=1, verbose_name=_("服务时长（小时）"))
     records = models.PositiveIntegerField(verbose_name=_("服务记录数"))
     period_start = models.DateField(verbose_name=_("统计起始日期"))
