@@ -17,6 +17,8 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from django_otp.util import random_hex
@@ -44,6 +46,44 @@ def totp_issuer() -> str:
     return str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
 
 
+# django-otp's own fields again, the same columns with labels in both languages (its are English).
+def _otp_user() -> models.ForeignKey[Any, Any]:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        verbose_name=_("用户"),
+        help_text=_("此设备所属的用户。"),
+    )
+
+
+def _otp_name() -> models.CharField[str, str]:
+    return models.CharField(
+        max_length=64, verbose_name=_("名称"), help_text=_("便于辨认此设备的名称。")
+    )
+
+
+def _otp_confirmed() -> models.BooleanField[bool, bool]:
+    return models.BooleanField(
+        default=True, verbose_name=_("已确认"), help_text=_("此设备是否已可使用。")
+    )
+
+
+def _otp_failure_timestamp() -> models.DateTimeField[Any, Any]:
+    return models.DateTimeField(
+        null=True,
+        blank=True,
+        default=None,
+        verbose_name=_("最近失败时间"),
+        help_text=_("最近一次验证失败的时间；上次验证成功则为空。"),
+    )
+
+
+def _otp_failure_count() -> models.PositiveIntegerField[int, int]:
+    return models.PositiveIntegerField(
+        default=0, verbose_name=_("连续失败次数"), help_text=_("连续验证失败的次数。")
+    )
+
+
 class Authenticator(TimestampMixin, ThrottlingMixin, Device):
     """An authenticator app (TOTP, RFC 6238: 6 digits every 30 s) with its secret sealed.
 
@@ -53,19 +93,48 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):
     """
 
     # The types are written out: django-otp has no type hints, so mypy cannot infer them here.
-    key = EncryptedTextField(default=new_secret)  # hex, sealed at rest
-    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
-    t0: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
-    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=6)
-    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
-        default=1
+    user = _otp_user()
+    name = _otp_name()
+    confirmed = _otp_confirmed()
+    throttling_failure_timestamp = _otp_failure_timestamp()
+    throttling_failure_count = _otp_failure_count()
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(
+        null=True,
+        blank=True,
+        auto_now_add=True,
+        verbose_name=_("创建时间"),
+        help_text=_("此设备加入系统的时间。"),
     )
-    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
+    last_used_at: models.DateTimeField[Any, Any] = models.DateTimeField(
+        null=True,
+        blank=True,
+        verbose_name=_("最后使用时间"),
+        help_text=_("此设备最近一次使用的时间。"),
+    )
+    key = EncryptedTextField(default=new_secret, verbose_name=_("密钥"))  # hex, sealed at rest
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        default=30, verbose_name=_("时间步长（秒）")
+    )
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(
+        default=0, verbose_name=_("起始时间")
+    )
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        default=6, verbose_name=_("位数")
+    )
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        default=1, verbose_name=_("容差（步）")
+    )
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=0, verbose_name=_("时钟偏差")
+    )
     # The time step of the last code accepted: a code must be newer (no replay).
-    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(
+        default=-1, verbose_name=_("最后时间步")
+    )
 
     class Meta:
-        verbose_name = "验证器 authenticator"
+        verbose_name = pgettext_lazy("model", "验证器")
+        verbose_name_plural = pgettext_lazy("plural", "验证器")
 
     @property
     def bin_key(self) -> bytes:
@@ -151,11 +220,17 @@ class BackupCodeSet(ThrottlingMixin, Device):
 
     # Device's own user field, without an index of its own: the unique constraint is one.
     user: models.ForeignKey[Any, Any] = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False, verbose_name=_("用户")
     )
 
+    name = _otp_name()
+    confirmed = _otp_confirmed()
+    throttling_failure_timestamp = _otp_failure_timestamp()
+    throttling_failure_count = _otp_failure_count()
+
     class Meta:
-        verbose_name = "备用码 backup codes"
+        verbose_name = pgettext_lazy("model", "备用码组")
+        verbose_name_plural = pgettext_lazy("plural", "备用码组")
         constraints = [
             models.UniqueConstraint(fields=["user"], name="accounts_one_backup_code_set_per_user")
         ]
@@ -192,12 +267,19 @@ class BackupCode(models.Model):
 
     # No index of its own: the unique constraint below starts with code_set.
     code_set = models.ForeignKey(
-        BackupCodeSet, on_delete=models.CASCADE, related_name="codes", db_index=False
+        BackupCodeSet,
+        on_delete=models.CASCADE,
+        related_name="codes",
+        db_index=False,
+        verbose_name=_("备用码组"),
     )
-    digest = models.CharField(max_length=64)  # blind_index(code, BACKUP_PURPOSE)
-    used_at = models.DateTimeField(null=True, blank=True)
+    # blind_index(code, BACKUP_PURPOSE)
+    digest = models.CharField(max_length=64, verbose_name=_("摘要值"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("使用时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "备用码")
+        verbose_name_plural = pgettext_lazy("plural", "备用码")
         constraints = [
             models.UniqueConstraint(
                 fields=["code_set", "digest"], name="accounts_backup_code_unique_in_set"

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanshi.concerns.models import Concern
 from sanshi.orgs.models import Org
@@ -23,16 +24,24 @@ class Metric(models.TextChoices):
 class Project(models.Model):
     """A project an agency (an org of kind 社会组织) runs under contract, serving an area."""
 
-    agency = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="agency_projects")
-    serves = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="served_projects")
-    name = models.CharField(max_length=100)
-    funder = models.CharField(max_length=100)
-    target_groups = models.CharField(max_length=200, blank=True, default="")
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    created_at = models.DateTimeField()
+    agency = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="agency_projects", verbose_name=_("社工机构")
+    )
+    serves = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="served_projects", verbose_name=_("服务组织")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("项目名称"))
+    funder = models.CharField(max_length=100, verbose_name=_("资助方"))
+    target_groups = models.CharField(
+        max_length=200, blank=True, default="", verbose_name=_("服务对象")
+    )
+    starts_on = models.DateField(verbose_name=_("开始日期"))
+    ends_on = models.DateField(verbose_name=_("结束日期"))
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "社工项目")
+        verbose_name_plural = pgettext_lazy("plural", "社工项目")
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gt=models.F("starts_on")),
@@ -48,12 +57,18 @@ class Promise(models.Model):
     """An output the contract promises (e.g. 40 activities)."""
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="promises", db_index=False
+        Project,
+        on_delete=models.CASCADE,
+        related_name="promises",
+        db_index=False,
+        verbose_name=_("所属项目"),
     )
-    metric = models.CharField(max_length=16, choices=Metric.choices)
-    target = models.PositiveIntegerField()
+    metric = models.CharField(max_length=16, choices=Metric.choices, verbose_name=_("承诺指标"))
+    target = models.PositiveIntegerField(verbose_name=_("目标数"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "项目承诺指标")
+        verbose_name_plural = pgettext_lazy("plural", "项目承诺指标")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["project", "metric"], name="promise_one_per_metric")
         ]
@@ -65,15 +80,25 @@ class Promise(models.Model):
 class Activity(models.Model):
     """An activity run under a project."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="activities")
-    title = models.CharField(max_length=100)
-    held_on = models.DateField()
-    participants = models.PositiveIntegerField()
-    hours = models.DecimalField(max_digits=5, decimal_places=1)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="activities", verbose_name=_("所属项目")
     )
-    created_at = models.DateTimeField()
+    title = models.CharField(max_length=100, verbose_name=_("活动名称"))
+    held_on = models.DateField(verbose_name=_("举办日期"))
+    participants = models.PositiveIntegerField(verbose_name=_("参加人数"))
+    hours = models.DecimalField(max_digits=5, decimal_places=1, verbose_name=_("时长（小时）"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "项目活动")
+        verbose_name_plural = pgettext_lazy("plural", "项目活动")
 
     def __str__(self) -> str:
         return self.title
@@ -82,12 +107,24 @@ class Activity(models.Model):
 class ProjectConcern(models.Model):
     """A concern handled under a project (a concern counts for one project at most)."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="concern_links")
-    concern = models.OneToOneField(Concern, on_delete=models.CASCADE, related_name="project_link")
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="concern_links", verbose_name=_("所属项目")
     )
-    linked_at = models.DateTimeField()
+    concern = models.OneToOneField(
+        Concern, on_delete=models.CASCADE, related_name="project_link", verbose_name=_("诉求")
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("关联人"),
+    )
+    linked_at = models.DateTimeField(verbose_name=_("关联时间"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "项目承接诉求")
+        verbose_name_plural = pgettext_lazy("plural", "项目承接诉求")
 
     def __str__(self) -> str:
         return f"{self.project_id} ← {self.concern_id}"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanshi.orgs.models import Org
 
@@ -31,26 +32,44 @@ class ReadyAnswer(models.Model):
     """One short answer kept by an org for a category; used only once a second person approved
     it, and shown to residents only when also marked public."""
 
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
-    category = models.CharField(max_length=32)  # a taxonomy category code
-    kind = models.CharField(max_length=16, choices=AnswerKind.choices, default=AnswerKind.OTHER)
-    title = models.CharField(max_length=TITLE_MAX)
-    body = models.TextField()
-    public = models.BooleanField(default=False)
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织"))
+    category = models.CharField(max_length=32, verbose_name=_("类别"))  # a taxonomy category code
+    kind = models.CharField(
+        max_length=16,
+        choices=AnswerKind.choices,
+        default=AnswerKind.OTHER,
+        verbose_name=_("答复类型"),
+    )
+    title = models.CharField(max_length=TITLE_MAX, verbose_name=_("标题"))
+    body = models.TextField(verbose_name=_("正文"))
+    public = models.BooleanField(default=False, verbose_name=_("公开"))
     state = models.CharField(
-        max_length=10, choices=AnswerState.choices, default=AnswerState.PROPOSED
+        max_length=10,
+        choices=AnswerState.choices,
+        default=AnswerState.PROPOSED,
+        verbose_name=_("审核状态"),
     )
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("撰写人"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("批准人"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("批准时间"))
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(verbose_name=_("更新时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "答复范本")
+        verbose_name_plural = pgettext_lazy("plural", "答复范本")
         indexes = [models.Index(fields=["category", "state"], name="answer_category_state")]
         constraints = [
             # An approved answer names a second person.

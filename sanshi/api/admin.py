@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sanshi.api.actions import issue_api_token, revoke_api_token
 from sanshi.api.models import ApiToken
@@ -35,12 +37,10 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         token, raw = issue_api_token(obj.user, name=obj.name, actor=request.user)
         obj.pk = token.pk
         obj.key_hash, obj.prefix, obj.created_at = token.key_hash, token.prefix, token.created_at
-        messages.warning(
-            request, f"新令牌（只显示这一次，请立即复制）/ new token, shown once: {raw}"
-        )
+        messages.warning(request, f"{gettext('新令牌只显示这一次，请立即复制：')} {raw}")
 
-    @admin.action(description="吊销所选令牌 / revoke the selected tokens")
+    @admin.action(description=_("吊销所选令牌"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             revoke_api_token(token, actor=request.user)
-        messages.success(request, f"{queryset.count()} revoked")
+        messages.success(request, gettext("已吊销 %(count)d 个令牌") % {"count": queryset.count()})

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from sanshi.audit.actions import AuditAction, record_audit
 from sanshi.audit.models import AuditEntry
@@ -33,7 +34,7 @@ class TextFilter(admin.SimpleListFilter):
 
 
 class UserFilter(TextFilter):
-    title = "用户 user"
+    title = _("用户")
     parameter_name = "user"
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -42,7 +43,7 @@ class UserFilter(TextFilter):
 
 
 class ConcernFilter(TextFilter):
-    title = "诉求编号 concern id"
+    title = _("诉求编号")
     parameter_name = "concern"
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -51,7 +52,7 @@ class ConcernFilter(TextFilter):
 
 
 class ActionFilter(admin.SimpleListFilter):
-    title = "操作 action"
+    title = _("操作")
     parameter_name = "action"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:

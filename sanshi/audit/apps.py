@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "sanshi.audit"
     label = "audit"
-    verbose_name = "审计 Audit"
+    verbose_name = _("审计")

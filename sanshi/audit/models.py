@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS = "0" * 64  # what the first row of a chain that was never pruned points back to
 HEAD_ID = 1
@@ -16,8 +18,8 @@ class AuditEntry(models.Model):
     (sanshi.audit.chain), so editing, deleting or slipping in a row breaks the chain.
     """
 
-    seq = models.BigIntegerField(unique=True)
-    at = models.DateTimeField()
+    seq = models.BigIntegerField(unique=True, verbose_name=_("序号"))
+    at = models.DateTimeField(verbose_name=_("时间"))
     # No database constraint and no cascade: deleting a user must not rewrite the trail.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,18 +28,21 @@ class AuditEntry(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("操作人"),
     )
-    actor_name = models.CharField(max_length=150, blank=True, default="")
-    action = models.CharField(max_length=64)
-    object_type = models.CharField(max_length=32)
-    object_id = models.CharField(max_length=64)
-    data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    actor_name = models.CharField(
+        max_length=150, blank=True, default="", verbose_name=_("操作人用户名")
+    )
+    action = models.CharField(max_length=64, verbose_name=_("操作"))
+    object_type = models.CharField(max_length=32, verbose_name=_("对象类型"))
+    object_id = models.CharField(max_length=64, verbose_name=_("对象编号"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("数据"))
+    prev_hash = models.CharField(max_length=64, verbose_name=_("前一条哈希"))
+    hash = models.CharField(max_length=64, verbose_name=_("哈希值"))
 
     class Meta:
-        verbose_name = "审计记录 audit entry"
-        verbose_name_plural = "审计记录 audit entries"
+        verbose_name = pgettext_lazy("model", "审计记录")
+        verbose_name_plural = pgettext_lazy("plural", "审计记录")
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["at"]),
@@ -56,11 +61,15 @@ class AuditHead(models.Model):
     catches rows deleted from, or added after, the end of the chain.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=HEAD_ID)
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=GENESIS)
+    id = models.PositiveSmallIntegerField(
+        primary_key=True, default=HEAD_ID, verbose_name=_("链头编号")
+    )
+    seq = models.BigIntegerField(default=0, verbose_name=_("序号"))
+    hash = models.CharField(max_length=64, default=GENESIS, verbose_name=_("哈希值"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "审计链头")
+        verbose_name_plural = pgettext_lazy("plural", "审计链头")
         constraints = [
             models.CheckConstraint(condition=models.Q(id=HEAD_ID), name="audit_one_head")
         ]

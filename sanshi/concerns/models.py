@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanshi.core.fields import EncryptedJSONField, EncryptedTextField
 from sanshi.orgs.models import Division, Org, Person
@@ -99,28 +100,45 @@ class LegalBasis(models.TextChoices):
 class Concern(models.Model):
     """A resident's concern and where it stands."""
 
-    tracking_code = models.CharField(max_length=12)  # unique: Meta.constraints
-    channel = models.CharField(max_length=16, choices=Channel.choices)
+    # unique: Meta.constraints
+    tracking_code = models.CharField(max_length=12, verbose_name=_("查询码"))
+    channel = models.CharField(max_length=16, choices=Channel.choices, verbose_name=_("渠道"))
     # Sealed at rest. search_text holds the same words in clear only while the concern is not
     # protected, so staff can search ordinary concerns; a protected one is findable by code.
-    text = EncryptedTextField()
-    search_text = models.TextField(blank=True, default="")
+    text = EncryptedTextField(verbose_name=_("诉求内容"))
+    search_text = models.TextField(blank=True, default="", verbose_name=_("检索文本"))
     # Where
     # No index of its own: (division, received_at) below serves it.
     division = models.ForeignKey(
-        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Division,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("行政区划"),
     )
     community = models.ForeignKey(
-        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("社区"),
     )
-    address = EncryptedTextField(blank=True, default="")
+    address = EncryptedTextField(blank=True, default="", verbose_name=_("地址"))
     # Who (sealed; the phone is searchable through its keyed blind index)
-    reporter_name = EncryptedTextField(blank=True, default="")
-    reporter_phone = EncryptedTextField(blank=True, default="")
-    reporter_phone_index = models.CharField(max_length=64, blank=True, default="")  # indexed below
-    reporter_id_number = EncryptedTextField(blank=True, default="")
-    anonymous = models.BooleanField(default=False)
-    minor_under_14 = models.BooleanField(default=False)
+    reporter_name = EncryptedTextField(blank=True, default="", verbose_name=_("反映人姓名"))
+    reporter_phone = EncryptedTextField(blank=True, default="", verbose_name=_("反映人电话"))
+    # indexed below
+    reporter_phone_index = models.CharField(
+        max_length=64, blank=True, default="", verbose_name=_("反映人电话索引")
+    )
+    reporter_id_number = EncryptedTextField(
+        blank=True, default="", verbose_name=_("反映人身份证号")
+    )
+    anonymous = models.BooleanField(default=False, verbose_name=_("匿名"))
+    minor_under_14 = models.BooleanField(default=False, verbose_name=_("未满十四周岁"))
     # Set on few concerns: its index (Meta.indexes) holds only those (also merged_into and
     # escalated_to below), so that an intake writes no index entry for them.
     member = models.ForeignKey(
@@ -130,39 +148,76 @@ class Concern(models.Model):
         on_delete=models.SET_NULL,
         related_name="card_concerns",
         db_index=False,
+        verbose_name=_("执委"),
     )
     # What
-    category = models.CharField(max_length=32, blank=True, default="")
-    subcategory = models.CharField(max_length=48, blank=True, default="")
-    sanshi = models.CharField(max_length=8, choices=Sanshi.choices, default=Sanshi.CAOXIN)
-    urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
-    protected = models.BooleanField(default=False)
+    category = models.CharField(max_length=32, blank=True, default="", verbose_name=_("类别"))
+    subcategory = models.CharField(max_length=48, blank=True, default="", verbose_name=_("子类别"))
+    sanshi = models.CharField(
+        max_length=8, choices=Sanshi.choices, default=Sanshi.CAOXIN, verbose_name=_("三事分类")
+    )
+    urgency = models.CharField(
+        max_length=8, choices=Urgency.choices, default=Urgency.NORMAL, verbose_name=_("紧急程度")
+    )
+    protected = models.BooleanField(default=False, verbose_name=_("受保护"))
     # Triage was unsure whether this is danger: a person checks it within minutes.
     danger_check = models.CharField(
-        max_length=10, choices=DangerCheck.choices, blank=True, default=DangerCheck.NONE
+        max_length=10,
+        choices=DangerCheck.choices,
+        blank=True,
+        default=DangerCheck.NONE,
+        verbose_name=_("危险评估"),
     )
-    danger_check_due = models.DateTimeField(null=True, blank=True)  # indexed below while pending
+    # indexed below while pending
+    danger_check_due = models.DateTimeField(null=True, blank=True, verbose_name=_("危险评估期限"))
     # What the triage engine said when the concern came in, and which model said it.
-    triage = EncryptedJSONField(default=dict, blank=True)
-    triage_version = models.CharField(max_length=32, blank=True, default="")
+    triage = EncryptedJSONField(default=dict, blank=True, verbose_name=_("分诊结果"))
+    triage_version = models.CharField(
+        max_length=32, blank=True, default="", verbose_name=_("分诊模型版本")
+    )
     # Consent and legal basis (PIPL)
     legal_basis = models.CharField(
-        max_length=16, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+        max_length=16,
+        choices=LegalBasis.choices,
+        default=LegalBasis.CONSENT,
+        verbose_name=_("处理依据"),
     )
-    consent_version = models.CharField(max_length=16, blank=True, default="")
-    guardian_consent = models.BooleanField(default=False)
-    publish_consent = models.BooleanField(default=False)  # may Open311 show the description?
+    consent_version = models.CharField(
+        max_length=16, blank=True, default="", verbose_name=_("同意书版本")
+    )
+    guardian_consent = models.BooleanField(default=False, verbose_name=_("监护人同意"))
+    # may Open311 show the description?
+    publish_consent = models.BooleanField(default=False, verbose_name=_("同意公开"))
     # Which client application sent it (Open311 key or API token name), if any
-    source_client = models.CharField(max_length=64, blank=True, default="")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    source_client = models.CharField(
+        max_length=64, blank=True, default="", verbose_name=_("来源接入方")
+    )
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("纬度")
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("经度")
+    )
     # Who handles it
     # No index of its own: (org, received_at) below serves it.
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="concerns", db_index=False)
-    dispatching_org = models.ForeignKey(
-        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    org = models.ForeignKey(
+        Org,
+        on_delete=models.PROTECT,
+        related_name="concerns",
+        db_index=False,
+        verbose_name=_("承办组织"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    dispatching_org = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("派单组织"),
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.RECEIVED, verbose_name=_("状态")
+    )
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -170,41 +225,60 @@ class Concern(models.Model):
         on_delete=models.PROTECT,
         related_name="merged",
         db_index=False,
+        verbose_name=_("并入诉求"),
     )
     escalated_to = models.ForeignKey(
-        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("上报组织"),
     )
-    escalated_department = models.CharField(max_length=100, blank=True, default="")
+    escalated_department = models.CharField(
+        max_length=100, blank=True, default="", verbose_name=_("移交部门")
+    )
     # When
-    received_at = models.DateTimeField()
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    first_dispatched_at = models.DateTimeField(null=True, blank=True)
-    signed_at = models.DateTimeField(null=True, blank=True)
-    first_contact_at = models.DateTimeField(null=True, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    sign_due = models.DateTimeField(null=True, blank=True)
-    contact_due = models.DateTimeField(null=True, blank=True)
-    resolve_due = models.DateTimeField(null=True, blank=True)
-    overdue_since = models.DateTimeField(null=True, blank=True)
-    extension_requested_until = models.DateTimeField(null=True, blank=True)
-    # Follow-up (回访)
-    solved = models.BooleanField(null=True, blank=True)
-    satisfaction = models.CharField(
-        max_length=12, choices=Satisfaction.choices, blank=True, default=""
+    received_at = models.DateTimeField(verbose_name=_("受理时间"))
+    dispatched_at = models.DateTimeField(null=True, blank=True, verbose_name=_("派单时间"))
+    first_dispatched_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("首次派单时间")
     )
-    rating_comment = EncryptedTextField(blank=True, default="")
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("签收时间"))
+    first_contact_at = models.DateTimeField(null=True, blank=True, verbose_name=_("首次联系时间"))
+    replied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("答复时间"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("办结时间"))
+    sign_due = models.DateTimeField(null=True, blank=True, verbose_name=_("签收期限"))
+    contact_due = models.DateTimeField(null=True, blank=True, verbose_name=_("联系期限"))
+    resolve_due = models.DateTimeField(null=True, blank=True, verbose_name=_("办结期限"))
+    overdue_since = models.DateTimeField(null=True, blank=True, verbose_name=_("超期起始时间"))
+    extension_requested_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("申请延期至")
+    )
+    # Follow-up (回访)
+    solved = models.BooleanField(null=True, blank=True, verbose_name=_("已解决"))
+    satisfaction = models.CharField(
+        max_length=12,
+        choices=Satisfaction.choices,
+        blank=True,
+        default="",
+        verbose_name=_("满意度"),
+    )
+    rating_comment = EncryptedTextField(blank=True, default="", verbose_name=_("评价意见"))
     # The latest answer to the resident, shown to her on the tracking page.
-    reply = EncryptedTextField(blank=True, default="")
-    rated_at = models.DateTimeField(null=True, blank=True)
+    reply = EncryptedTextField(blank=True, default="", verbose_name=_("答复内容"))
+    rated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("评价时间"))
     # Counters, always updated with F()
-    return_count = models.PositiveIntegerField(default=0)
-    reopen_count = models.PositiveIntegerField(default=0)
-    extension_count = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField()
-    anonymised_at = models.DateTimeField(null=True, blank=True)
+    return_count = models.PositiveIntegerField(default=0, verbose_name=_("退单次数"))
+    reopen_count = models.PositiveIntegerField(default=0, verbose_name=_("重办次数"))
+    extension_count = models.PositiveIntegerField(default=0, verbose_name=_("延期次数"))
+    updated_at = models.DateTimeField(verbose_name=_("更新时间"))
+    anonymised_at = models.DateTimeField(null=True, blank=True, verbose_name=_("匿名化时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "诉求")
+        verbose_name_plural = pgettext_lazy("plural", "诉求")
         indexes = [
             models.Index(fields=["status", "org"]),
             models.Index(fields=["org", "received_at"]),
@@ -259,13 +333,21 @@ class Assignment(models.Model):
         LEAD = "lead", _("主办")
         ASSIST = "assist", _("协办")
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="assignments")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
-    role = models.CharField(max_length=8, choices=Role.choices, default=Role.LEAD)
-    active = models.BooleanField(default=True)
-    assigned_at = models.DateTimeField()
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("诉求")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("人员")
+    )
+    role = models.CharField(
+        max_length=8, choices=Role.choices, default=Role.LEAD, verbose_name=_("承办角色")
+    )
+    active = models.BooleanField(default=True, verbose_name=_("有效"))
+    assigned_at = models.DateTimeField(verbose_name=_("分派时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "承办分派")
+        verbose_name_plural = pgettext_lazy("plural", "承办分派")
         constraints = [
             models.UniqueConstraint(
                 fields=["concern", "person"],
@@ -318,21 +400,39 @@ class ConcernEvent(models.Model):
 
     # No index of its own: (concern, at) below serves it.
     concern = models.ForeignKey(
-        Concern, on_delete=models.CASCADE, related_name="events", db_index=False
+        Concern,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
+        verbose_name=_("诉求"),
     )
-    kind = models.CharField(max_length=24, choices=EventKind.choices)
-    at = models.DateTimeField()
+    kind = models.CharField(max_length=24, choices=EventKind.choices, verbose_name=_("事件类型"))
+    at = models.DateTimeField(verbose_name=_("时间"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     # The org acting (who signed, returned, replied) or receiving (dispatch, escalation).
-    org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    from_status = models.CharField(max_length=16, blank=True, default="")
-    to_status = models.CharField(max_length=16, blank=True, default="")
-    note = EncryptedTextField(blank=True, default="")
-    data = models.JSONField(default=dict, blank=True)
+    org = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织"),
+    )
+    from_status = models.CharField(max_length=16, blank=True, default="", verbose_name=_("原状态"))
+    to_status = models.CharField(max_length=16, blank=True, default="", verbose_name=_("新状态"))
+    note = EncryptedTextField(blank=True, default="", verbose_name=_("说明"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("数据"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "诉求事件")
+        verbose_name_plural = pgettext_lazy("plural", "诉求事件")
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["concern", "at"]),
@@ -353,21 +453,30 @@ class DurationUnit(models.TextChoices):
 class SlaPolicy(models.Model):
     """Time limits for one urgency tier, for one category or (blank) all categories."""
 
-    urgency = models.CharField(max_length=8, choices=Urgency.choices)
-    category = models.CharField(max_length=32, blank=True, default="")
-    sign_within = models.PositiveIntegerField()
-    sign_unit = models.CharField(max_length=16, choices=DurationUnit.choices)
-    contact_within = models.PositiveIntegerField()
-    contact_unit = models.CharField(max_length=16, choices=DurationUnit.choices)
-    resolve_within = models.PositiveIntegerField()
-    resolve_unit = models.CharField(max_length=16, choices=DurationUnit.choices)
-    remind_before_minutes = models.PositiveIntegerField(default=120)
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, verbose_name=_("紧急程度"))
+    category = models.CharField(max_length=32, blank=True, default="", verbose_name=_("类别"))
+    sign_within = models.PositiveIntegerField(verbose_name=_("签收时限"))
+    sign_unit = models.CharField(
+        max_length=16, choices=DurationUnit.choices, verbose_name=_("签收时限单位")
+    )
+    contact_within = models.PositiveIntegerField(verbose_name=_("联系时限"))
+    contact_unit = models.CharField(
+        max_length=16, choices=DurationUnit.choices, verbose_name=_("联系时限单位")
+    )
+    resolve_within = models.PositiveIntegerField(verbose_name=_("办结时限"))
+    resolve_unit = models.CharField(
+        max_length=16, choices=DurationUnit.choices, verbose_name=_("办结时限单位")
+    )
+    remind_before_minutes = models.PositiveIntegerField(
+        default=120, verbose_name=_("提前提醒（分钟）")
+    )
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "办理时限规则")
+        verbose_name_plural = pgettext_lazy("plural", "办理时限规则")
         constraints = [
             models.UniqueConstraint(fields=["urgency", "category"], name="sla_policy_unique")
         ]
-        verbose_name_plural = "SLA policies"
 
     def __str__(self) -> str:
         return f"{self.urgency}/{self.category or '*'}"
@@ -376,9 +485,13 @@ class SlaPolicy(models.Model):
 class CalendarOverride(models.Model):
     """An admin's word on one date, over the holiday package (e.g. a year it does not know)."""
 
-    date = models.DateField(unique=True)
-    is_working_day = models.BooleanField()
-    note = models.CharField(max_length=100, blank=True, default="")
+    date = models.DateField(unique=True, verbose_name=_("日期"))
+    is_working_day = models.BooleanField(verbose_name=_("是否工作日"))
+    note = models.CharField(max_length=100, blank=True, default="", verbose_name=_("备注"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "工作日调整")
+        verbose_name_plural = pgettext_lazy("plural", "工作日调整")
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_working_day else '休'}"
@@ -394,14 +507,21 @@ class SlaNotice(models.Model):
 
     # Indexed by sla_notice_once (concern, deadline, stage, due).
     concern = models.ForeignKey(
-        Concern, on_delete=models.CASCADE, related_name="sla_notices", db_index=False
+        Concern,
+        on_delete=models.CASCADE,
+        related_name="sla_notices",
+        db_index=False,
+        verbose_name=_("诉求"),
     )
-    deadline = models.CharField(max_length=8)  # sign, contact or resolve
-    stage = models.CharField(max_length=12, choices=Stage.choices)
-    due = models.DateTimeField()
-    at = models.DateTimeField()
+    # sign, contact or resolve
+    deadline = models.CharField(max_length=8, verbose_name=_("时限类型"))
+    stage = models.CharField(max_length=12, choices=Stage.choices, verbose_name=_("提醒阶段"))
+    due = models.DateTimeField(verbose_name=_("期限"))
+    at = models.DateTimeField(verbose_name=_("时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "时限提醒")
+        verbose_name_plural = pgettext_lazy("plural", "时限提醒")
         constraints = [
             models.UniqueConstraint(
                 fields=["concern", "deadline", "stage", "due"], name="sla_notice_once"
@@ -421,15 +541,19 @@ class LegalStep(models.Model):
         PROTECTION_ORDER = "protection_order", _("代为申请人身安全保护令")
         SHELTER_REFERRAL = "shelter_referral", _("转介庇护")
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="legal_steps")
-    step = models.CharField(max_length=24, choices=Step.choices)
-    details = EncryptedJSONField(default=dict, blank=True)
-    due = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    completed_at = models.DateTimeField(null=True, blank=True)
-    outcome = EncryptedTextField(blank=True, default="")
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="legal_steps", verbose_name=_("诉求")
+    )
+    step = models.CharField(max_length=24, choices=Step.choices, verbose_name=_("法律步骤"))
+    details = EncryptedJSONField(default=dict, blank=True, verbose_name=_("详情"))
+    due = models.DateTimeField(null=True, blank=True, verbose_name=_("期限"))
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完成时间"))
+    outcome = EncryptedTextField(blank=True, default="", verbose_name=_("结果"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "法律步骤")
+        verbose_name_plural = pgettext_lazy("plural", "法律步骤")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -441,14 +565,22 @@ class BreakGlassGrant(models.Model):
 
     # Indexed by (user, concern, expires_at) below.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("用户"),
     )
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="break_glass")
-    reason = EncryptedTextField()
-    granted_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="break_glass", verbose_name=_("诉求")
+    )
+    reason = EncryptedTextField(verbose_name=_("紧急查看原因"))
+    granted_at = models.DateTimeField(verbose_name=_("授权时间"))
+    expires_at = models.DateTimeField(verbose_name=_("过期时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "紧急查看授权")
+        verbose_name_plural = pgettext_lazy("plural", "紧急查看授权")
         indexes = [models.Index(fields=["user", "concern", "expires_at"])]
 
     def __str__(self) -> str:
@@ -458,8 +590,12 @@ class BreakGlassGrant(models.Model):
 class SweepRun(models.Model):
     """When a periodic sweep last finished (one row per sweep): /healthz reports a stalled one."""
 
-    name = models.CharField(max_length=32, unique=True)
-    finished_at = models.DateTimeField()
+    name = models.CharField(max_length=32, unique=True, verbose_name=_("任务名"))
+    finished_at = models.DateTimeField(verbose_name=_("完成时间"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "定时巡检记录")
+        verbose_name_plural = pgettext_lazy("plural", "定时巡检记录")
 
     def __str__(self) -> str:
         return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M}"

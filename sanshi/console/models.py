@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SavedFilter(models.Model):
@@ -16,12 +18,15 @@ class SavedFilter(models.Model):
         on_delete=models.CASCADE,
         related_name="saved_filters",
         db_index=False,
+        verbose_name=_("用户"),
     )
-    name = models.CharField(max_length=60)
-    query = models.CharField(max_length=1000, blank=True, default="")
-    created_at = models.DateTimeField()
+    name = models.CharField(max_length=60, verbose_name=_("名称"))
+    query = models.CharField(max_length=1000, blank=True, default="", verbose_name=_("查询条件"))
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "保存的筛选")
+        verbose_name_plural = pgettext_lazy("plural", "保存的筛选")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")
         ]

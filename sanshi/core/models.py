@@ -4,6 +4,8 @@ the first answers to requests made with an Idempotency-Key."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanshi.core.fields import EncryptedJSONField
 
@@ -16,10 +18,14 @@ class Counter(models.Model):
     deleted now and then by the code that writes them (sanshi.core.limits).
     """
 
-    key = models.CharField(max_length=64, primary_key=True)
-    count = models.IntegerField(default=0)
-    note = models.CharField(max_length=200, blank=True, default="")
-    expires_at = models.DateTimeField(db_index=True)
+    key = models.CharField(max_length=64, primary_key=True, verbose_name=_("计数键"))
+    count = models.IntegerField(default=0, verbose_name=_("计数"))
+    note = models.CharField(max_length=200, blank=True, default="", verbose_name=_("说明"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("过期时间"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "计数器")
+        verbose_name_plural = pgettext_lazy("plural", "计数器")
 
     def __str__(self) -> str:
         return f"{self.key[:8]}…={self.count}"
@@ -30,16 +36,18 @@ class IdempotentResponse(models.Model):
     (sanshi.core.idempotency)."""
 
     # Whose keys these are: "api:<token id>", "open311:<client key id>".
-    scope = models.CharField(max_length=64)
-    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=64, verbose_name=_("范围"))
+    key = models.CharField(max_length=255, verbose_name=_("幂等键"))
     # SHA-256 of the request (method, path, body): the same key with another request is refused.
-    fingerprint = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
+    fingerprint = models.CharField(max_length=64, verbose_name=_("请求指纹"))
+    status = models.PositiveSmallIntegerField(verbose_name=_("状态码"))
     # The first answer quotes the concern, so it is sealed.
-    body = EncryptedJSONField(default=dict)
-    created_at = models.DateTimeField()
+    body = EncryptedJSONField(default=dict, verbose_name=_("响应内容"))
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "幂等响应")
+        verbose_name_plural = pgettext_lazy("plural", "幂等响应")
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="idempotent_response_once")
         ]

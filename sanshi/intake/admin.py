@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sanshi.intake.actions import (
     create_open311_key,
@@ -33,7 +35,7 @@ class MemberCardAdmin(admin.ModelAdmin[MemberCard]):
         card = issue_member_card(Membership.objects.get(pk=obj.membership_id))
         obj.pk, obj.code, obj.created_at, obj.active = card.pk, card.code, card.created_at, True
 
-    @admin.action(description="停用所选名片 Revoke the selected cards")
+    @admin.action(description=_("停用所选亮牌码"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[MemberCard]) -> None:
         for card in queryset:
             revoke_member_card(card)
@@ -57,10 +59,10 @@ class Open311KeyAdmin(admin.ModelAdmin[Open311Key]):
         obj.created_at, obj.active = issued.key.created_at, True
         messages.warning(
             request,
-            f"新密钥（只显示这一次）/ the new key, shown once: {issued.raw}",
+            f"{gettext('新密钥只显示这一次，请立即复制：')} {issued.raw}",
         )
 
-    @admin.action(description="停用所选密钥 Revoke the selected keys")
+    @admin.action(description=_("停用所选密钥"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Open311Key]) -> None:
         for key in queryset:
             revoke_open311_key(key)

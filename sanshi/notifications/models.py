@@ -10,6 +10,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanshi.concerns.models import Concern, ConcernEvent
 
@@ -22,22 +24,35 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,
+        verbose_name=_("用户"),
     )
     # A notice about something other than a concern (a child not collected) has neither,
     # only its subject and a link to the page that handles it.
     concern = models.ForeignKey(
-        Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Concern,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("诉求"),
     )
     event = models.ForeignKey(
-        ConcernEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ConcernEvent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("事件"),
     )
-    kind = models.CharField(max_length=24)
-    subject = models.CharField(max_length=200, blank=True, default="")
-    link = models.CharField(max_length=200, blank=True, default="")
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=24, verbose_name=_("通知类型"))
+    subject = models.CharField(max_length=200, blank=True, default="", verbose_name=_("标题"))
+    link = models.CharField(max_length=200, blank=True, default="", verbose_name=_("链接"))
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("阅读时间"))
 
     class Meta:
+        verbose_name = pgettext_lazy("model", "通知")
+        verbose_name_plural = pgettext_lazy("plural", "通知")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["user", "event"], name="notification_once_per_event")
         ]

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     name = "sanshi.orgs"
     label = "orgs"
-    verbose_name = "组织与人员 Organisations and people"
+    verbose_name = _("组织与人员")

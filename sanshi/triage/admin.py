@@ -12,6 +12,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sanshi.concerns.taxonomy import taxonomy
 from sanshi.core.errors import InvalidInput
@@ -73,11 +75,11 @@ class PlaceAliasAdmin(admin.ModelAdmin[PlaceAlias]):
 
 def _category_choices() -> list[tuple[str, str]]:
     categories = [(c.code, f"{c.code} {c.name}") for c in taxonomy().categories]
-    return [("", "（默认 / default）"), *categories]
+    return [("", gettext("（默认）")), *categories]
 
 
 class DispatchThresholdForm(forms.ModelForm[DispatchThreshold]):
-    category = forms.ChoiceField(choices=_category_choices, required=False)
+    category = forms.ChoiceField(choices=_category_choices, required=False, label=_("类别"))
 
     class Meta:
         model = DispatchThreshold
@@ -86,7 +88,7 @@ class DispatchThresholdForm(forms.ModelForm[DispatchThreshold]):
     def clean_min_confidence(self) -> float:
         value = float(self.cleaned_data["min_confidence"])
         if not 0.0 <= value <= 1.0:
-            raise forms.ValidationError("between 0 and 1")
+            raise forms.ValidationError(_("应在 0 到 1 之间"))
         return value
 
 
@@ -122,15 +124,15 @@ class TriageModelAdmin(admin.ModelAdmin[TriageModel]):
     fields = ("version", "created_at", "active", "metrics", "examples", "note")
     readonly_fields = fields
 
-    @admin.display(description="category accuracy")
+    @admin.display(description=_("类别准确率"))
     def accuracy(self, obj: TriageModel) -> Any:
         return obj.metrics.get("category_accuracy")
 
-    @admin.display(description="critical recall")
+    @admin.display(description=_("紧急召回率"))
     def critical_recall(self, obj: TriageModel) -> Any:
         return obj.metrics.get("critical_recall")
 
-    @admin.display(description="staff examples")
+    @admin.display(description=_("人工样本数"))
     def added(self, obj: TriageModel) -> int:
         return len(obj.examples)
 

@@ -114,7 +114,7 @@ def test_admin_issues_a_token_and_shows_it_once(world, django_user_model, settin
         "/admin/api/apitoken/add/", {"user": world.chair.pk, "name": "from-admin"}, follow=True
     )
     assert response.status_code == 200
-    [message] = [str(m) for m in response.context["messages"] if "shown once" in str(m)]
+    [message] = [str(m) for m in response.context["messages"] if "只显示这一次" in str(m)]
     raw = message.rsplit(" ", 1)[-1]
     token = ApiToken.objects.get(name="from-admin")
     assert token.key_hash == hashlib.sha256(raw.encode()).hexdigest()

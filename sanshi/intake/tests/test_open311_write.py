@@ -373,7 +373,7 @@ def test_admin_shows_a_new_key_once(client: Client, world: World, settings: Any)
     response = client.post("/admin/intake/open311key/add/", {"name": "WeChat app"})
     assert response.status_code == 302
     key = Open311Key.objects.get(name="WeChat app")
-    [message] = [str(m) for m in get_messages(response.wsgi_request) if "shown once" in str(m)]
+    [message] = [str(m) for m in get_messages(response.wsgi_request) if "只显示这一次" in str(m)]
     raw = message.rsplit(" ", 1)[1]
     assert raw.startswith(key.prefix)
     assert post(client, **good(raw)).status_code == 201

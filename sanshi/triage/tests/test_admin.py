@@ -114,7 +114,7 @@ def test_a_threshold_above_one_or_for_no_category_is_refused(admin_client: Clien
         {"category": "weather", "enabled": "on", "min_confidence": "0.5"},
     )
     assert (high.status_code, unknown.status_code) == (200, 200)
-    assert high.context["adminform"].form.errors == {"min_confidence": ["between 0 and 1"]}
+    assert high.context["adminform"].form.errors == {"min_confidence": ["应在 0 到 1 之间"]}
     assert list(unknown.context["adminform"].form.errors) == ["category"]
     assert DispatchThreshold.objects.count() == 0
 

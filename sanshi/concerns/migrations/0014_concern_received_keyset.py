@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('concerns', '0012_search_index_keyed_hashes'),
+        ('concerns', '0013_labels_in_both_languages'),
         ('orgs', '0003_lean_indexes'),
     ]
 
