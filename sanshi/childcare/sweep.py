@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sanshi.audit.actions import record_audit
@@ -65,10 +65,14 @@ def closing_time(session: Session) -> dt.datetime:
 
 
 def run_pickup_sweep(now: dt.datetime) -> PickupSweepResult:
-    """One pass: alert about children still in after closing, mark absences, follow up."""
+    """One pass: alert about children still in after closing, mark absences, follow up.
+
+    The alerts are written in the site's language, whatever language the process last
+    served a request in (the sweep also runs inside a web worker when the queue is away)."""
     result = PickupSweepResult()
-    _alert_not_collected(now, result)
-    _mark_absences(now, result)
+    with translation.override(settings.LANGUAGE_CODE):
+        _alert_not_collected(now, result)
+        _mark_absences(now, result)
     return result
 
 

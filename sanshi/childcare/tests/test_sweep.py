@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from sanshi.childcare import actions
 from sanshi.childcare.models import Attendance, FollowUp, Presence
@@ -40,7 +41,9 @@ def test_not_collected_alerts_manager_then_protection_officer(
     frozen.move_to(MONDAY_4PM + dt.timedelta(hours=1, minutes=59))
     assert run_pickup_sweep(clock.now()).managers_alerted == 0
     frozen.move_to(MONDAY_4PM + dt.timedelta(hours=2, minutes=1))
-    first = run_pickup_sweep(clock.now())
+    # The last request this thread served was in English: the alert is still in Chinese.
+    with translation.override("en"):
+        first = run_pickup_sweep(clock.now())
     again = run_pickup_sweep(clock.now())
     assert (first.managers_alerted, first.officers_alerted) == (1, 0)
     assert (again.managers_alerted, again.officers_alerted) == (0, 0)
