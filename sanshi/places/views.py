@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanshi.console.views.common import ConsoleRequest, console_view, page
 from sanshi.core import clock
 from sanshi.core.crypto import mask_name, mask_phone, phone_index
-from sanshi.core.errors import Conflict, InvalidInput, NotFound, SanshiError
+from sanshi.core.errors import Conflict, InvalidInput, NotFound, SanshiError, show_on_form
 from sanshi.core.parsing import int_or_none
 from sanshi.intake import ratelimit
 from sanshi.orgs.models import Membership, Org
@@ -76,14 +76,6 @@ DOOR_RATE = 30
 def _base(request: HttpRequest) -> str:
     base = str(getattr(settings, "SANSHI_BASE_URL", "")).rstrip("/")
     return base or request.build_absolute_uri("/").rstrip("/")
-
-
-def _fail(form: Any, exc: SanshiError) -> None:
-    for field in exc.fields:
-        if field in form.fields:
-            form.add_error(field, exc.message)
-            return
-    form.add_error(None, exc.message)
 
 
 def _limited(request: HttpRequest, scope: str, limit: int) -> HttpResponse | None:
@@ -209,7 +201,7 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
                     guardian_consent=data.get("guardian_consent", False),
                 )
             except SanshiError as exc:
-                _fail(form, exc)
+                show_on_form(form, exc)
             else:
                 _remember(request, signup)
                 return HttpResponseRedirect(reverse("places:signup", args=[signup.code]))

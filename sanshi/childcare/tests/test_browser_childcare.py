@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 from typing import Any
 
 import time_machine
@@ -22,47 +21,9 @@ from sanshi.childcare.models import Attendance, Presence
 from sanshi.childcare.sweep import run_pickup_sweep
 from sanshi.childcare.tests.conftest import make_home
 from sanshi.core import clock
-from sanshi.testing import World, make_user
-
-SHOTS = Path(__file__).resolve().parents[3] / "screenshots"
-PASSWORD = "pw-for-tests-only"
-PHONE = {"width": 375, "height": 812}
+from sanshi.testing import Phone, World, make_user
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-class Phone:
-    def __init__(self, browser: Any, base: str) -> None:
-        self.context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-        self.page = self.context.new_page()
-        self.blocked: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: self.blocked.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        self.base = base
-
-    def login(self, username: str, next_path: str) -> Any:
-        page = self.page
-        page.goto(f"{self.base}/console/login/?next={next_path}")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("button[type=submit]")
-        assert page.url == self.base + next_path
-        return page
-
-    def submit(self, selector: str) -> None:
-        with self.page.expect_navigation():
-            self.page.click(selector)
-
-    def shot(self, label: str) -> None:
-        SHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"childcare-{label}-phone.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.blocked == []
 
 
 def test_sign_in_out_refusal_and_the_alert_after_closing(
@@ -93,7 +54,7 @@ def test_sign_in_out_refusal_and_the_alert_after_closing(
         )
         path = f"/childcare/places/{place.pk}/"
 
-        worker = Phone(chromium, live_server.url)
+        worker = Phone(chromium, live_server.url, shots="childcare")
         page = worker.login("social_worker", path)
         for child in (lili, tao):
             worker.submit(f"li[data-child='{child.pk}'] button.sign-in")
@@ -128,7 +89,7 @@ def test_sign_in_out_refusal_and_the_alert_after_closing(
         # 小涛 is still there after closing (18:00): the manager hears at once.
         traveller.move_to(four_pm + dt.timedelta(hours=2, minutes=1))
         assert run_pickup_sweep(clock.now()).managers_alerted == 1
-        boss = Phone(chromium, live_server.url)
+        boss = Phone(chromium, live_server.url, shots="childcare")
         page = boss.login("home_manager", "/console/notifications/")
         assert page.inner_text("#unread-count") == "1"
         assert "北部湾社区儿童之家：有孩子闭馆后仍未被接走" in page.inner_text("#notification-list")
@@ -137,7 +98,7 @@ def test_sign_in_out_refusal_and_the_alert_after_closing(
         # Half an hour later, nobody has come: the protection officer.
         traveller.move_to(four_pm + dt.timedelta(hours=2, minutes=31))
         assert run_pickup_sweep(clock.now()).officers_alerted == 1
-        officer = Phone(chromium, live_server.url)
+        officer = Phone(chromium, live_server.url, shots="childcare")
         page = officer.login("protection", "/console/notifications/")
         assert "有孩子闭馆后仍未被接走" in page.inner_text("#notification-list")
         officer.submit("#notification-list button[type=submit]")
