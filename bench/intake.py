@@ -172,8 +172,15 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     """Serve sanshi (and the peer), run the load, count the rows each kept."""
     name = f"sanshi_bench_{os.getpid()}"
     peer_name = f"helpdesk_bench_{os.getpid()}"
+    # SANSHI_TRIAGE_SEMANTIC=0 in the bench's own environment measures intake without the e5 check.
+    semantic = os.environ.get("SANSHI_TRIAGE_SEMANTIC", "1")
     site = Site(
-        scratch_postgres(name), extra_env={"SANSHI_API_RATE": "0", "SANSHI_OPEN311_RATE": "0"}
+        scratch_postgres(name),
+        extra_env={
+            "SANSHI_API_RATE": "0",
+            "SANSHI_OPEN311_RATE": "0",
+            "SANSHI_TRIAGE_SEMANTIC": semantic,
+        },
     )
     peer = None if args.no_peer else Peer(scratch_postgres(peer_name))
     try:
