@@ -102,6 +102,9 @@ def test_a_protection_officer_sees_the_photo_and_the_safe_contact_card(
     page.fill("#sms_window_end", "10:30")
     with page.expect_navigation():
         page.locator("#safe-contact button[type=submit]").click()
+    # The photo loads after the page does (and lazily, once in view): wait until it has.
+    page.locator("#attachments img").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('#attachments img').complete")
     width = page.locator("#attachments img").evaluate("img => img.naturalWidth")
     state = page.locator("#sms-state").inner_text()
     SHOTS.mkdir(exist_ok=True)
