@@ -293,6 +293,20 @@ def remove_photo(photo: PlacePhoto, *, actor: User) -> None:
 # ---------------------------------------------------------------- activities
 
 
+def _checked_time_and_capacity(starts_at: dt.datetime, ends_at: dt.datetime, capacity: Any) -> int:
+    """The capacity as a number, once the time and the capacity of an activity check out
+    (when it is created and when it is changed)."""
+    if ends_at <= starts_at:
+        raise InvalidInput(_("结束时间须晚于开始时间"), fields={"ends_at": "before start"})
+    try:
+        capacity = int(capacity)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("名额须为整数"), fields={"capacity": "invalid"}) from None
+    if not 1 <= capacity <= 10_000:
+        raise InvalidInput(_("名额须在 1 到 10000 之间"), fields={"capacity": "out of range"})
+    return capacity
+
+
 def _activity_values(
     *,
     org: Org | None,
@@ -313,14 +327,7 @@ def _activity_values(
         raise InvalidInput("an org or a place organises it", fields={"org": "required"})
     if audience not in Audience.values:
         raise InvalidInput("choose an audience", fields={"audience": "invalid"})
-    if ends_at <= starts_at:
-        raise InvalidInput("it ends after it starts", fields={"ends_at": "before start"})
-    try:
-        capacity = int(capacity)
-    except (TypeError, ValueError):
-        raise InvalidInput("a whole number", fields={"capacity": "invalid"}) from None
-    if not 1 <= capacity <= 10_000:
-        raise InvalidInput("between 1 and 10000 places", fields={"capacity": "out of range"})
+    capacity = _checked_time_and_capacity(starts_at, ends_at, capacity)
     opens = signup_opens or clock.now()
     closes = signup_closes or starts_at
     if closes <= opens or closes > ends_at:
@@ -478,14 +485,7 @@ def _changed_values(activity: Activity, values: dict[str, Any]) -> dict[str, Any
     if unknown:
         raise InvalidInput(_("这些内容不能在这里修改"), fields=dict.fromkeys(unknown, "unknown"))
     new = {name: values.get(name, getattr(activity, name)) for name in _CHANGEABLE}
-    if new["ends_at"] <= new["starts_at"]:
-        raise InvalidInput(_("结束时间须晚于开始时间"), fields={"ends_at": "before start"})
-    try:
-        new["capacity"] = int(new["capacity"])
-    except (TypeError, ValueError):
-        raise InvalidInput(_("名额须为整数"), fields={"capacity": "invalid"}) from None
-    if not 1 <= new["capacity"] <= 10_000:
-        raise InvalidInput(_("名额须在 1 到 10000 之间"), fields={"capacity": "out of range"})
+    new["capacity"] = _checked_time_and_capacity(new["starts_at"], new["ends_at"], new["capacity"])
     new["location"] = _short(new["location"], "location", 200, required=True)
     return {k: v for k, v in new.items() if v != getattr(activity, k)}
 
